@@ -1,0 +1,1 @@
+"""Driven adapters: persistence, security and other infrastructure that fill the services' ports."""

@@ -1,0 +1,1 @@
+"""Driving adapter: the FastAPI application, versioned routers, schemas and HTTP conventions."""

@@ -1,0 +1,100 @@
+"""The application factory: builds the FastAPI app for given settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from emprende import __version__
+from emprende.api import v1
+from emprende.api.docs import install_docs
+from emprende.api.idempotency import IdempotencyMiddleware
+from emprende.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from emprende.api.pagination import CursorCodec
+from emprende.api.problems import install_problem_handlers
+from emprende.bootstrap import Container, build_container
+from emprende.settings import Environment, Settings
+
+OPENAPI_URL = "/api/v1/openapi.json"
+TITLE = "emprende API"
+DESCRIPTION = """
+emprende runs **inclusive entrepreneurship programmes**: migrants, refugees, returnees and vulnerable host-community
+members are registered with their consent, trained in cohorts, develop business ideas, compete for seed capital and are
+followed up, together with institutional partners under cooperation agreements.
+
+**Conventions.** Errors are `application/problem+json` with a stable `code`; messages in English or Spanish by
+`Accept-Language`. Collections use cursor pagination (`limit`, `cursor`, `next_cursor`). Reads return an `ETag`;
+updates honour `If-Match`. `POST` accepts an `Idempotency-Key`. Every response carries an `X-Request-ID`.
+
+**Sign in** with the *Authorize* button (e-mail as username).
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
+    """Build the app. With a container given, the caller owns it; otherwise the lifespan builds and closes one."""
+    settings = settings or (container.settings if container else Settings())
+    settings.check()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if container is not None:
+            yield
+            return
+        owned = build_container(settings)
+        app.state.container = owned
+        app.state.cursor_codec = CursorCodec(settings.resolve_secret())
+        try:
+            yield
+        finally:
+            await owned.close()
+
+    app = FastAPI(
+        title=TITLE,
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=v1.TAGS,
+        generate_unique_id_function=_operation_id,
+        lifespan=lifespan,
+    )
+    if container is not None:
+        app.state.container = container
+        app.state.cursor_codec = CursorCodec(settings.resolve_secret())
+
+    install_problem_handlers(app)
+    app.include_router(v1.router)
+    install_docs(app, openapi_url=OPENAPI_URL, title=TITLE)
+
+    # Middleware runs outermost-last-added: request context wraps everything, then CORS, size limit, idempotency.
+    app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours))
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+                "Accept-Language",
+            ],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After", "Idempotent-Replayed"],
+            max_age=600,
+        )
+    app.add_middleware(RequestContextMiddleware, hsts=settings.env is Environment.PRODUCTION)
+    return app

@@ -1,0 +1,32 @@
+"""ETag and If-Match: a resource's version becomes its entity tag; stale writes get 412."""
+
+from __future__ import annotations
+
+import re
+
+from emprende.api.problems import ProblemError
+
+_TAG = re.compile(r'^(?:W/)?"v(\d{1,18})"$')
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def parse_if_match(header: str | None) -> int | None:
+    """The version the caller last saw, or None when it sent no If-Match (or `*`)."""
+    if header is None or header.strip() == "*":
+        return None
+    tags = [part.strip() for part in header.split(",") if part.strip()]
+    versions = {int(match.group(1)) for tag in tags if (match := _TAG.match(tag))}
+    if len(versions) != 1:
+        # Unparseable or several versions: nothing can match the one current version reliably.
+        raise ProblemError("precondition_failed")
+    return versions.pop()
+
+
+def matches_if_none_match(header: str | None, version: int) -> bool:
+    if not header:
+        return False
+    current = etag(version)
+    return any(part.strip() in ("*", current, f"W/{current}") for part in header.split(","))

@@ -1,0 +1,431 @@
+"""problem+json (RFC 9457): one catalogue of error kinds, their status and their words in English and Spanish."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from emprende.api.i18n import Lang, negotiate
+from emprende.domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    TooManyAttempts,
+)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://emprende.app/problems/"
+logger = logging.getLogger("emprende.api")
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    status: int
+    en: tuple[str, str]
+    es: tuple[str, str]
+
+
+CATALOGUE: dict[str, Kind] = {
+    "not_found": Kind(
+        404,
+        ("Not found", "The requested resource does not exist."),
+        ("No encontrado", "El recurso solicitado no existe."),
+    ),
+    "route_not_found": Kind(
+        404,
+        ("Not found", "No route matches this URL."),
+        ("No encontrado", "Ninguna ruta corresponde a esta URL."),
+    ),
+    "method_not_allowed": Kind(
+        405,
+        ("Method not allowed", "This URL does not accept that method; see the Allow header."),
+        ("Método no permitido", "Esta URL no acepta ese método; consulte la cabecera Allow."),
+    ),
+    "validation_failed": Kind(
+        422,
+        ("Invalid request", "Some fields are missing or invalid; see `errors`."),
+        ("Solicitud no válida", "Faltan campos o no son válidos; consulte `errors`."),
+    ),
+    "malformed_body": Kind(
+        400,
+        ("Malformed body", "The request body is not well-formed JSON."),
+        ("Cuerpo mal formado", "El cuerpo de la solicitud no es JSON bien formado."),
+    ),
+    "bad_request": Kind(
+        400,
+        ("Bad request", "The request cannot be processed as sent."),
+        ("Solicitud incorrecta", "La solicitud no puede procesarse tal como se envió."),
+    ),
+    "invalid_cursor": Kind(
+        400,
+        ("Invalid cursor", "The cursor is malformed or belongs to another query."),
+        ("Cursor no válido", "El cursor está mal formado o pertenece a otra consulta."),
+    ),
+    "invalid_idempotency_key": Kind(
+        400,
+        (
+            "Invalid Idempotency-Key",
+            "The Idempotency-Key header must have 1 to 255 visible ASCII characters.",
+        ),
+        (
+            "Idempotency-Key no válida",
+            "La cabecera Idempotency-Key debe tener de 1 a 255 caracteres ASCII visibles.",
+        ),
+    ),
+    "idempotency_key_reused": Kind(
+        422,
+        ("Idempotency-Key reused", "This Idempotency-Key was already used with a different request."),
+        ("Idempotency-Key reutilizada", "Esta Idempotency-Key ya se usó con una solicitud diferente."),
+    ),
+    "idempotency_key_in_progress": Kind(
+        409,
+        ("Request in progress", "A request with this Idempotency-Key is still being processed; retry later."),
+        (
+            "Solicitud en curso",
+            "Una solicitud con esta Idempotency-Key aún se está procesando; reintente luego.",
+        ),
+    ),
+    "not_authenticated": Kind(
+        401,
+        ("Authentication required", "Send a valid bearer token in the Authorization header."),
+        ("Autenticación requerida", "Envíe un token bearer válido en la cabecera Authorization."),
+    ),
+    "invalid_token": Kind(
+        401,
+        ("Invalid token", "The token is malformed, has a bad signature or is not valid here."),
+        ("Token no válido", "El token está mal formado, tiene una firma incorrecta o no es válido aquí."),
+    ),
+    "token_expired": Kind(
+        401,
+        ("Token expired", "The token has expired; obtain a new one."),
+        ("Token vencido", "El token ha vencido; obtenga uno nuevo."),
+    ),
+    "session_revoked": Kind(
+        401,
+        ("Session ended", "This login session was ended; sign in again."),
+        ("Sesión terminada", "Esta sesión fue cerrada; vuelva a iniciar sesión."),
+    ),
+    "refresh_token_reused": Kind(
+        401,
+        ("Refresh token reused", "An old refresh token was presented; the whole session has been revoked."),
+        (
+            "Token de renovación reutilizado",
+            "Se presentó un token de renovación antiguo; se revocó toda la sesión.",
+        ),
+    ),
+    "invalid_credentials": Kind(
+        401,
+        ("Invalid credentials", "The e-mail or password is incorrect."),
+        ("Credenciales no válidas", "El correo electrónico o la contraseña son incorrectos."),
+    ),
+    "account_inactive": Kind(
+        401,
+        ("Account inactive", "This account is deactivated."),
+        ("Cuenta inactiva", "Esta cuenta está desactivada."),
+    ),
+    "unsupported_grant_type": Kind(
+        400,
+        ("Unsupported grant type", "This token endpoint accepts grant_type=password."),
+        ("Tipo de concesión no admitido", "Este punto de acceso acepta grant_type=password."),
+    ),
+    "permission_denied": Kind(
+        403,
+        ("Forbidden", "You are not allowed to perform this action."),
+        ("Prohibido", "No tiene permiso para realizar esta acción."),
+    ),
+    "conflict": Kind(
+        409,
+        ("Conflict", "The request conflicts with the current state."),
+        ("Conflicto", "La solicitud entra en conflicto con el estado actual."),
+    ),
+    "email_taken": Kind(
+        409,
+        ("E-mail already registered", "Another account already uses this e-mail address."),
+        ("Correo ya registrado", "Otra cuenta ya usa esta dirección de correo electrónico."),
+    ),
+    "invalid_input": Kind(
+        422,
+        ("Invalid input", "The request breaks a rule of the programme."),
+        ("Datos no válidos", "La solicitud incumple una regla del programa."),
+    ),
+    "invalid_email": Kind(
+        422,
+        ("Invalid e-mail", "The e-mail address is not valid."),
+        ("Correo no válido", "La dirección de correo electrónico no es válida."),
+    ),
+    "weak_password": Kind(
+        422,
+        ("Weak password", "The password must have at least 12 characters and not be repetitive."),
+        ("Contraseña débil", "La contraseña debe tener al menos 12 caracteres y no ser repetitiva."),
+    ),
+    "precondition_failed": Kind(
+        412,
+        ("Precondition failed", "The resource changed since you read it (If-Match); read it again."),
+        ("Precondición fallida", "El recurso cambió desde que lo leyó (If-Match); vuelva a leerlo."),
+    ),
+    "payload_too_large": Kind(
+        413,
+        ("Payload too large", "The request body exceeds the allowed size."),
+        ("Contenido demasiado grande", "El cuerpo de la solicitud supera el tamaño permitido."),
+    ),
+    "unsupported_media_type": Kind(
+        415,
+        ("Unsupported media type", "Send the body with a supported Content-Type."),
+        ("Tipo de contenido no admitido", "Envíe el cuerpo con un Content-Type admitido."),
+    ),
+    "too_many_attempts": Kind(
+        429,
+        ("Too many attempts", "Too many attempts; wait as indicated by Retry-After."),
+        ("Demasiados intentos", "Demasiados intentos; espere lo indicado en Retry-After."),
+    ),
+    "not_ready": Kind(
+        503,
+        ("Not ready", "The database is not reachable."),
+        ("No disponible", "La base de datos no está accesible."),
+    ),
+    "internal_error": Kind(
+        500,
+        ("Internal error", "Something went wrong on our side; the request id identifies it in the logs."),
+        (
+            "Error interno",
+            "Algo salió mal de nuestro lado; el id de la solicitud lo identifica en los registros.",
+        ),
+    ),
+}
+
+_STATUS_FALLBACK = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "route_not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "too_many_attempts",
+    503: "not_ready",
+}
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where the problem is, e.g. `body.email` or `query.limit`.")
+    code: str = Field(description="Stable error kind, e.g. `missing`, `string_too_long`.")
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem document; `code` is stable and meant for programs."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {"type": TYPE_BASE + "not_found", "code": "not_found"}})
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """Raise from the API layer to answer with a problem of a catalogued kind."""
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        errors: list[dict[str, str]] | None = None,
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.headers = dict(headers or {})
+        self.errors = errors
+        self.detail = detail
+
+
+def problem_body(
+    code: str,
+    *,
+    lang: Lang,
+    instance: str,
+    request_id: str | None,
+    errors: list[dict[str, str]] | None = None,
+    detail: str | None = None,
+    status: int | None = None,
+) -> dict[str, Any]:
+    kind = CATALOGUE.get(code) or CATALOGUE["bad_request"]
+    title, default_detail = kind.es if lang == "es" else kind.en
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": title,
+        "status": status or kind.status,
+        "detail": detail or default_detail,
+        "instance": instance,
+        "code": code,
+    }
+    if request_id:
+        body["request_id"] = request_id
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(
+    request: Request,
+    code: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    errors: list[dict[str, str]] | None = None,
+    detail: str | None = None,
+    status: int | None = None,
+) -> Response:
+    lang = negotiate(request.headers.get("accept-language"))
+    body = problem_body(
+        code,
+        lang=lang,
+        instance=request.url.path,
+        request_id=getattr(request.state, "request_id", None),
+        errors=errors,
+        detail=detail,
+        status=status,
+    )
+    response_headers = {"Content-Language": lang, **(headers or {})}
+    return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_JSON, headers=response_headers)
+
+
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], str], ...] = (
+    (NotFound, "not_found"),
+    (PreconditionFailed, "precondition_failed"),
+    (PermissionDenied, "permission_denied"),
+)
+
+_SPANISH_FIELD_MESSAGES = {
+    "missing": "Campo obligatorio.",
+    "extra_forbidden": "Campo no permitido.",
+    "string_too_long": "Texto demasiado largo.",
+    "string_too_short": "Texto demasiado corto.",
+    "string_type": "Debe ser un texto.",
+    "int_parsing": "Debe ser un número entero.",
+    "int_type": "Debe ser un número entero.",
+    "bool_parsing": "Debe ser verdadero o falso.",
+    "bool_type": "Debe ser verdadero o falso.",
+    "enum": "Valor no admitido.",
+    "literal_error": "Valor no admitido.",
+    "uuid_parsing": "Debe ser un UUID.",
+    "datetime_parsing": "Debe ser una fecha y hora ISO 8601.",
+    "datetime_from_date_parsing": "Debe ser una fecha y hora ISO 8601.",
+    "greater_than_equal": "Valor demasiado pequeño.",
+    "less_than_equal": "Valor demasiado grande.",
+    "value_error": "Valor no válido.",
+    "model_attributes_type": "Debe ser un objeto JSON.",
+    "dict_type": "Debe ser un objeto JSON.",
+    "list_type": "Debe ser una lista.",
+    "too_long": "Demasiados elementos.",
+}
+
+
+def _field_errors(exc: RequestValidationError, lang: Lang) -> list[dict[str, str]]:
+    """Field paths and messages only: submitted values are never echoed."""
+    items: list[dict[str, str]] = []
+    for error in exc.errors()[:50]:
+        location = [str(part) for part in error.get("loc", ())]
+        code = str(error.get("type", "invalid"))
+        message = str(error.get("msg", "invalid value"))
+        if code == "value_error":
+            # Our validators phrase their own messages; strip pydantic's prefix and never include input.
+            message = message.removeprefix("Value error, ")
+        if lang == "es":
+            message = _SPANISH_FIELD_MESSAGES.get(code, message)
+        items.append({"field": ".".join(location), "code": code, "message": message[:300]})
+    return items
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Every error leaves as problem+json: domain errors, validation, routing, and anything unexpected."""
+
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError) -> Response:
+        return problem_response(request, exc.code, headers=exc.headers, errors=exc.errors, detail=exc.detail)
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, TooManyAttempts):
+            return problem_response(request, "too_many_attempts", headers={"Retry-After": str(exc.retry_after_seconds)})
+        if isinstance(exc, AuthenticationFailed):
+            code = exc.code if exc.code in CATALOGUE else "invalid_token"
+            return problem_response(request, code, headers={"WWW-Authenticate": "Bearer"})
+        if isinstance(exc, InvalidInput):
+            code = exc.code if exc.code in CATALOGUE else "invalid_input"
+            errors = [{"field": f"body.{exc.field}", "code": code, "message": str(exc)}] if exc.field else None
+            return problem_response(request, code, errors=errors)
+        if isinstance(exc, Conflict):
+            code = exc.code if exc.code in CATALOGUE else "conflict"
+            field = exc.params.get("field")
+            errors = [{"field": f"body.{field}", "code": code, "message": str(exc)}] if field else None
+            return problem_response(request, code, errors=errors)
+        for error_type, code in _DOMAIN_STATUS:
+            if isinstance(exc, error_type):
+                return problem_response(request, code)
+        return problem_response(request, "bad_request")
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if any(error.get("type") == "json_invalid" for error in exc.errors()):
+            return problem_response(request, "malformed_body")
+        lang = negotiate(request.headers.get("accept-language"))
+        return problem_response(request, "validation_failed", errors=_field_errors(exc, lang))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = _STATUS_FALLBACK.get(exc.status_code, "bad_request")
+        status = exc.status_code if code == "bad_request" and 400 <= exc.status_code < 500 else None
+        return problem_response(request, code, headers=exc.headers, status=status)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error", exc_info=exc)
+        return problem_response(request, "internal_error")
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problem responses a route can give."""
+    return {
+        status: {
+            "model": ProblemDetails,
+            "content": {PROBLEM_JSON: {}},
+            "description": _DESCRIPTIONS.get(status, ""),
+        }
+        for status in statuses
+    }
+
+
+_DESCRIPTIONS = {
+    400: "Malformed request",
+    401: "Missing, invalid or expired credentials",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict",
+    412: "Stale If-Match",
+    413: "Body too large",
+    422: "Invalid input",
+    429: "Too many attempts",
+    503: "Not ready",
+}

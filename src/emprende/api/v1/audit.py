@@ -1,0 +1,65 @@
+"""The audit trail, read-only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, PageDep
+from emprende.api.pagination import Page, next_cursor
+from emprende.api.problems import ProblemError, problem_responses
+from emprende.api.schemas import AuditEventOut
+from emprende.services.audit import list_audit_events
+from emprende.services.ports import AuditFilters
+
+router = APIRouter(prefix="/audit-events", tags=["audit"])
+
+
+@router.get(
+    "",
+    response_model=Page[AuditEventOut],
+    operation_id="list_audit_events",
+    responses=problem_responses(400, 401, 403),
+)
+async def list_audit_events_route(
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+    codec: CursorCodecDep,
+    page: PageDep,
+    entity_type: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    entity_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    actor_id: Annotated[uuid.UUID | None, Query()] = None,
+    occurred_from: Annotated[
+        datetime | None, Query(description="Inclusive lower bound (ISO 8601 with offset).")
+    ] = None,
+    occurred_to: Annotated[datetime | None, Query(description="Exclusive upper bound (ISO 8601 with offset).")] = None,
+) -> Page[AuditEventOut]:
+    """Audit events, newest first, filterable by entity, actor and time range (administrators)."""
+    for name, value in (("occurred_from", occurred_from), ("occurred_to", occurred_to)):
+        if value is not None and value.tzinfo is None:
+            raise ProblemError(
+                "validation_failed",
+                errors=[{"field": f"query.{name}", "code": "timezone_required", "message": "include a UTC offset"}],
+            )
+    filters = {
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "actor_id": actor_id,
+        "occurred_from": occurred_from.isoformat() if occurred_from else None,
+        "occurred_to": occurred_to.isoformat() if occurred_to else None,
+    }
+    after = uuid.UUID(codec.decode(page.cursor, "audit-events", filters)[0]) if page.cursor else None
+    rows = await list_audit_events(
+        principal,
+        AuditFilters(entity_type, entity_id, actor_id, occurred_from, occurred_to),
+        after=after,
+        limit=page.limit,
+        queries=container.audit_queries,
+    )
+    return Page[AuditEventOut](
+        items=[AuditEventOut.model_validate(row) for row in rows],
+        next_cursor=next_cursor(codec, "audit-events", filters, rows, page.limit),
+    )

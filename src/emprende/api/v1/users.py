@@ -1,0 +1,131 @@
+"""User accounts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, ExpectedVersion, PageDep
+from emprende.api.etag import etag, matches_if_none_match
+from emprende.api.pagination import Page, next_cursor
+from emprende.api.problems import ProblemError, problem_responses
+from emprende.api.schemas import UserCreateIn, UserOut, UserUpdateIn
+from emprende.domain.users import Role
+from emprende.services import users as user_service
+from emprende.services.ports import UserFilters
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    operation_id="create_user",
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
+)
+async def create_user(
+    body: UserCreateIn,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+) -> UserOut:
+    """Create an account (administrators). Send `Idempotency-Key` to make retries safe."""
+    user = await user_service.create_user(
+        user_service.CreateUser(
+            email=body.email,
+            full_name=body.full_name,
+            password=body.password,
+            role=body.role,
+            preferred_language=body.preferred_language,
+        ),
+        principal,
+        uow_factory=container.uow,
+        hasher=container.hasher,
+        clock=container.clock,
+    )
+    response.headers["Location"] = str(request.url_for("get_user", user_id=user.id).path)
+    response.headers["ETag"] = etag(user.version)
+    return UserOut.model_validate(user)
+
+
+@router.get("", response_model=Page[UserOut], operation_id="list_users", responses=problem_responses(400, 401, 403))
+async def list_users(
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+    codec: CursorCodecDep,
+    page: PageDep,
+    role: Annotated[Role | None, Query()] = None,
+    is_active: Annotated[bool | None, Query()] = None,
+    email_contains: Annotated[str | None, Query(min_length=1, max_length=254)] = None,
+) -> Page[UserOut]:
+    """List accounts, oldest first (administrators)."""
+    filters = {"role": role, "is_active": is_active, "email_contains": email_contains}
+    after = uuid.UUID(codec.decode(page.cursor, "users", filters)[0]) if page.cursor else None
+    rows = await user_service.list_users(
+        principal,
+        UserFilters(role=role, is_active=is_active, email_contains=email_contains),
+        after=after,
+        limit=page.limit,
+        queries=container.user_queries,
+    )
+    return Page[UserOut](
+        items=[UserOut.model_validate(row) for row in rows],
+        next_cursor=next_cursor(codec, "users", filters, rows, page.limit),
+    )
+
+
+@router.get("/{user_id}", response_model=UserOut, operation_id="get_user", responses=problem_responses(401, 404))
+async def get_user(
+    user_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+) -> UserOut | Response:
+    """One account: administrators read any, everyone else only their own."""
+    user = await user_service.get_user(principal, user_id, uow_factory=container.uow)
+    if matches_if_none_match(request.headers.get("if-none-match"), user.version):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(user.version)})
+    response.headers["ETag"] = etag(user.version)
+    return UserOut.model_validate(user)
+
+
+@router.patch(
+    "/{user_id}",
+    response_model=UserOut,
+    operation_id="update_user",
+    responses=problem_responses(401, 404, 412, 422),
+)
+async def update_user(
+    user_id: uuid.UUID,
+    body: UserUpdateIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+    version: ExpectedVersion,
+) -> UserOut:
+    """Change name, language or (administrators) the active flag. Send `If-Match` with the ETag you read."""
+    if not body.model_fields_set:
+        raise ProblemError("validation_failed", errors=[{"field": "body", "code": "empty", "message": "no fields"}])
+    for name in ("full_name", "preferred_language", "is_active"):
+        if name in body.model_fields_set and getattr(body, name) is None:
+            raise ProblemError(
+                "validation_failed",
+                errors=[{"field": f"body.{name}", "code": "null", "message": "may not be null"}],
+            )
+    user = await user_service.update_user(
+        principal,
+        user_id,
+        user_service.UpdateUser(
+            full_name=body.full_name, preferred_language=body.preferred_language, is_active=body.is_active
+        ),
+        expected_version=version,
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
+    response.headers["ETag"] = etag(user.version)
+    return UserOut.model_validate(user)

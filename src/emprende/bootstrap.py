@@ -1,0 +1,115 @@
+"""Composition root: which adapter fills which port. The API, the CLI and the tests all build the same container."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from emprende.adapters.clock import SystemClock
+from emprende.adapters.database import create_engine, write_engine
+from emprende.adapters.idempotency import SqlIdempotencyStore
+from emprende.adapters.orm import start_mappers
+from emprende.adapters.queries import (
+    ReadConnections,
+    SqlAuditQueries,
+    SqlHealthProbe,
+    SqlPrincipalLookup,
+    SqlUserQueries,
+)
+from emprende.adapters.rate_limit import InMemoryLoginRateLimiter
+from emprende.adapters.security import Argon2PasswordHasher, JoseTokenService
+from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, build_session_factory
+from emprende.services.auth import AuthComponents
+from emprende.services.ports import (
+    AuditQueries,
+    Clock,
+    HealthProbe,
+    IdempotencyStore,
+    PasswordHasher,
+    TokenService,
+    UnitOfWork,
+    UserQueries,
+)
+from emprende.settings import Settings
+
+
+@dataclass(slots=True)
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    clock: Clock
+    hasher: PasswordHasher
+    tokens: TokenService
+    auth: AuthComponents
+    user_queries: UserQueries
+    audit_queries: AuditQueries
+    health: HealthProbe
+    idempotency: IdempotencyStore
+    _uow_factory: SqlAlchemyUnitOfWorkFactory
+
+    def uow(self) -> UnitOfWork:
+        return self._uow_factory()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self._sessions = build_session_factory(write_engine(engine))
+        self._clock = clock
+
+    def __call__(self) -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(self._sessions, self._clock)
+
+
+def build_container(settings: Settings, *, engine: AsyncEngine | None = None) -> Container:
+    """Build every adapter from the settings. The caller owns the container and must `close()` it."""
+    start_mappers()
+    secret = settings.resolve_secret()
+    if engine is None:
+        engine = create_engine(
+            settings.effective_database_url,
+            pool_size=settings.db_pool_size,
+            sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        )
+    clock = SystemClock()
+    hasher = Argon2PasswordHasher(
+        memory_kib=settings.password_hash_memory_kib,
+        time_cost=settings.password_hash_time_cost,
+        parallelism=settings.password_hash_parallelism,
+    )
+    tokens = JoseTokenService(
+        secret=secret,
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        access_lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
+    reads = ReadConnections(engine)
+    auth = AuthComponents(
+        hasher=hasher,
+        tokens=tokens,
+        limiter=InMemoryLoginRateLimiter(
+            max_account_failures=settings.login_max_failures_per_account,
+            max_client_attempts=settings.login_max_attempts_per_client,
+            window=timedelta(seconds=settings.login_window_seconds),
+        ),
+        clock=clock,
+        principals=SqlPrincipalLookup(reads),
+        session_lifetime=timedelta(days=settings.refresh_token_days),
+    )
+    return Container(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        hasher=hasher,
+        tokens=tokens,
+        auth=auth,
+        user_queries=SqlUserQueries(reads),
+        audit_queries=SqlAuditQueries(reads),
+        health=SqlHealthProbe(reads),
+        idempotency=SqlIdempotencyStore(engine),
+        _uow_factory=SqlAlchemyUnitOfWorkFactory(engine, clock),
+    )

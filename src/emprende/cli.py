@@ -1,0 +1,191 @@
+"""The `emprende` command: serve the API, manage the database, users, demo data and the OpenAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from emprende.bootstrap import Container, build_container
+from emprende.settings import ConfigurationError, Environment, Settings
+
+app = typer.Typer(help="emprende: inclusive entrepreneurship programmes API.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demonstration data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(demo_app, name="demo")
+
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings()
+        settings.check()
+    except ConfigurationError as error:
+        console.print(f"[red]configuration error:[/red] {error}")
+        raise typer.Exit(2) from error
+    return settings
+
+
+def _with_container(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:
+    async def run() -> T:
+        container = build_container(settings)
+        try:
+            return await work(container)
+        finally:
+            await container.close()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    migrate: Annotated[bool, typer.Option(help="Apply pending migrations first.")] = True,
+) -> None:
+    """Apply migrations, create the first administrator on an empty development database, and serve the API."""
+    import uvicorn
+
+    from emprende.logs import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    if migrate:
+        _with_container(settings, _upgrade)
+    if settings.env is Environment.DEVELOPMENT:
+        _with_container(settings, _bootstrap_admin)
+    console.print(f"emprende on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    uvicorn.run(
+        "emprende.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+async def _upgrade(container: Container) -> None:
+    from emprende.adapters import migrations
+
+    await migrations.upgrade(container.engine)
+
+
+async def _bootstrap_admin(container: Container) -> None:
+    from emprende.services.users import ensure_bootstrap_admin
+
+    password = os.environ.get("EMPRENDE_ADMIN_PASSWORD") or secrets.token_urlsafe(15)
+    user = await ensure_bootstrap_admin(
+        container.settings.bootstrap_admin_email,
+        password,
+        uow_factory=container.uow,
+        hasher=container.hasher,
+        clock=container.clock,
+    )
+    if user is not None:
+        console.rule("[bold]First administrator created")
+        console.print(f"  e-mail:   [bold]{user.email}[/bold]")
+        console.print(f"  password: [bold]{password}[/bold]")
+        console.print("  (shown only this once; sign in at /docs with the Authorize button)")
+        console.rule()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Apply migrations up to a revision (default: the newest)."""
+    from emprende.adapters import migrations
+
+    _with_container(_settings(), lambda c: migrations.upgrade(c.engine, revision))
+    console.print(f"database upgraded to {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")]) -> None:
+    """Revert migrations down to a revision."""
+    from emprende.adapters import migrations
+
+    _with_container(_settings(), lambda c: migrations.downgrade(c.engine, revision))
+    console.print(f"database downgraded to {revision}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    from emprende.adapters import migrations
+
+    current = _with_container(_settings(), lambda c: migrations.current(c.engine))
+    typer.echo(current or "(empty database: no revision applied)")
+
+
+@users_app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(help="The administrator's e-mail.")],
+    name: Annotated[str, typer.Option(help="Full name.")] = "Administrador",
+) -> None:
+    """Create an administrator. The password comes from EMPRENDE_ADMIN_PASSWORD or a prompt."""
+    from emprende.domain.errors import DomainError
+    from emprende.services.users import create_admin as create
+
+    password = os.environ.get("EMPRENDE_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            console.print("[red]set EMPRENDE_ADMIN_PASSWORD or run interactively[/red]")
+            raise typer.Exit(2)
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = _with_container(
+            _settings(),
+            lambda c: create(email, name, password, uow_factory=c.uow, hasher=c.hasher, clock=c.clock),
+        )
+    except DomainError as error:
+        console.print(f"[red]{error.code}:[/red] {error}")
+        raise typer.Exit(1) from error
+    console.print(f"administrator {user.email} created ({user.id})")
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Fill an empty database with realistic, deterministic demonstration data."""
+    from emprende.demo import load_demo
+
+    summary = _with_container(_settings(), load_demo)
+    if summary is None:
+        console.print("[yellow]the database already has users; demo data is only loaded into an empty one[/yellow]")
+        raise typer.Exit(1)
+    for line in summary:
+        console.print(line)
+
+
+@app.command()
+def openapi(
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+) -> None:
+    """Print the OpenAPI document of API v1."""
+    from emprende.api.app import create_app
+
+    document = json.dumps(create_app(Settings(env=Environment.TEST)).openapi(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(document)
+    else:
+        output.write_text(document, encoding="utf-8")
+        console.print(f"wrote {output}")
+
+
+def main() -> None:
+    app()

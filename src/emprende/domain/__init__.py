@@ -1,0 +1,1 @@
+"""The domain: entities, value objects, policies and errors. Pure Python, no frameworks."""

@@ -1,0 +1,73 @@
+"""Domain errors. Each carries a stable `code` that the API turns into a problem+json response."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class DomainError(Exception):
+    """Base of every error a use case may raise on purpose."""
+
+    code: str = "domain_error"
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        super().__init__(message or self.code)
+        self.params: Mapping[str, object] = params
+
+
+class NotFound(DomainError):
+    """The object does not exist or the principal may not know that it exists."""
+
+    code = "not_found"
+
+    def __init__(self, entity: str, **params: object) -> None:
+        super().__init__(f"{entity} not found", entity=entity, **params)
+        self.entity = entity
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class InvalidInput(DomainError):
+    """Input that is well-formed but breaks a domain rule."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.field = field
+        if code is not None:
+            self.code = code
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+
+
+class AuthenticationFailed(DomainError):
+    """Credentials or token are missing, wrong, expired or revoked."""
+
+    code = "invalid_credentials"
+
+    def __init__(self, message: str = "", *, code: str = "invalid_credentials") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__("too many attempts", retry_after=retry_after_seconds)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class PreconditionFailed(DomainError):
+    """The caller's copy is stale: the object changed since it was read."""
+
+    code = "precondition_failed"
+
+
+class EmailAlreadyRegistered(Conflict):
+    code = "email_taken"

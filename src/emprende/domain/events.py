@@ -1,0 +1,30 @@
+"""Domain events: facts recorded by aggregates and written to the outbox with the change that caused them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class DomainEvent:
+    name: str
+    aggregate_type: str
+    aggregate_id: uuid.UUID
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class Aggregate:
+    """Mixin for entities that record domain events."""
+
+    def record(self, event: DomainEvent) -> None:
+        pending: list[DomainEvent] | None = self.__dict__.get("_events")
+        if pending is None:
+            pending = []
+            self.__dict__["_events"] = pending
+        pending.append(event)
+
+    def pull_events(self) -> list[DomainEvent]:
+        pending: list[DomainEvent] = self.__dict__.pop("_events", None) or []
+        return pending

@@ -1,0 +1,126 @@
+"""Users: the people who sign in to emprende, and their roles."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from emprende.domain.errors import InvalidInput
+from emprende.domain.events import Aggregate, DomainEvent
+from emprende.domain.ids import new_id
+
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 200
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+
+_EMAIL_SHAPE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PARTNER_MANAGER = "partner_manager"
+    PARTNER_STAFF = "partner_staff"
+    FACILITATOR = "facilitator"
+    EVALUATOR = "evaluator"
+    PARTICIPANT = "participant"
+
+
+class Language(StrEnum):
+    ES = "es"
+    EN = "en"
+
+
+def normalize_email(email: str) -> str:
+    """The canonical form of an e-mail address: trimmed and lower-cased, so uniqueness ignores case."""
+    value = email.strip().lower()
+    if len(value) > MAX_EMAIL_LENGTH or not _EMAIL_SHAPE.match(value):
+        raise InvalidInput("not a valid e-mail address", field="email", code="invalid_email")
+    return value
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
+            field="password",
+            code="weak_password",
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput("the password is too long", field="password", code="weak_password")
+    if len(set(password)) < 4:
+        raise InvalidInput("the password is too repetitive", field="password", code="weak_password")
+
+
+def check_full_name(full_name: str) -> str:
+    value = " ".join(full_name.split())
+    if not value or len(value) > MAX_NAME_LENGTH:
+        raise InvalidInput("a full name of 1 to 200 characters is required", field="full_name")
+    return value
+
+
+class User(Aggregate):
+    """A person who signs in: a programme administrator, partner staff, evaluator or participant."""
+
+    sensitive_fields: ClassVar[frozenset[str]] = frozenset({"password_hash"})
+
+    id: uuid.UUID
+    email: str
+    full_name: str
+    password_hash: str
+    role: Role
+    is_active: bool
+    preferred_language: Language
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    def __init__(
+        self,
+        *,
+        email: str,
+        full_name: str,
+        password_hash: str,
+        role: Role,
+        now: datetime,
+        preferred_language: Language = Language.ES,
+        id: uuid.UUID | None = None,
+    ) -> None:
+        self.id = id or new_id()
+        self.email = normalize_email(email)
+        self.full_name = check_full_name(full_name)
+        self.password_hash = password_hash
+        self.role = role
+        self.is_active = True
+        self.preferred_language = preferred_language
+        self.created_at = now
+        self.updated_at = now
+        self.version = 1
+        self.record(DomainEvent("user.created", "user", self.id, {"role": role.value}))
+
+    def rename(self, full_name: str, now: datetime) -> None:
+        self.full_name = check_full_name(full_name)
+        self.updated_at = now
+
+    def set_language(self, language: Language, now: datetime) -> None:
+        self.preferred_language = language
+        self.updated_at = now
+
+    def change_password_hash(self, password_hash: str, now: datetime) -> None:
+        self.password_hash = password_hash
+        self.updated_at = now
+
+    def deactivate(self, now: datetime) -> None:
+        if self.is_active:
+            self.is_active = False
+            self.updated_at = now
+            self.record(DomainEvent("user.deactivated", "user", self.id))
+
+    def activate(self, now: datetime) -> None:
+        if not self.is_active:
+            self.is_active = True
+            self.updated_at = now
+            self.record(DomainEvent("user.activated", "user", self.id))

@@ -1,0 +1,17 @@
+"""Reading the audit trail. Nothing in the application can change or delete an audit event."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from emprende.services.ports import AuditFilters, AuditQueries, AuditRow
+from emprende.services.principal import Principal, require_admin
+
+
+async def list_audit_events(
+    principal: Principal, filters: AuditFilters, *, after: uuid.UUID | None, limit: int, queries: AuditQueries
+) -> Sequence[AuditRow]:
+    """List audit events, newest first (administrators)."""
+    require_admin(principal)
+    return await queries.list_events(filters, after, limit)

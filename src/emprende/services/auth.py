@@ -1,0 +1,153 @@
+"""Authentication use cases: sign in, rotate refresh tokens, sign out, and resolve a token to a principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from emprende.domain.audit import Actor, ActorType
+from emprende.domain.errors import AuthenticationFailed, InvalidInput
+from emprende.domain.sessions import LoginSession, RefreshTokenReusedError
+from emprende.domain.users import normalize_email
+from emprende.services.ports import (
+    Clock,
+    LoginRateLimiter,
+    PasswordHasher,
+    PrincipalLookup,
+    TokenService,
+    UnitOfWorkFactory,
+)
+from emprende.services.principal import Principal, PrincipalKind
+
+
+@dataclass(frozen=True, slots=True)
+class AuthComponents:
+    """The ports every authentication use case needs, wired once by the composition root."""
+
+    hasher: PasswordHasher
+    tokens: TokenService
+    limiter: LoginRateLimiter
+    clock: Clock
+    principals: PrincipalLookup
+    session_lifetime: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordLogin:
+    email: str
+    password: str
+    client_address: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_expires_at: datetime
+    issued_at: datetime
+
+    @property
+    def expires_in(self) -> int:
+        return max(0, int((self.access_expires_at - self.issued_at).total_seconds()))
+
+
+def _account_key(email: str) -> str:
+    try:
+        return normalize_email(email)
+    except InvalidInput:
+        return email.strip().lower()[:254]
+
+
+def _issue_pair(auth: AuthComponents, session: LoginSession, now: datetime) -> TokenPair:
+    access = auth.tokens.issue_access(subject=session.user_id, session_id=session.id, now=now)
+    refresh = auth.tokens.issue_refresh(
+        subject=session.user_id,
+        session_id=session.id,
+        token_id=session.current_token_id,
+        now=now,
+        expires_at=session.expires_at,
+    )
+    return TokenPair(access.token, access.expires_at, refresh.token, refresh.expires_at, now)
+
+
+async def login_with_password(cmd: PasswordLogin, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> TokenPair:
+    """Sign a person in with e-mail and password and open a login session."""
+    now = auth.clock.now()
+    account = _account_key(cmd.email)
+    auth.limiter.check(account, cmd.client_address, now)
+    auth.limiter.record_attempt(cmd.client_address, now)
+    async with uow_factory() as uow:
+        user = await uow.users.get_by_email(account) if "@" in account else None
+        if user is None:
+            await auth.hasher.verify_unknown(cmd.password)
+            auth.limiter.record_failure(account, cmd.client_address, now)
+            raise AuthenticationFailed()
+        if not await auth.hasher.verify(cmd.password, user.password_hash):
+            auth.limiter.record_failure(account, cmd.client_address, now)
+            raise AuthenticationFailed()
+        if not user.is_active:
+            raise AuthenticationFailed("inactive", code="account_inactive")
+        auth.limiter.reset_account(account)
+        uow.act_as(Actor(ActorType.USER, user.id))
+        if auth.hasher.needs_rehash(user.password_hash):
+            user.change_password_hash(await auth.hasher.hash(cmd.password), now)
+        session = LoginSession(user_id=user.id, now=now, expires_at=now + auth.session_lifetime)
+        uow.sessions.add(session)
+        await uow.commit()
+    return _issue_pair(auth, session, now)
+
+
+async def refresh_session(refresh_token: str, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> TokenPair:
+    """Exchange the newest refresh token of a session for a new pair; a replayed token revokes the session."""
+    claims = auth.tokens.decode_refresh(refresh_token)
+    now = auth.clock.now()
+    async with uow_factory() as uow:
+        uow.act_as(Actor(ActorType.USER, claims.subject))
+        session = await uow.sessions.get(claims.session_id)
+        if session is None or session.user_id != claims.subject:
+            raise AuthenticationFailed("unknown session", code="invalid_token")
+        user = await uow.users.get(session.user_id)
+        if user is None or not user.is_active:
+            session.revoke("account_inactive", now)
+            await uow.commit()
+            raise AuthenticationFailed("inactive", code="account_inactive")
+        try:
+            session.rotate(claims.token_id, now)
+        except RefreshTokenReusedError:
+            # The revocation must outlive the failed request: commit it before answering.
+            await uow.commit()
+            raise
+        await uow.commit()
+    return _issue_pair(auth, session, now)
+
+
+async def logout(principal: Principal, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> None:
+    """End the caller's login session: its refresh and access tokens stop working at once."""
+    if principal.session_id is None:
+        return
+    async with uow_factory() as uow:
+        uow.act_as(principal.actor)
+        session = await uow.sessions.get(principal.session_id)
+        if session is not None and session.user_id == principal.id:
+            session.revoke("logout", auth.clock.now())
+            await uow.commit()
+
+
+async def authenticate(access_token: str, *, auth: AuthComponents) -> Principal:
+    """Resolve a bearer token to the acting principal, refusing revoked sessions and inactive accounts."""
+    claims = auth.tokens.decode_access(access_token)
+    record = await auth.principals.find(claims.subject, claims.session_id)
+    if record is None:
+        raise AuthenticationFailed("unknown subject", code="invalid_token")
+    if not record.is_active:
+        raise AuthenticationFailed("inactive", code="account_inactive")
+    if record.session_revoked:
+        raise AuthenticationFailed("session revoked", code="session_revoked")
+    return Principal(
+        kind=PrincipalKind.USER,
+        id=record.user_id,
+        role=record.role,
+        partner_id=record.partner_id,
+        session_id=claims.session_id,
+    )

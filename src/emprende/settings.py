@@ -1,0 +1,110 @@
+"""Configuration: one pydantic-settings class, read from `EMPRENDE_*` variables and injected where needed."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run: the message is one line meant for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every setting of emprende; the README lists them with their defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="EMPRENDE_", extra="ignore", frozen=True)
+
+    env: Environment = Field(Environment.DEVELOPMENT, description="development, test or production.")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy async URL. Default: SQLite file `<data_dir>/emprende.db`.",
+    )
+    data_dir: Path = Field(Path("var"), description="Where the embedded database and development secret live.")
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Signing key for tokens and cursors (at least 32 bytes). Required in production.",
+    )
+    token_issuer: str = Field("emprende", description="`iss` claim of issued tokens.")
+    token_audience: str = Field("emprende-api", description="`aud` claim of issued tokens.")
+    access_token_minutes: int = Field(15, ge=1, le=24 * 60, description="Lifetime of access tokens.")
+    refresh_token_days: int = Field(14, ge=1, le=365, description="Lifetime of a login session's refresh tokens.")
+    password_hash_memory_kib: int = Field(19456, ge=8, description="argon2id memory cost (KiB).")
+    password_hash_time_cost: int = Field(2, ge=1, description="argon2id iterations.")
+    password_hash_parallelism: int = Field(1, ge=1, description="argon2id lanes.")
+    login_max_failures_per_account: int = Field(
+        5, ge=1, description="Failed logins allowed per e-mail within the login window."
+    )
+    login_max_attempts_per_client: int = Field(
+        30, ge=1, description="Login attempts allowed per client address within the login window."
+    )
+    login_window_seconds: int = Field(900, ge=1, description="Length of the login rate-limit window.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins allowed by CORS (none by default)."
+    )
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest accepted request body, in bytes.")
+    idempotency_ttl_hours: int = Field(24, ge=1, description="How long an `Idempotency-Key` is remembered.")
+    db_pool_size: int = Field(32, ge=1, description="Connections per process (PostgreSQL).")
+    sqlite_busy_timeout_ms: int = Field(5000, ge=0, description="How long SQLite waits for a lock.")
+    log_level: str = Field("INFO", description="Root log level.")
+    log_json: bool = Field(True, description="Write logs as JSON lines (false: plain text).")
+    bootstrap_admin_email: str = Field(
+        "admin@emprende.local",
+        description="E-mail of the administrator created on an empty development database.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'emprende.db').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    def check(self) -> None:
+        """Refuse configurations that must not run; the error is one line for the operator."""
+        if self.env is Environment.PRODUCTION:
+            if self.secret_key is None:
+                raise ConfigurationError("EMPRENDE_SECRET_KEY must be set in production (at least 32 bytes).")
+            if not self.database_url:
+                raise ConfigurationError("EMPRENDE_DATABASE_URL must be set in production.")
+        if self.secret_key is not None and len(self.secret_key.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ConfigurationError("EMPRENDE_SECRET_KEY must be at least 32 bytes long.")
+
+    def resolve_secret(self) -> str:
+        """The signing secret: configured, or in development a random one kept in the data directory."""
+        self.check()
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret.key"
+        if path.exists():
+            stored = path.read_text(encoding="utf-8").strip()
+            if len(stored.encode()) >= MIN_SECRET_BYTES:
+                return stored
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        path.write_text(secret, encoding="utf-8")
+        path.chmod(0o600)
+        return secret
