@@ -1,0 +1,198 @@
+"""Shared fixtures. Every database test runs on SQLite, and on PostgreSQL too when EMPRENDE_TEST_POSTGRES_URL is set;
+each test session works in databases it creates and drops itself."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from emprende.adapters import migrations
+from emprende.adapters.database import create_engine
+from emprende.adapters.tables import metadata
+from emprende.api.app import create_app
+from emprende.bootstrap import Container, build_container
+from emprende.domain.users import Role
+from emprende.services.users import CreateUser, create_admin, create_user
+from emprende.settings import Environment, Settings
+
+POSTGRES_URL = os.environ.get("EMPRENDE_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "correct horse battery staple"
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _create_postgres_database(name: str) -> str:
+    assert POSTGRES_URL is not None
+    connection = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_postgres_database(name: str) -> None:
+    assert POSTGRES_URL is not None
+    connection = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+async def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A fresh, empty database for this test session (one per backend and xdist worker)."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite') / 'emprende.db'}"
+        return
+    name = f"emprende_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
+    url = await _create_postgres_database(name)
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The session's engine on a database migrated to the newest revision."""
+    engine = create_engine(database_url, pool_size=5)
+    await migrations.upgrade(engine)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "env": Environment.TEST,
+        "database_url": database_url,
+        "data_dir": data_dir,
+        "secret_key": TEST_SECRET,
+        "password_hash_memory_kib": 64,
+        "password_hash_time_cost": 1,
+        "log_json": False,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path)
+
+
+async def _empty_tables(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            await connection.execute(delete(table))
+
+
+@pytest.fixture
+async def container(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Container]:
+    """A container over the session's database; every row a test writes is removed after it."""
+    container = build_container(settings, engine=engine)
+    try:
+        yield container
+    finally:
+        await _empty_tables(engine)
+
+
+@pytest.fixture
+def app(container: Container) -> FastAPI:
+    return create_app(container=container)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@dataclass(frozen=True)
+class Account:
+    id: uuid.UUID
+    email: str
+    password: str
+    role: Role
+
+
+@pytest.fixture
+async def admin(container: Container) -> Account:
+    user = await create_admin(
+        "admin@emprende.test",
+        "Ana Administradora",
+        PASSWORD,
+        uow_factory=container.uow,
+        hasher=container.hasher,
+        clock=container.clock,
+    )
+    return Account(user.id, user.email, PASSWORD, Role.ADMIN)
+
+
+@pytest.fixture
+async def staff(container: Container, admin: Account) -> Account:
+    """A non-administrator account."""
+    from emprende.services.principal import Principal, PrincipalKind
+
+    acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
+    user = await create_user(
+        CreateUser(email="luis.cedeno@emprende.test", full_name="Luis Cedeño", password=PASSWORD, role=Role.EVALUATOR),
+        acting,
+        uow_factory=container.uow,
+        hasher=container.hasher,
+        clock=container.clock,
+    )
+    return Account(user.id, user.email, PASSWORD, Role.EVALUATOR)
+
+
+async def login(client: httpx.AsyncClient, account: Account) -> dict[str, str]:
+    """Sign in through the API; returns the token response."""
+    response = await client.post("/api/v1/auth/token", data={"username": account.email, "password": account.password})
+    assert response.status_code == 200, response.text
+    body: dict[str, str] = response.json()
+    return body
+
+
+@pytest.fixture
+async def admin_headers(client: httpx.AsyncClient, admin: Account) -> dict[str, str]:
+    tokens = await login(client, admin)
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+@pytest.fixture
+async def staff_headers(client: httpx.AsyncClient, staff: Account) -> dict[str, str]:
+    tokens = await login(client, staff)
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+@pytest.fixture(autouse=True)
+def _no_request_id_leak() -> Iterator[None]:
+    from emprende.services.context import current_request_id
+
+    token = current_request_id.set(None)
+    yield
+    current_request_id.reset(token)
