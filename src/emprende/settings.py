@@ -90,6 +90,8 @@ class Settings(BaseSettings):
                 raise ConfigurationError("EMPRENDE_SECRET_KEY must be set in production (at least 32 bytes).")
             if not self.database_url:
                 raise ConfigurationError("EMPRENDE_DATABASE_URL must be set in production.")
+            if self.password_hash_memory_kib < 19456 or self.password_hash_time_cost < 2:
+                raise ConfigurationError("password hashing below argon2id m=19456 KiB, t=2 is refused in production.")
         if self.secret_key is not None and len(self.secret_key.get_secret_value().encode()) < MIN_SECRET_BYTES:
             raise ConfigurationError("EMPRENDE_SECRET_KEY must be at least 32 bytes long.")
 
