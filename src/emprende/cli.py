@@ -34,7 +34,7 @@ def _settings() -> Settings:
         settings = Settings()
         settings.check()
     except ConfigurationError as error:
-        console.print(f"[red]configuration error:[/red] {error}")
+        console.print(f"[red]configuration error:[/red] {error}", soft_wrap=True)  # one line, whatever the width
         raise typer.Exit(2) from error
     return settings
 

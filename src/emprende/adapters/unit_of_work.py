@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -11,13 +12,16 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import event, insert, inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.exc import StaleDataError
 
 from emprende.adapters import tables
 from emprende.adapters.orm import AUDITED_ENTITIES
 from emprende.adapters.repositories import SqlLoginSessionRepository, SqlUserRepository
 from emprende.domain.audit import Actor, AuditAction, FieldChange, redact
+from emprende.domain.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
 from emprende.domain.events import Aggregate
 from emprende.domain.ids import new_id
 from emprende.services.context import current_request_id
@@ -26,6 +30,23 @@ from emprende.services.ports import Clock
 # Bookkeeping columns whose change tells an auditor nothing.
 _UNAUDITED_FIELDS = frozenset({"version", "updated_at"})
 _PENDING_KEY = "emprende_audit"
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)$")
+
+
+def _unique_violation(name: str) -> DomainError | None:
+    """The domain's word for a unique constraint that a concurrent writer won (the use case checked first)."""
+    if name == "uq_users_email":
+        return EmailAlreadyRegistered("e-mail already registered", field="email")
+    return None
+
+
+def translate_integrity_error(error: IntegrityError) -> DomainError | None:
+    """Map a violated constraint, by its conventional name, to a domain error; None when it is a plain bug."""
+    message = str(error.orig)
+    name = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)  # asyncpg
+    if name is None and (match := _SQLITE_UNIQUE.search(message.strip())):
+        name = f"uq_{match.group(1)}_{match.group(2)}"  # SQLite names columns, not constraints
+    return _unique_violation(name) if isinstance(name, str) else None
 
 
 def to_json_value(value: Any) -> Any:
@@ -129,7 +150,16 @@ class SqlAlchemyUnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
-        await self.session.flush()  # constraint violations surface here, before anything is recorded
+        try:
+            await self.session.flush()  # constraint violations surface here, before anything is recorded
+        except IntegrityError as error:
+            # Two writers raced past the use case's own check: answer as the check would have.
+            translated = translate_integrity_error(error)
+            if translated is None:
+                raise
+            raise translated from error
+        except StaleDataError as error:
+            raise PreconditionFailed("the object changed concurrently; read it again and retry") from error
         await self._write_audit_and_outbox()
         await self.session.commit()
 

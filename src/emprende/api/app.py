@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,7 +17,7 @@ from emprende.api.docs import install_docs
 from emprende.api.idempotency import IdempotencyMiddleware
 from emprende.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from emprende.api.pagination import CursorCodec
-from emprende.api.problems import install_problem_handlers
+from emprende.api.problems import PROBLEM_JSON, install_problem_handlers
 from emprende.bootstrap import Container, build_container
 from emprende.settings import Environment, Settings
 
@@ -37,6 +38,38 @@ updates honour `If-Match`. `POST` accepts an `Idempotency-Key`. Every response c
 
 def _operation_id(route: APIRoute) -> str:
     return route.name
+
+
+_BODY_PROBLEMS = {"400": "Malformed request", "413": "Body too large"}
+
+
+def _document_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """Errors leave as problem+json, but FastAPI files every response model (and its own 422) under
+    application/json: move them, so that the published contract says what clients really receive."""
+    problem = {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            # Answers given by shared machinery (body parsing, size limit, validation) for every operation.
+            generic = {**(_BODY_PROBLEMS if "requestBody" in operation else {})}
+            if "requestBody" in operation or operation.get("parameters"):
+                generic["422"] = "Invalid request: see `errors`"
+            responses = operation.setdefault("responses", {})
+            for status, description in generic.items():
+                responses.setdefault(status, {"description": description}).setdefault("content", {})[PROBLEM_JSON] = {}
+            operation["responses"] = responses = dict(sorted(responses.items()))
+            for status, response in responses.items():
+                content = response.get("content", {})
+                schema_ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+                if PROBLEM_JSON in content or schema_ref.endswith("/HTTPValidationError"):
+                    content.pop("application/json", None)
+                    content[PROBLEM_JSON] = problem
+                    if status == "422" and response.get("description") == "Validation Error":
+                        response["description"] = "Invalid request: see `errors`"
+    schemas = document.get("components", {}).get("schemas", {})
+    if "HTTPValidationError" not in str(document.get("paths")):
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+    return document
 
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
@@ -74,6 +107,12 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     install_problem_handlers(app)
     app.include_router(v1.router)
+    generate_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return app.openapi_schema or _document_problems(generate_openapi())
+
+    app.openapi = openapi  # type: ignore[method-assign]
     install_docs(app, openapi_url=OPENAPI_URL, title=TITLE)
 
     # Middleware runs outermost-last-added: request context wraps everything, then CORS, size limit, idempotency.

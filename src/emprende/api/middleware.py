@@ -113,13 +113,14 @@ class BodySizeLimitMiddleware:
             return
         declared = _header(scope, b"content-length")
         if declared is not None:
-            if not declared.isdigit():
+            if not (declared.isascii() and declared.isdigit()):  # not "²", which isdigit() but int() refuses
                 await problem_response(Request(scope), "bad_request")(scope, receive, send)
                 return
             if int(declared) > self.max_bytes:
                 await problem_response(Request(scope), "payload_too_large")(scope, receive, send)
                 return
         received = 0
+        started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -131,4 +132,15 @@ class BodySizeLimitMiddleware:
                     raise HTTPException(413)
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except HTTPException as error:
+            # Raised while a middleware (not a route) read the body, so no exception handler turned it into a 413.
+            if error.status_code != 413 or started:
+                raise
+            await problem_response(Request(scope), "payload_too_large")(scope, receive, send)

@@ -80,7 +80,8 @@ class CursorCodec:
         try:
             encoded, signature = cursor.split(".", 1)
             payload = _unb64(encoded)
-            if not hmac.compare_digest(signature, self._sign(payload)):
+            # Base64 decoding skips stray characters and unused bits: only the one canonical spelling is accepted.
+            if _b64(payload) != encoded or not hmac.compare_digest(signature, self._sign(payload)):
                 raise ValueError("bad signature")
             data = orjson.loads(payload)
             if data["b"] != self._bind(scope, filters):

@@ -11,8 +11,10 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from emprende.api.i18n import Lang, negotiate
 from emprende.domain.errors import (
@@ -358,6 +360,22 @@ def _field_errors(exc: RequestValidationError, lang: Lang) -> list[dict[str, str
     return items
 
 
+def _allowed_methods(request: Request) -> str:
+    methods: set[str] = set()
+    probe = {"type": "http", "path": request.scope["path"], "root_path": request.scope.get("root_path", "")}
+    for route in iter_route_contexts(request.app.router.routes):
+        if route.methods and route.matches({**probe, "method": "OPTIONS"})[0] is not Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
+def _domain_message(request: Request, exc: DomainError, code: str) -> str:
+    """Domain messages are English; a Spanish-speaking caller gets the catalogue's Spanish words for the kind."""
+    if negotiate(request.headers.get("accept-language")) == "es":
+        return CATALOGUE[code].es[1]
+    return str(exc)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Every error leaves as problem+json: domain errors, validation, routing, and anything unexpected."""
 
@@ -374,12 +392,20 @@ def install_problem_handlers(app: FastAPI) -> None:
             return problem_response(request, code, headers={"WWW-Authenticate": "Bearer"})
         if isinstance(exc, InvalidInput):
             code = exc.code if exc.code in CATALOGUE else "invalid_input"
-            errors = [{"field": f"body.{exc.field}", "code": code, "message": str(exc)}] if exc.field else None
+            errors = (
+                [{"field": f"body.{exc.field}", "code": code, "message": _domain_message(request, exc, code)}]
+                if exc.field
+                else None
+            )
             return problem_response(request, code, errors=errors)
         if isinstance(exc, Conflict):
             code = exc.code if exc.code in CATALOGUE else "conflict"
             field = exc.params.get("field")
-            errors = [{"field": f"body.{field}", "code": code, "message": str(exc)}] if field else None
+            errors = (
+                [{"field": f"body.{field}", "code": code, "message": _domain_message(request, exc, code)}]
+                if field
+                else None
+            )
             return problem_response(request, code, errors=errors)
         for error_type, code in _DOMAIN_STATUS:
             if isinstance(exc, error_type):
@@ -397,7 +423,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = _STATUS_FALLBACK.get(exc.status_code, "bad_request")
         status = exc.status_code if code == "bad_request" and 400 <= exc.status_code < 500 else None
-        return problem_response(request, code, headers=exc.headers, status=status)
+        headers = exc.headers
+        if exc.status_code == 405:
+            # Starlette names only the first route matching the path; Allow must list every method the URL accepts.
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+        return problem_response(request, code, headers=headers, status=status)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

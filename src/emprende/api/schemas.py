@@ -4,15 +4,32 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from emprende.domain.users import Language, Role
+
+_T = TypeVar("_T")
+
+
+def _reject_nul(value: _T) -> _T:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# PostgreSQL cannot store NUL in text: refuse it as invalid input rather than fail in the database.
+NoNul = AfterValidator(_reject_nul)
 
 
 class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=10_000)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        return _reject_nul(value)
 
 
 class ResponseModel(BaseModel):

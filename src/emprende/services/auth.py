@@ -77,14 +77,15 @@ async def login_with_password(cmd: PasswordLogin, *, uow_factory: UnitOfWorkFact
     account = _account_key(cmd.email)
     auth.limiter.check(account, cmd.client_address, now)
     auth.limiter.record_attempt(cmd.client_address, now)
+    # Count the attempt as a failure before the first await, so parallel guesses cannot all pass `check` while
+    # their hashes are being verified; a successful sign-in clears the account's failures below.
+    auth.limiter.record_failure(account, cmd.client_address, now)
     async with uow_factory() as uow:
         user = await uow.users.get_by_email(account) if "@" in account else None
         if user is None:
             await auth.hasher.verify_unknown(cmd.password)
-            auth.limiter.record_failure(account, cmd.client_address, now)
             raise AuthenticationFailed()
         if not await auth.hasher.verify(cmd.password, user.password_hash):
-            auth.limiter.record_failure(account, cmd.client_address, now)
             raise AuthenticationFailed()
         if not user.is_active:
             raise AuthenticationFailed("inactive", code="account_inactive")

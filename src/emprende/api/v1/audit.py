@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, PageDep
 from emprende.api.pagination import Page, next_cursor
 from emprende.api.problems import ProblemError, problem_responses
-from emprende.api.schemas import AuditEventOut
+from emprende.api.schemas import AuditEventOut, NoNul
 from emprende.services.audit import list_audit_events
 from emprende.services.ports import AuditFilters
 
@@ -29,8 +29,8 @@ async def list_audit_events_route(
     container: ContainerDep,
     codec: CursorCodecDep,
     page: PageDep,
-    entity_type: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-    entity_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    entity_type: Annotated[str | None, Query(min_length=1, max_length=64), NoNul] = None,
+    entity_id: Annotated[str | None, Query(min_length=1, max_length=64), NoNul] = None,
     actor_id: Annotated[uuid.UUID | None, Query()] = None,
     occurred_from: Annotated[
         datetime | None, Query(description="Inclusive lower bound (ISO 8601 with offset).")
@@ -44,6 +44,14 @@ async def list_audit_events_route(
                 "validation_failed",
                 errors=[{"field": f"query.{name}", "code": "timezone_required", "message": "include a UTC offset"}],
             )
+        try:
+            if value is not None:
+                value.astimezone(UTC)  # the database compares in UTC, where year 1 or 9999 with an offset may not fit
+        except OverflowError:
+            raise ProblemError(
+                "validation_failed",
+                errors=[{"field": f"query.{name}", "code": "out_of_range", "message": "date out of range in UTC"}],
+            ) from None
     filters = {
         "entity_type": entity_type,
         "entity_id": entity_id,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request, Response, status
 from emprende.api.deps import ContainerDep, CurrentPrincipal
 from emprende.api.etag import etag, matches_if_none_match
 from emprende.api.problems import ProblemError, problem_responses
-from emprende.api.schemas import RefreshIn, TokenOut, UserOut
+from emprende.api.schemas import NoNul, RefreshIn, TokenOut, UserOut
 from emprende.services import auth as auth_service
 from emprende.services import users as user_service
 
@@ -37,8 +37,8 @@ async def create_token(
     request: Request,
     response: Response,
     container: ContainerDep,
-    username: Annotated[str, Form(min_length=1, max_length=254, description="The account's e-mail.")],
-    password: Annotated[str, Form(min_length=1, max_length=256)],
+    username: Annotated[str, Form(min_length=1, max_length=254, description="The account's e-mail."), NoNul],
+    password: Annotated[str, Form(min_length=1, max_length=256), NoNul],
     grant_type: Annotated[str, Form(max_length=64)] = "password",
     scope: Annotated[str, Form(max_length=1024)] = "",
 ) -> TokenOut:

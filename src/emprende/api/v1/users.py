@@ -11,7 +11,7 @@ from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, Ex
 from emprende.api.etag import etag, matches_if_none_match
 from emprende.api.pagination import Page, next_cursor
 from emprende.api.problems import ProblemError, problem_responses
-from emprende.api.schemas import UserCreateIn, UserOut, UserUpdateIn
+from emprende.api.schemas import NoNul, UserCreateIn, UserOut, UserUpdateIn
 from emprende.domain.users import Role
 from emprende.services import users as user_service
 from emprende.services.ports import UserFilters
@@ -60,7 +60,7 @@ async def list_users(
     page: PageDep,
     role: Annotated[Role | None, Query()] = None,
     is_active: Annotated[bool | None, Query()] = None,
-    email_contains: Annotated[str | None, Query(min_length=1, max_length=254)] = None,
+    email_contains: Annotated[str | None, Query(min_length=1, max_length=254), NoNul] = None,
 ) -> Page[UserOut]:
     """List accounts, oldest first (administrators)."""
     filters = {"role": role, "is_active": is_active, "email_contains": email_contains}

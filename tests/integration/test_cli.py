@@ -1,0 +1,197 @@
+"""The `emprende` command, run as an operator would: against a SQLite database in a data directory of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from typer.testing import CliRunner, Result
+
+from emprende.adapters.migrations import alembic_config
+from emprende.cli import app
+
+ADMIN_PASSWORD = "una clave bastante larga"
+HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean environment: development mode, the default SQLite database under tmp_path, cheap password hashing."""
+    for name in list(os.environ):
+        if name.startswith("EMPRENDE_"):
+            monkeypatch.delenv(name)
+    directory = tmp_path / "var"
+    monkeypatch.setenv("EMPRENDE_DATA_DIR", str(directory))
+    monkeypatch.setenv("EMPRENDE_PASSWORD_HASH_MEMORY_KIB", "64")
+    monkeypatch.setenv("EMPRENDE_PASSWORD_HASH_TIME_COST", "1")
+    monkeypatch.setenv("EMPRENDE_LOG_JSON", "false")
+    return directory
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def test_db_upgrade_current_downgrade(data_dir: Path) -> None:
+    assert run("db", "current").stdout.strip() == "(empty database: no revision applied)"
+
+    upgraded = run("db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "database upgraded to head" in upgraded.output
+    assert (data_dir / "emprende.db").is_file()
+
+    current = run("db", "current")
+    assert current.exit_code == 0
+    assert HEAD is not None
+    assert current.stdout.strip() == f"{HEAD} (head)"
+
+    downgraded = run("db", "downgrade", "base")
+    assert downgraded.exit_code == 0, downgraded.output
+    assert run("db", "current").stdout.strip() == "(empty database: no revision applied)"
+
+    assert run("db", "upgrade").exit_code == 0
+    assert HEAD in run("db", "current").stdout
+
+
+def test_db_downgrade_needs_a_target(data_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["db", "downgrade"])
+    assert result.exit_code == 2
+    assert "Missing argument" in result.output
+
+
+def test_create_admin(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("db", "upgrade").exit_code == 0
+    monkeypatch.setenv("EMPRENDE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+
+    created = run("users", "create-admin", "--email", "Coordinacion@Emprende.Test", "--name", "Coordinación")
+    assert created.exit_code == 0, created.output
+    assert "administrator coordinacion@emprende.test created" in created.output
+    assert ADMIN_PASSWORD not in created.output
+
+    duplicate = run("users", "create-admin", "--email", "coordinacion@emprende.test")
+    assert duplicate.exit_code == 1
+    assert "email_taken" in duplicate.output
+    assert "already registered" in duplicate.output
+    assert "Traceback" not in duplicate.output
+
+
+def test_create_admin_refuses_weak_passwords_and_bad_emails(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("db", "upgrade").exit_code == 0
+    monkeypatch.setenv("EMPRENDE_ADMIN_PASSWORD", "short")
+    weak = run("users", "create-admin", "--email", "ana@emprende.test")
+    assert weak.exit_code == 1
+    assert "weak_password" in weak.output
+
+    monkeypatch.setenv("EMPRENDE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    invalid = run("users", "create-admin", "--email", "not-an-email")
+    assert invalid.exit_code == 1
+    assert "invalid_email" in invalid.output
+
+
+def test_create_admin_without_a_password_or_terminal(data_dir: Path) -> None:
+    result = run("users", "create-admin", "--email", "ana@emprende.test")
+    assert result.exit_code == 2
+    assert "EMPRENDE_ADMIN_PASSWORD" in result.output
+
+
+def _demo_emails(output: str) -> list[str]:
+    return [line.split()[0] for line in output.splitlines() if "@" in line]
+
+
+def test_demo_load_is_deterministic_and_only_for_empty_databases(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("db", "upgrade").exit_code == 0
+    first = run("demo", "load")
+    assert first.exit_code == 0, first.output
+    emails = _demo_emails(first.output)
+    assert "coordinacion@emprende.example" in emails
+    assert len(emails) >= 5
+    assert len(set(emails)) == len(emails)
+    assert "password of every demo account" in first.output
+
+    again = run("demo", "load")
+    assert again.exit_code == 1
+    assert "only loaded into an empty" in again.output
+
+    monkeypatch.setenv("EMPRENDE_DATA_DIR", str(tmp_path / "other"))
+    assert run("db", "upgrade").exit_code == 0
+    second = run("demo", "load")
+    assert second.exit_code == 0, second.output
+    assert _demo_emails(second.output) == emails
+
+
+def test_openapi_prints_the_document(data_dir: Path, tmp_path: Path) -> None:
+    printed = run("openapi")
+    assert printed.exit_code == 0
+    document = json.loads(printed.stdout)
+    assert document["info"]["title"] == "emprende API"
+    assert "/api/v1/users" in document["paths"]
+
+    target = tmp_path / "v1.json"
+    written = run("openapi", "--output", str(target))
+    assert written.exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8")) == document
+    assert not (data_dir / "emprende.db").exists(), "printing the document must not touch the database"
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"EMPRENDE_ENV": "production"}, "EMPRENDE_SECRET_KEY must be set in production"),
+        (
+            {"EMPRENDE_ENV": "production", "EMPRENDE_SECRET_KEY": "k" * 48},
+            "EMPRENDE_DATABASE_URL must be set in production",
+        ),
+        ({"EMPRENDE_SECRET_KEY": "too-short"}, "EMPRENDE_SECRET_KEY must be at least 32 bytes long"),
+    ],
+)
+@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"], ["users", "create-admin", "--email", "a@b.example"]])
+def test_refuses_to_run_misconfigured(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], message: str, command: list[str]
+) -> None:
+    monkeypatch.setenv("EMPRENDE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = run(*command)
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("configuration error:")
+    assert message in lines[0]
+    assert not (data_dir / "emprende.db").exists()
+    assert not (data_dir / "secret.key").exists()
+
+
+def test_production_refusal_in_a_fresh_process(data_dir: Path) -> None:
+    """What an operator sees from a real process (narrow terminal, no TTY): one line on stderr, exit status 2."""
+    environment = {**os.environ, "EMPRENDE_ENV": "production", "COLUMNS": "40"}
+    completed = subprocess.run(
+        [sys.executable, "-c", "from emprende.cli import main; main()", "serve"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert completed.stderr.strip().splitlines() == [
+        "configuration error: EMPRENDE_SECRET_KEY must be set in production (at least 32 bytes)."
+    ]
+
+
+def test_development_secret_is_generated_once_and_kept(data_dir: Path) -> None:
+    assert run("db", "upgrade").exit_code == 0
+    secret_file = data_dir / "secret.key"
+    first = secret_file.read_text(encoding="utf-8")
+    assert len(first.encode()) >= 32
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+
+    assert run("db", "current").exit_code == 0  # a restart
+    assert secret_file.read_text(encoding="utf-8") == first

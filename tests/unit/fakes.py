@@ -1,0 +1,295 @@
+"""In-memory fakes for the service ports: tiny, no I/O, just enough behaviour to exercise the use cases.
+
+The fake unit of work restores the state it saw at the start of a transaction unless the transaction commits, so a
+change a use case makes without committing is lost exactly as it would be with a real database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Self
+
+from emprende.adapters.rate_limit import InMemoryLoginRateLimiter
+from emprende.domain.audit import Actor
+from emprende.domain.errors import AuthenticationFailed
+from emprende.domain.events import DomainEvent
+from emprende.domain.sessions import LoginSession
+from emprende.domain.users import Role, User
+from emprende.services.auth import AuthComponents
+from emprende.services.ports import AccessClaims, IssuedToken, PrincipalRecord, RefreshClaims
+from emprende.services.principal import Principal, PrincipalKind
+
+START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, now: datetime = START) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)
+
+
+def _state(obj: object) -> dict[str, object]:
+    return {name: value for name, value in vars(obj).items() if not name.startswith("_")}
+
+
+@dataclass
+class FakeDatabase:
+    """The committed state, plus what each commit did."""
+
+    users: dict[uuid.UUID, User] = field(default_factory=dict)
+    sessions: dict[uuid.UUID, LoginSession] = field(default_factory=dict)
+    commits: list[Actor] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)
+
+
+class FakeUserRepository:
+    def __init__(self, users: dict[uuid.UUID, User]) -> None:
+        self._users = users
+
+    def add(self, user: User) -> None:
+        self._users[user.id] = user
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        return self._users.get(user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        return next((user for user in self._users.values() if user.email == email), None)
+
+    async def count(self) -> int:
+        return len(self._users)
+
+
+class FakeLoginSessionRepository:
+    def __init__(self, sessions: dict[uuid.UUID, LoginSession]) -> None:
+        self._sessions = sessions
+
+    def add(self, session: LoginSession) -> None:
+        self._sessions[session.id] = session
+
+    async def get(self, session_id: uuid.UUID) -> LoginSession | None:
+        return self._sessions.get(session_id)
+
+
+class FakeUnitOfWork:
+    """Changes made in the transaction are undone on exit unless committed (objects are shared, state is restored)."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+        self.actor = Actor.system()
+        self.committed = False
+
+    def act_as(self, actor: Actor) -> None:
+        self.actor = actor
+
+    def _take_snapshot(self) -> None:
+        self._users_before = dict(self._db.users)
+        self._sessions_before = dict(self._db.sessions)
+        objects: list[object] = [*self._db.users.values(), *self._db.sessions.values()]
+        self._snapshot = {id(obj): (obj, _state(obj)) for obj in objects}
+
+    async def __aenter__(self) -> Self:
+        self._take_snapshot()
+        self.users = FakeUserRepository(self._db.users)
+        self.sessions = FakeLoginSessionRepository(self._db.sessions)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        for user in self._db.users.values():
+            before = self._snapshot.get(id(user))
+            if before is not None and before[1] != _state(user):
+                user.version += 1  # what the ORM's version counter does on an update
+            self._db.events.extend(user.pull_events())
+        self._db.commits.append(self.actor)
+        self.committed = True
+        self._take_snapshot()
+
+    async def rollback(self) -> None:
+        for obj, state in self._snapshot.values():
+            for name, value in state.items():
+                setattr(obj, name, value)
+        self._db.users.clear()
+        self._db.users.update(self._users_before)
+        self._db.sessions.clear()
+        self._db.sessions.update(self._sessions_before)
+
+
+class FakeUnitOfWorkFactory:
+    def __init__(self, db: FakeDatabase | None = None) -> None:
+        self.db = db or FakeDatabase()
+
+    def __call__(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.db)
+
+
+class FakePasswordHasher:
+    """Fast and transparent: records every call, so tests can compare the work done for each case."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def hash(self, password: str) -> str:
+        self.calls.append("hash")
+        return f"fake-hash:{password}"
+
+    async def verify(self, password: str, password_hash: str) -> bool:
+        self.calls.append("verify")
+        _scheme, _, hashed = password_hash.partition(":")
+        return hashed == password
+
+    async def verify_unknown(self, password: str) -> None:
+        self.calls.append("verify_unknown")
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Only `fake-hash:` is current; any other scheme (say `old-hash:`) verifies but asks to be rehashed."""
+        return not password_hash.startswith("fake-hash:")
+
+
+@dataclass(frozen=True)
+class _Issued:
+    typ: str
+    subject: uuid.UUID
+    session_id: uuid.UUID
+    token_id: uuid.UUID
+    expires_at: datetime
+
+
+class FakeTokenService:
+    """Opaque numbered tokens; decoding checks the type and the expiry against the fake clock."""
+
+    def __init__(self, clock: FakeClock, access_lifetime: timedelta = timedelta(minutes=15)) -> None:
+        self._clock = clock
+        self._access_lifetime = access_lifetime
+        self._issued: dict[str, _Issued] = {}
+
+    def _issue(self, issued: _Issued) -> IssuedToken:
+        token = f"{issued.typ}-{len(self._issued) + 1}"
+        self._issued[token] = issued
+        return IssuedToken(token, issued.expires_at)
+
+    def issue_access(self, *, subject: uuid.UUID, session_id: uuid.UUID, now: datetime) -> IssuedToken:
+        return self._issue(_Issued("access", subject, session_id, uuid.uuid4(), now + self._access_lifetime))
+
+    def issue_refresh(
+        self,
+        *,
+        subject: uuid.UUID,
+        session_id: uuid.UUID,
+        token_id: uuid.UUID,
+        now: datetime,
+        expires_at: datetime,
+    ) -> IssuedToken:
+        return self._issue(_Issued("refresh", subject, session_id, token_id, expires_at))
+
+    def _decode(self, token: str, typ: str) -> _Issued:
+        issued = self._issued.get(token)
+        if issued is None or issued.typ != typ:
+            raise AuthenticationFailed("invalid token", code="invalid_token")
+        if self._clock.now() >= issued.expires_at:
+            raise AuthenticationFailed("token expired", code="token_expired")
+        return issued
+
+    def decode_access(self, token: str) -> AccessClaims:
+        issued = self._decode(token, "access")
+        return AccessClaims(issued.subject, issued.session_id, issued.expires_at)
+
+    def decode_refresh(self, token: str) -> RefreshClaims:
+        issued = self._decode(token, "refresh")
+        return RefreshClaims(issued.subject, issued.session_id, issued.token_id)
+
+    def subject_of(self, token: str) -> str | None:
+        try:
+            return str(self.decode_access(token).subject)
+        except AuthenticationFailed:
+            return None
+
+
+class FakePrincipalLookup:
+    """Reads the committed state, as the real lookup reads the database."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def find(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> PrincipalRecord | None:
+        user = self._db.users.get(user_id)
+        if user is None:
+            return None
+        session = self._db.sessions.get(session_id) if session_id is not None else None
+        revoked = session_id is not None and (session is None or session.user_id != user_id or session.is_revoked)
+        return PrincipalRecord(user.id, user.role, user.is_active, session_revoked=revoked)
+
+
+@dataclass
+class AuthWorld:
+    """Everything the authentication use cases need, wired to fakes."""
+
+    uow: FakeUnitOfWorkFactory
+    clock: FakeClock
+    hasher: FakePasswordHasher
+    tokens: FakeTokenService
+    limiter: InMemoryLoginRateLimiter
+    auth: AuthComponents
+
+    @property
+    def db(self) -> FakeDatabase:
+        return self.uow.db
+
+
+def build_world(
+    *,
+    max_account_failures: int = 5,
+    max_client_attempts: int = 30,
+    window: timedelta = timedelta(minutes=15),
+    session_lifetime: timedelta = timedelta(days=14),
+) -> AuthWorld:
+    clock = FakeClock()
+    uow = FakeUnitOfWorkFactory()
+    hasher = FakePasswordHasher()
+    tokens = FakeTokenService(clock)
+    # The real limiter is pure in-memory bookkeeping driven by the `now` it is given: no fake needed.
+    limiter = InMemoryLoginRateLimiter(
+        max_account_failures=max_account_failures, max_client_attempts=max_client_attempts, window=window
+    )
+    auth = AuthComponents(
+        hasher=hasher,
+        tokens=tokens,
+        limiter=limiter,
+        clock=clock,
+        principals=FakePrincipalLookup(uow.db),
+        session_lifetime=session_lifetime,
+    )
+    return AuthWorld(uow, clock, hasher, tokens, limiter, auth)
+
+
+def add_user(
+    db: FakeDatabase,
+    email: str,
+    password: str,
+    *,
+    role: Role = Role.PARTNER_STAFF,
+    active: bool = True,
+    now: datetime = START,
+) -> User:
+    """Put a committed user straight into the fake database."""
+    user = User(email=email, full_name="Persona de Prueba", password_hash=f"fake-hash:{password}", role=role, now=now)
+    if not active:
+        user.deactivate(now)
+    user.pull_events()
+    db.users[user.id] = user
+    return user
+
+
+def principal_of(user: User, *, partner_id: uuid.UUID | None = None) -> Principal:
+    return Principal(kind=PrincipalKind.USER, id=user.id, role=user.role, partner_id=partner_id)
