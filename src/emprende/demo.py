@@ -8,6 +8,7 @@ import unicodedata
 
 from emprende.bootstrap import Container
 from emprende.domain.users import Language, Role
+from emprende.services.principal import SYSTEM
 from emprende.services.users import CreateUser, create_admin, create_user
 from emprende.settings import Environment
 
@@ -85,7 +86,7 @@ async def load_demo(container: Container) -> list[str] | None:
     """Create demonstration accounts; None when the database already holds users."""
     if container.settings.env is Environment.PRODUCTION:
         return ["demo data is never loaded into a production database"]
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         if await uow.users.count() > 0:
             return None
     password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)

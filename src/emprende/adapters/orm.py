@@ -5,22 +5,36 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 
 from emprende.adapters import tables
+from emprende.domain.agreements import CooperationAgreement
+from emprende.domain.clients import ApiClient
+from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import User
 
 mapper_registry = registry(metadata=tables.metadata)
 
 # Entity class -> the name used for it in the audit trail.
-AUDITED_ENTITIES: dict[type, str] = {User: "user", LoginSession: "login_session"}
+AUDITED_ENTITIES: dict[type, str] = {
+    User: "user",
+    LoginSession: "login_session",
+    InstitutionalPartner: "partner",
+    CooperationAgreement: "agreement",
+    ApiClient: "api_client",
+}
 
 _started = False
 
 
 def start_mappers() -> None:
     """Map every entity once per process."""
-    global _started
+    global _started  # noqa: PLW0603 - a once-per-process switch
     if _started:
         return
     mapper_registry.map_imperatively(User, tables.users, version_id_col=tables.users.c.version)
     mapper_registry.map_imperatively(LoginSession, tables.login_sessions)
+    mapper_registry.map_imperatively(InstitutionalPartner, tables.partners, version_id_col=tables.partners.c.version)
+    mapper_registry.map_imperatively(
+        CooperationAgreement, tables.cooperation_agreements, version_id_col=tables.cooperation_agreements.c.version
+    )
+    mapper_registry.map_imperatively(ApiClient, tables.api_clients, version_id_col=tables.api_clients.c.version)
     _started = True

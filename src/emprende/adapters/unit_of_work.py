@@ -16,15 +16,22 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from emprende.adapters import tables
 from emprende.adapters.orm import AUDITED_ENTITIES
-from emprende.adapters.repositories import SqlLoginSessionRepository, SqlUserRepository
+from emprende.adapters.repositories import (
+    SqlAgreementRepository,
+    SqlApiClientRepository,
+    SqlLoginSessionRepository,
+    SqlPartnerRepository,
+    SqlUserRepository,
+)
 from emprende.domain.audit import Actor, AuditAction, FieldChange, redact
 from emprende.domain.events import Aggregate
 from emprende.domain.ids import new_id
 from emprende.services.context import current_request_id
 from emprende.services.ports import Clock
+from emprende.services.principal import Scope
 
 # Bookkeeping columns whose change tells an auditor nothing.
-_UNAUDITED_FIELDS = frozenset({"version", "updated_at"})
+_UNAUDITED_FIELDS = frozenset({"version", "updated_at", "last_used_at"})
 _PENDING_KEY = "emprende_audit"
 
 
@@ -106,18 +113,22 @@ def build_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessio
 class SqlAlchemyUnitOfWork:
     """Rolls back unless `commit()` is called; a commit writes the audit trail and outbox in the same transaction."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock, scope: Scope) -> None:
         self._session_factory = session_factory
         self._clock = clock
-        self._actor = Actor.system()
+        self._tenant = scope.tenant
+        self._actor = scope.actor
 
     def act_as(self, actor: Actor) -> None:
         self._actor = actor
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
-        self.users = SqlUserRepository(self.session)
-        self.sessions = SqlLoginSessionRepository(self.session)
+        self.users = SqlUserRepository(self.session, self._tenant)
+        self.sessions = SqlLoginSessionRepository(self.session, self._tenant)
+        self.partners = SqlPartnerRepository(self.session, self._tenant)
+        self.agreements = SqlAgreementRepository(self.session, self._tenant)
+        self.clients = SqlApiClientRepository(self.session, self._tenant)
         return self
 
     async def __aexit__(
