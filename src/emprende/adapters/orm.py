@@ -27,7 +27,7 @@ _started = False
 
 def start_mappers() -> None:
     """Map every entity once per process."""
-    global _started  # noqa: PLW0603 - a once-per-process switch
+    global _started
     if _started:
         return
     mapper_registry.map_imperatively(User, tables.users, version_id_col=tables.users.c.version)

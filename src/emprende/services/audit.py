@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from emprende.services.ports import AuditFilters, AuditQueries, AuditRow
 from emprende.services.authorization import authorize
+from emprende.services.ports import AuditFilters, AuditQueries, AuditRow
 from emprende.services.principal import Principal
 
 

@@ -10,7 +10,6 @@ from emprende.domain.audit import Actor, ActorType
 from emprende.domain.errors import PermissionDenied
 from emprende.domain.users import Role
 
-
 # The tenant of a principal that belongs to no partner and is not an administrator: matches no row.
 NO_PARTNER = uuid.UUID(int=0)
 
