@@ -112,6 +112,7 @@ class SqlPrincipalLookup:
             partner_id=row.partner_id,
             partner_active=row.partner_id is None or row.partner_status == PartnerStatus.ACTIVE.value,
             password_reset_required=row.password_reset_required,
+            session_expires_at=row.expires_at,
         )
 
     async def find_client(self, client_id: uuid.UUID, now: datetime) -> ClientRecord | None:

@@ -165,8 +165,10 @@ async def authenticate(access_token: str, *, auth: AuthComponents) -> Principal:
         raise AuthenticationFailed("unknown subject", code="invalid_token")
     if not record.is_active:
         raise AuthenticationFailed("inactive", code="account_inactive")
-    if record.session_revoked:
-        raise AuthenticationFailed("session revoked", code="session_revoked")
+    if record.session_revoked or (
+        record.session_expires_at is not None and auth.clock.now() >= record.session_expires_at
+    ):
+        raise AuthenticationFailed("session ended", code="session_revoked")
     if not record.partner_active:
         raise AuthenticationFailed("partner suspended", code="partner_suspended")
     return Principal(

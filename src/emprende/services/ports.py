@@ -147,6 +147,7 @@ class PrincipalRecord:
     partner_id: uuid.UUID | None = None
     partner_active: bool = True
     password_reset_required: bool = False
+    session_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
