@@ -155,12 +155,26 @@ async def admin(container: Container) -> Account:
 
 @pytest.fixture
 async def staff(container: Container, admin: Account) -> Account:
-    """A non-administrator account."""
+    """A non-administrator account (an evaluator of a partner)."""
+    from emprende.domain.partners import PartnerKind
+    from emprende.services.partners import CreatePartner, create_partner
     from emprende.services.principal import Principal, PrincipalKind
 
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
+    partner = await create_partner(
+        CreatePartner(name="Cámara de Comercio de Manta", kind=PartnerKind.PRIVATE_SECTOR, country="ECU"),
+        acting,
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
     user = await create_user(
-        CreateUser(email="luis.cedeno@emprende.test", full_name="Luis Cedeño", password=PASSWORD, role=Role.EVALUATOR),
+        CreateUser(
+            email="luis.cedeno@emprende.test",
+            full_name="Luis Cedeño",
+            password=PASSWORD,
+            role=Role.EVALUATOR,
+            partner_id=partner.id,
+        ),
         acting,
         uow_factory=container.uow,
         hasher=container.hasher,
