@@ -138,6 +138,7 @@ class Account:
     email: str
     password: str
     role: Role
+    partner_id: uuid.UUID | None = None
 
 
 @pytest.fixture
@@ -154,19 +155,42 @@ async def admin(container: Container) -> Account:
 
 
 @pytest.fixture
-async def staff(container: Container, admin: Account) -> Account:
-    """A non-administrator account."""
+async def partner_id(container: Container, admin: Account) -> uuid.UUID:
+    """An institutional partner (the one non-administrator test accounts belong to)."""
+    from emprende.domain.partners import PartnerKind
+    from emprende.services.partners import CreatePartner, create_partner
+    from emprende.services.principal import Principal, PrincipalKind
+
+    acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
+    partner = await create_partner(
+        CreatePartner(name="Cámara de Comercio de Manta", kind=PartnerKind.PRIVATE_SECTOR, country="ECU"),
+        acting,
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
+    return partner.id
+
+
+@pytest.fixture
+async def staff(container: Container, admin: Account, partner_id: uuid.UUID) -> Account:
+    """A non-administrator account (an evaluator of a partner)."""
     from emprende.services.principal import Principal, PrincipalKind
 
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
     user = await create_user(
-        CreateUser(email="luis.cedeno@emprende.test", full_name="Luis Cedeño", password=PASSWORD, role=Role.EVALUATOR),
+        CreateUser(
+            email="luis.cedeno@emprende.test",
+            full_name="Luis Cedeño",
+            password=PASSWORD,
+            role=Role.EVALUATOR,
+            partner_id=partner_id,
+        ),
         acting,
         uow_factory=container.uow,
         hasher=container.hasher,
         clock=container.clock,
     )
-    return Account(user.id, user.email, PASSWORD, Role.EVALUATOR)
+    return Account(user.id, user.email, PASSWORD, Role.EVALUATOR, partner_id)
 
 
 async def login(client: httpx.AsyncClient, account: Account) -> dict[str, str]:

@@ -15,6 +15,7 @@ from emprende.adapters.queries import (
     ReadConnections,
     SqlAuditQueries,
     SqlHealthProbe,
+    SqlPartnerQueries,
     SqlPrincipalLookup,
     SqlUserQueries,
 )
@@ -27,11 +28,13 @@ from emprende.services.ports import (
     Clock,
     HealthProbe,
     IdempotencyStore,
+    PartnerQueries,
     PasswordHasher,
     TokenService,
     UnitOfWork,
     UserQueries,
 )
+from emprende.services.principal import Scope
 from emprende.settings import Settings
 
 
@@ -44,13 +47,14 @@ class Container:
     tokens: TokenService
     auth: AuthComponents
     user_queries: UserQueries
+    partner_queries: PartnerQueries
     audit_queries: AuditQueries
     health: HealthProbe
     idempotency: IdempotencyStore
     _uow_factory: SqlAlchemyUnitOfWorkFactory
 
-    def uow(self) -> UnitOfWork:
-        return self._uow_factory()
+    def uow(self, scope: Scope) -> UnitOfWork:
+        return self._uow_factory(scope)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -61,8 +65,8 @@ class SqlAlchemyUnitOfWorkFactory:
         self._sessions = build_session_factory(write_engine(engine))
         self._clock = clock
 
-    def __call__(self) -> UnitOfWork:
-        return SqlAlchemyUnitOfWork(self._sessions, self._clock)
+    def __call__(self, scope: Scope) -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(self._sessions, self._clock, scope)
 
 
 def build_container(settings: Settings, *, engine: AsyncEngine | None = None) -> Container:
@@ -108,6 +112,7 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
         tokens=tokens,
         auth=auth,
         user_queries=SqlUserQueries(reads),
+        partner_queries=SqlPartnerQueries(reads),
         audit_queries=SqlAuditQueries(reads),
         health=SqlHealthProbe(reads),
         idempotency=SqlIdempotencyStore(engine),

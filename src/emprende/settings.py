@@ -56,6 +56,9 @@ class Settings(BaseSettings):
         default_factory=list, description="Comma-separated origins allowed by CORS (none by default)."
     )
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest accepted request body, in bytes.")
+    client_secret_grace_hours: int = Field(
+        24, ge=0, le=24 * 30, description="How long a rotated API client secret keeps working."
+    )
     idempotency_ttl_hours: int = Field(24, ge=1, description="How long an `Idempotency-Key` is remembered.")
     db_pool_size: int = Field(32, ge=1, description="Connections per process (PostgreSQL).")
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, description="How long SQLite waits for a lock.")

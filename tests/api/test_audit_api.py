@@ -32,7 +32,7 @@ async def create_user(client: httpx.AsyncClient, headers: dict[str, str], reques
             "email": "Gaby.Tapia@Emprende.test",
             "full_name": "Gaby Tapia",
             "password": PASSWORD,
-            "role": "evaluator",
+            "role": "admin",
         },
         headers={**headers, "X-Request-ID": request_id},
     )
@@ -55,7 +55,7 @@ async def test_create_is_audited_with_actor_fields_and_request_id(
     changes = event["changes"]
     assert changes["email"] == {"before": None, "after": "gaby.tapia@emprende.test"}
     assert changes["full_name"] == {"before": None, "after": "Gaby Tapia"}
-    assert changes["role"] == {"before": None, "after": "evaluator"}
+    assert changes["role"] == {"before": None, "after": "admin"}
     occurred = datetime.fromisoformat(event["occurred_at"])
     assert occurred.tzinfo is not None
     assert abs(occurred - datetime.now(UTC)) < timedelta(minutes=5)
@@ -129,7 +129,7 @@ async def test_filters(
     assert all(event["actor_id"] == str(admin.id) for event in by_admin)
     assert {event["entity_id"] for event in by_admin} >= {str(staff.id), user["id"]}
     assert await events(client, admin_headers, actor_id=str(uuid.uuid4())) == []
-    assert await events(client, admin_headers, entity_type="partner") == []
+    assert await events(client, admin_headers, entity_type="cohort") == []
     # newest first
     assert [event["id"] for event in everything] == sorted((event["id"] for event in everything), reverse=True)
 

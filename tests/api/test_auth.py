@@ -153,7 +153,7 @@ async def test_login_problems_speak_spanish_when_asked(client: httpx.AsyncClient
     assert body["title"] == "Credenciales no válidas"
 
 
-@pytest.mark.parametrize("grant_type", ["client_credentials", "refresh_token", "PASSWORD"])
+@pytest.mark.parametrize("grant_type", ["authorization_code", "refresh_token", "PASSWORD"])
 async def test_unsupported_grant_type_is_a_bad_request(
     client: httpx.AsyncClient, staff: Account, grant_type: str
 ) -> None:
@@ -521,11 +521,13 @@ async def test_me_returns_the_user_with_an_etag(
     body = response.json()
     assert set(body) == {
         "id",
+        "partner_id",
         "email",
         "full_name",
         "role",
         "is_active",
         "preferred_language",
+        "password_reset_required",
         "created_at",
         "updated_at",
     }
@@ -557,8 +559,9 @@ async def test_me_returns_the_user_with_an_etag(
 async def test_me_never_shows_the_password_hash(client: httpx.AsyncClient, staff_tokens: dict[str, str]) -> None:
     response = await client.get(ME_URL, headers=bearer(staff_tokens["access_token"]))
 
-    assert "password" not in response.text
+    assert "password_hash" not in response.text
     assert "$argon2" not in response.text
+    assert PASSWORD not in response.text
 
 
 # --- the audit trail ------------------------------------------------------------------------------------------------
@@ -612,6 +615,7 @@ async def test_no_audit_event_holds_a_password_hash(
             "full_name": "Nueva Persona",
             "password": PASSWORD,
             "role": "facilitator",
+            "partner_id": str(staff.partner_id),
         },
         headers=admin_headers,
     )

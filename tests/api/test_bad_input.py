@@ -22,7 +22,7 @@ GOOD_USER: dict[str, Any] = {
     "email": "bad.input@emprende.test",
     "full_name": "Bea Input",
     "password": PASSWORD,
-    "role": "facilitator",
+    "role": "admin",
 }
 
 
@@ -128,7 +128,7 @@ CASES: dict[str, Case] = {
     "bad-grant-type": Case(
         "POST",
         "/api/v1/auth/token",
-        data={"username": "a", "password": "b", "grant_type": "client_credentials"},
+        data={"username": "a", "password": "b", "grant_type": "authorization_code"},
         auth=False,
         statuses=(400,),
     ),

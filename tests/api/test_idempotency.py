@@ -21,7 +21,7 @@ USERS = "/api/v1/users"
 
 
 def new_user(email: str = "idem@emprende.test", **overrides: object) -> dict[str, object]:
-    body: dict[str, object] = {"email": email, "full_name": "Inés Paredes", "password": PASSWORD, "role": "facilitator"}
+    body: dict[str, object] = {"email": email, "full_name": "Inés Paredes", "password": PASSWORD, "role": "admin"}
     body.update(overrides)
     return body
 
@@ -82,9 +82,7 @@ async def test_same_body_with_different_json_spelling_is_a_different_request(
     headers = {**admin_headers, "Idempotency-Key": "spelling", "Content-Type": "application/json"}
     first = await client.post(
         USERS,
-        content=b'{"email":"sp@emprende.test","full_name":"S","password":"'
-        + PASSWORD.encode()
-        + b'","role":"facilitator"}',
+        content=b'{"email":"sp@emprende.test","full_name":"S","password":"' + PASSWORD.encode() + b'","role":"admin"}',
         headers=headers,
     )
     assert first.status_code == 201
@@ -92,7 +90,7 @@ async def test_same_body_with_different_json_spelling_is_a_different_request(
         USERS,
         content=b'{"email": "sp@emprende.test", "full_name": "S", "password": "'
         + PASSWORD.encode()
-        + b'", "role": "facilitator"}',
+        + b'", "role": "admin"}',
         headers=headers,
     )
     # Compared byte for byte: refusing is the safe answer, never a second create.

@@ -190,7 +190,7 @@ async def _user_count(engine: AsyncEngine) -> int:
 
 def _oversized_user() -> bytes:
     return (
-        b'{"email": "big@emprende.test", "role": "facilitator", "password": "'
+        b'{"email": "big@emprende.test", "role": "admin", "password": "'
         + PASSWORD.encode()
         + b'", "full_name": "'
         + b"x" * (LIMIT + 100)
@@ -232,7 +232,7 @@ async def test_oversized_body_is_413_and_writes_nothing(
     assert await _user_count(custom_container.engine) == before
     if idempotency_key:
         # The key was not spent on the refused request: a proper retry with it goes through.
-        small = {"email": "small@emprende.test", "full_name": "Sara", "password": PASSWORD, "role": "facilitator"}
+        small = {"email": "small@emprende.test", "full_name": "Sara", "password": PASSWORD, "role": "admin"}
         retry = await custom_client.post("/api/v1/users", json=small, headers=headers)
         assert retry.status_code == 201, retry.text
 
@@ -253,7 +253,7 @@ async def test_oversized_login_form_is_413(
 async def test_body_at_the_limit_is_accepted(
     custom_client: httpx.AsyncClient, custom_admin_headers: dict[str, str]
 ) -> None:
-    body = b'{"email": "edge@emprende.test", "role": "facilitator", "password": "' + PASSWORD.encode() + b'", '
+    body = b'{"email": "edge@emprende.test", "role": "admin", "password": "' + PASSWORD.encode() + b'", '
     body += b'"full_name": "Edge"}'
     body = body[:-1] + b" " * (LIMIT - len(body)) + b"}"
     assert len(body) == LIMIT

@@ -19,6 +19,7 @@ from emprende.api.pagination import MAX_CURSOR_LENGTH, CursorCodec
 from emprende.api.problems import ProblemError
 from emprende.bootstrap import Container
 from emprende.domain.ids import new_id
+from emprende.domain.partners import PartnerKind, PartnerStatus
 from emprende.domain.users import Language, Role
 from tests.conftest import TEST_SECRET, Account
 
@@ -29,9 +30,20 @@ AUDIT = "/api/v1/audit-events"
 async def seed_users(engine: AsyncEngine, count: int, *, role: Role = Role.FACILITATOR) -> list[str]:
     """Rows written straight to the table: pagination is about reading, and hashing 120 passwords is slow."""
     now = datetime.now(UTC)
+    partner = {
+        "id": new_id(),
+        "name": f"Socio {uuid.uuid4().hex[:6]}",
+        "kind": PartnerKind.NGO,
+        "country": "ECU",
+        "status": PartnerStatus.ACTIVE,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
     rows = [
         {
             "id": new_id(),
+            "partner_id": None if role is Role.ADMIN else partner["id"],
             "email": f"seed{index:03d}.{uuid.uuid4().hex[:6]}@emprende.test",
             "full_name": f"Persona {index}",
             "password_hash": "$argon2id$not-a-real-hash",
@@ -45,6 +57,7 @@ async def seed_users(engine: AsyncEngine, count: int, *, role: Role = Role.FACIL
         for index in range(count)
     ]
     async with engine.begin() as connection:
+        await connection.execute(insert(tables.partners), [partner])
         await connection.execute(insert(tables.users), rows)
     return [str(row["id"]) for row in rows]
 

@@ -17,6 +17,7 @@ from emprende.adapters.database import create_engine, write_engine
 from emprende.bootstrap import Container, build_container
 from emprende.domain.users import Role, User
 from emprende.services.ports import UserFilters
+from emprende.services.principal import SYSTEM
 from tests.conftest import make_settings
 
 
@@ -53,7 +54,7 @@ def _user(email: str) -> User:
         email=email,
         full_name="Wilson Cedeño",
         password_hash="not-a-hash",
-        role=Role.FACILITATOR,
+        role=Role.ADMIN,
         now=datetime.now(UTC),
     )
 
@@ -109,7 +110,7 @@ async def test_writers_begin_immediate_and_readers_do_not(sqlite_engine: AsyncEn
 async def test_the_unit_of_work_writes_in_immediate_transactions(
     sqlite_container: Container, statements: list[str]
 ) -> None:
-    async with sqlite_container.uow() as uow:
+    async with sqlite_container.uow(SYSTEM) as uow:
         uow.users.add(_user("diana@emprende.test"))
         await uow.commit()
     assert statements[0] == "BEGIN IMMEDIATE"
@@ -135,7 +136,7 @@ async def test_concurrent_writers_queue_instead_of_failing(
     try:
 
         async def register(email: str, hold: asyncio.Event | None = None) -> None:
-            async with sqlite_container.uow() as uow:
+            async with sqlite_container.uow(SYSTEM) as uow:
                 if await uow.users.get_by_email(email) is None:
                     if hold is not None:
                         await hold.wait()  # keep the write lock until the other writer is queued behind it
@@ -148,19 +149,19 @@ async def test_concurrent_writers_queue_instead_of_failing(
     finally:
         event.remove(sqlite_engine.sync_engine, "before_cursor_execute", watch)
 
-    async with sqlite_container.uow() as uow:
+    async with sqlite_container.uow(SYSTEM) as uow:
         assert await uow.users.count() == 2
 
 
 async def test_many_concurrent_writers_all_succeed(sqlite_container: Container) -> None:
     async def register(index: int) -> None:
-        async with sqlite_container.uow() as uow:
+        async with sqlite_container.uow(SYSTEM) as uow:
             if await uow.users.get_by_email(f"persona{index}@emprende.test") is None:
                 uow.users.add(_user(f"persona{index}@emprende.test"))
             await uow.commit()
 
     await asyncio.wait_for(asyncio.gather(*(register(i) for i in range(8))), timeout=30)
-    async with sqlite_container.uow() as uow:
+    async with sqlite_container.uow(SYSTEM) as uow:
         assert await uow.users.count() == 8
 
 
@@ -168,14 +169,14 @@ async def test_reads_do_not_wait_for_a_writer(sqlite_container: Container, tmp_p
     """While a writer holds the write lock, readers (WAL) answer at once and see the last committed state."""
     impatient = create_engine(str(sqlite_container.engine.url), sqlite_busy_timeout_ms=0)
     try:
-        async with sqlite_container.uow() as uow:
+        async with sqlite_container.uow(SYSTEM) as uow:
             uow.users.add(_user("pendiente@emprende.test"))
             await uow.session.flush()  # holds the write lock with an uncommitted row
 
             async with impatient.connect() as connection:
                 count = (await connection.execute(text("SELECT count(*) FROM users"))).scalar_one()
             assert count == 0
-            rows = await sqlite_container.user_queries.list_users(UserFilters(), None, 10)
+            rows = await sqlite_container.user_queries.list_users(None, UserFilters(), None, 10)
             assert list(rows) == []
             await uow.commit()
         async with impatient.connect() as connection:

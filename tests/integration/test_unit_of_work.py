@@ -19,6 +19,7 @@ from emprende.domain.errors import EmailAlreadyRegistered, PreconditionFailed
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import Language, Role, User
 from emprende.services.context import current_request_id
+from emprende.services.principal import SYSTEM
 
 ADMIN_ACTOR = Actor(ActorType.USER, uuid.UUID("01890000-0000-7000-8000-000000000001"))
 
@@ -28,7 +29,7 @@ def _user(email: str = "rosa.quispe@emprende.test", *, now: datetime | None = No
         email=email,
         full_name="Rosa Quispe",
         password_hash="$argon2id$v=19$m=64,t=1,p=1$not-a-real-hash",
-        role=Role.PARTICIPANT,
+        role=Role.ADMIN,
         preferred_language=Language.ES,
         now=now or datetime.now(UTC),
     )
@@ -43,21 +44,21 @@ async def _rows(engine: AsyncEngine, table: Any, **where: object) -> list[Any]:
 
 
 async def _commit_new(container: Container, *entities: object) -> None:
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         for entity in entities:
             uow.session.add(entity)
         await uow.commit()
 
 
 async def _add_then_fail(container: Container, user: User) -> None:
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.users.add(user)
         raise RuntimeError("boom")
 
 
 async def test_nothing_is_written_without_commit(container: Container) -> None:
     user = _user()
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.act_as(ADMIN_ACTOR)
         uow.users.add(user)
         await uow.session.flush()  # even flushed rows go away
@@ -78,7 +79,7 @@ async def test_commit_writes_change_audit_and_outbox(container: Container) -> No
     user = _user()
     token = current_request_id.set("req-7f3a")
     try:
-        async with container.uow() as uow:
+        async with container.uow(SYSTEM) as uow:
             uow.act_as(ADMIN_ACTOR)
             uow.users.add(user)
             await uow.commit()
@@ -96,7 +97,7 @@ async def test_commit_writes_change_audit_and_outbox(container: Container) -> No
     assert audit.entity_type == "user"
     assert audit.request_id == "req-7f3a"
     assert audit.changes["email"] == {"before": None, "after": "rosa.quispe@emprende.test"}
-    assert audit.changes["role"] == {"before": None, "after": "participant"}
+    assert audit.changes["role"] == {"before": None, "after": "admin"}
     assert audit.changes["password_hash"] == {"before": None, "after": REDACTED}
     assert "version" not in audit.changes
     assert "not-a-real-hash" not in str(audit.changes)
@@ -105,14 +106,14 @@ async def test_commit_writes_change_audit_and_outbox(container: Container) -> No
     [event] = await _rows(container.engine, tables.outbox, aggregate_id=user.id)
     assert event.event_type == "user.created"
     assert event.aggregate_type == "user"
-    assert event.payload == {"role": "participant"}
+    assert event.payload == {"role": "admin", "partner_id": None}
     assert event.request_id == "req-7f3a"
     assert event.published_at is None
 
 
 async def test_system_actor_by_default(container: Container) -> None:
     user = _user()
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.users.add(user)
         await uow.commit()
     [audit] = await _rows(container.engine, tables.audit_events, entity_id=str(user.id))
@@ -121,11 +122,11 @@ async def test_system_actor_by_default(container: Container) -> None:
 
 async def test_update_audits_before_and_after_and_bumps_version(container: Container) -> None:
     user = _user()
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.users.add(user)
         await uow.commit()
 
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.act_as(ADMIN_ACTOR)
         loaded = await uow.users.get(user.id)
         assert loaded is not None
@@ -153,17 +154,17 @@ async def test_update_audits_before_and_after_and_bumps_version(container: Conta
 
 async def test_commit_without_changes_writes_no_audit(container: Container) -> None:
     user = _user()
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.users.add(user)
         await uow.commit()
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         loaded = await uow.users.get(user.id)
         assert loaded is not None
         await uow.commit()
     [row] = await _rows(container.engine, tables.users, id=user.id)
     assert row.version == 1
 
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         loaded = await uow.users.get(user.id)
         assert loaded is not None
         loaded.rename("Rosa Quispe", datetime.now(UTC))  # same name: only bookkeeping columns change
@@ -173,7 +174,7 @@ async def test_commit_without_changes_writes_no_audit(container: Container) -> N
 
 async def test_failed_flush_writes_nothing(container: Container) -> None:
     existing = _user("duplicada@emprende.test")
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.users.add(existing)
         await uow.commit()
 
@@ -190,7 +191,7 @@ async def test_failed_flush_writes_nothing(container: Container) -> None:
         assert await _rows(container.engine, tables.outbox, aggregate_id=entity.id) == []
 
     # The unit of work is usable again afterwards: nothing pending leaks into the next one.
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.users.add(_user("tercera@emprende.test"))
         await uow.commit()
     async with container.engine.connect() as connection:
@@ -202,11 +203,11 @@ async def test_timestamps_come_back_aware_utc(container: Container) -> None:
     quito = timezone(timedelta(hours=-5))
     created = datetime(2026, 3, 14, 9, 30, 15, 123456, tzinfo=quito)
     user = _user(now=created)
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.users.add(user)
         await uow.commit()
 
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         loaded = await uow.users.get(user.id)
     assert loaded is not None
     assert loaded.created_at == created
@@ -231,12 +232,12 @@ async def test_sequential_writers_see_each_other(container: Container) -> None:
     users = [_user(f"persona{i}@emprende.test") for i in range(5)]
 
     async def register(user: User) -> None:
-        async with container.uow() as uow:
+        async with container.uow(SYSTEM) as uow:
             uow.users.add(user)
             await uow.commit()
 
     await asyncio.gather(*(register(user) for user in users))
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         assert await uow.users.count() >= 5
 
 
@@ -274,20 +275,20 @@ async def test_concurrent_update_of_a_stale_copy_is_refused(container: Container
     """No lost update: on PostgreSQL the version column refuses the second writer of the same version; on SQLite
     a writer holds the write lock from its first read, so the second one waits and then works on the first's result."""
     user = _user()
-    async with container.uow() as uow:
+    async with container.uow(SYSTEM) as uow:
         uow.users.add(user)
         await uow.commit()
 
     if backend == "sqlite":
 
         async def theirs() -> None:
-            async with container.uow() as second:
+            async with container.uow(SYSTEM) as second:
                 copy = await second.users.get(user.id)
                 assert copy is not None
                 copy.rename("Rosa Theirs", datetime.now(UTC))
                 await second.commit()
 
-        async with container.uow() as first:
+        async with container.uow(SYSTEM) as first:
             mine = await first.users.get(user.id)
             assert mine is not None
             waiting = asyncio.create_task(theirs())
@@ -300,7 +301,7 @@ async def test_concurrent_update_of_a_stale_copy_is_refused(container: Container
         assert len(await _rows(container.engine, tables.audit_events, entity_id=str(user.id), action="update")) == 2
         return
 
-    async with container.uow() as first, container.uow() as second:
+    async with container.uow(SYSTEM) as first, container.uow(SYSTEM) as second:
         mine = await first.users.get(user.id)
         theirs_copy = await second.users.get(user.id)
         assert mine is not None

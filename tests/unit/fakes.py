@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
 from emprende.adapters.rate_limit import InMemoryLoginRateLimiter
+from emprende.domain.agreements import AgreementStatus, CooperationAgreement
 from emprende.domain.audit import Actor
+from emprende.domain.clients import ApiClient
 from emprende.domain.errors import AuthenticationFailed
 from emprende.domain.events import DomainEvent
+from emprende.domain.partners import InstitutionalPartner, PartnerKind
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import Role, User
 from emprende.services.auth import AuthComponents
-from emprende.services.ports import AccessClaims, IssuedToken, PrincipalRecord, RefreshClaims
-from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.ports import AccessClaims, ClientRecord, IssuedToken, PrincipalRecord, RefreshClaims
+from emprende.services.principal import SYSTEM, Principal, PrincipalKind, Scope
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -46,25 +49,35 @@ class FakeDatabase:
 
     users: dict[uuid.UUID, User] = field(default_factory=dict)
     sessions: dict[uuid.UUID, LoginSession] = field(default_factory=dict)
+    partners: dict[uuid.UUID, InstitutionalPartner] = field(default_factory=dict)
+    agreements: dict[uuid.UUID, CooperationAgreement] = field(default_factory=dict)
+    clients: dict[uuid.UUID, ApiClient] = field(default_factory=dict)
     commits: list[Actor] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)
 
 
 class FakeUserRepository:
-    def __init__(self, users: dict[uuid.UUID, User]) -> None:
+    def __init__(self, users: dict[uuid.UUID, User], tenant: uuid.UUID | None = None) -> None:
         self._users = users
+        self._tenant = tenant
+
+    def _visible(self, user: User | None) -> User | None:
+        return user if user is not None and self._tenant in (None, user.partner_id) else None
 
     def add(self, user: User) -> None:
         self._users[user.id] = user
 
     async def get(self, user_id: uuid.UUID) -> User | None:
-        return self._users.get(user_id)
+        return self._visible(self._users.get(user_id))
 
     async def get_by_email(self, email: str) -> User | None:
-        return next((user for user in self._users.values() if user.email == email), None)
+        return self._visible(next((user for user in self._users.values() if user.email == email), None))
+
+    async def email_taken(self, email: str) -> bool:
+        return any(user.email == email for user in self._users.values())
 
     async def count(self) -> int:
-        return len(self._users)
+        return sum(1 for user in self._users.values() if self._visible(user) is not None)
 
 
 class FakeLoginSessionRepository:
@@ -77,28 +90,101 @@ class FakeLoginSessionRepository:
     async def get(self, session_id: uuid.UUID) -> LoginSession | None:
         return self._sessions.get(session_id)
 
+    async def active_for_user(self, user_id: uuid.UUID) -> list[LoginSession]:
+        return [item for item in self._sessions.values() if item.user_id == user_id and not item.is_revoked]
+
+
+class FakePartnerRepository:
+    def __init__(self, partners: dict[uuid.UUID, InstitutionalPartner], tenant: uuid.UUID | None = None) -> None:
+        self._partners = partners
+        self._tenant = tenant
+
+    def add(self, partner: InstitutionalPartner) -> None:
+        self._partners[partner.id] = partner
+
+    async def get(self, partner_id: uuid.UUID) -> InstitutionalPartner | None:
+        return self._partners.get(partner_id) if self._tenant in (None, partner_id) else None
+
+    async def ruc_taken(self, ruc: str, *, other_than: uuid.UUID | None = None) -> bool:
+        return any(item.ruc == ruc and item.id != other_than for item in self._partners.values())
+
+
+class FakeAgreementRepository:
+    def __init__(self, agreements: dict[uuid.UUID, CooperationAgreement], tenant: uuid.UUID | None = None) -> None:
+        self._agreements = agreements
+        self._tenant = tenant
+
+    def add(self, agreement: CooperationAgreement) -> None:
+        self._agreements[agreement.id] = agreement
+
+    async def get(self, agreement_id: uuid.UUID) -> CooperationAgreement | None:
+        agreement = self._agreements.get(agreement_id)
+        return agreement if agreement is not None and self._tenant in (None, agreement.partner_id) else None
+
+    async def for_partner(self, partner_id: uuid.UUID) -> list[CooperationAgreement]:
+        if self._tenant not in (None, partner_id):
+            return []
+        return sorted((a for a in self._agreements.values() if a.partner_id == partner_id), key=lambda a: a.id)
+
+    async def code_taken(self, code: str) -> bool:
+        return any(item.code == code for item in self._agreements.values())
+
+    async def expiring(self, today: date, within_days: int) -> list[CooperationAgreement]:
+        horizon = today + timedelta(days=within_days)
+        return sorted(
+            (
+                a
+                for a in self._agreements.values()
+                if self._tenant in (None, a.partner_id)
+                and a.status_on(today) is AgreementStatus.ACTIVE
+                and a.start_date <= today <= a.current_end_date <= horizon
+            ),
+            key=lambda a: (a.current_end_date, a.id),
+        )
+
+
+class FakeApiClientRepository:
+    def __init__(self, clients: dict[uuid.UUID, ApiClient], tenant: uuid.UUID | None = None) -> None:
+        self._clients = clients
+        self._tenant = tenant
+
+    def add(self, client: ApiClient) -> None:
+        self._clients[client.id] = client
+
+    async def get(self, client_id: uuid.UUID) -> ApiClient | None:
+        client = self._clients.get(client_id)
+        return client if client is not None and self._tenant in (None, client.partner_id) else None
+
+    async def visible(self) -> list[ApiClient]:
+        return [c for c in self._clients.values() if self._tenant in (None, c.partner_id)]
+
 
 class FakeUnitOfWork:
     """Changes made in the transaction are undone on exit unless committed (objects are shared, state is restored)."""
 
-    def __init__(self, db: FakeDatabase) -> None:
+    def __init__(self, db: FakeDatabase, scope: Scope = SYSTEM) -> None:
         self._db = db
-        self.actor = Actor.system()
+        self.actor = scope.actor
+        self.tenant = scope.tenant
         self.committed = False
 
     def act_as(self, actor: Actor) -> None:
         self.actor = actor
 
+    _TABLES = ("users", "sessions", "partners", "agreements", "clients")
+
     def _take_snapshot(self) -> None:
-        self._users_before = dict(self._db.users)
-        self._sessions_before = dict(self._db.sessions)
-        objects: list[object] = [*self._db.users.values(), *self._db.sessions.values()]
+        self._before = {name: dict(getattr(self._db, name)) for name in self._TABLES}
+        objects = [obj for name in self._TABLES for obj in getattr(self._db, name).values()]
         self._snapshot = {id(obj): (obj, _state(obj)) for obj in objects}
 
     async def __aenter__(self) -> Self:
         self._take_snapshot()
-        self.users = FakeUserRepository(self._db.users)
+        self.users = FakeUserRepository(self._db.users, self.tenant)
         self.sessions = FakeLoginSessionRepository(self._db.sessions)
+        self.partners = FakePartnerRepository(self._db.partners, self.tenant)
+        self.agreements = FakeAgreementRepository(self._db.agreements, self.tenant)
+        self.clients = FakeApiClientRepository(self._db.clients, self.tenant)
         return self
 
     async def __aexit__(
@@ -107,11 +193,12 @@ class FakeUnitOfWork:
         await self.rollback()
 
     async def commit(self) -> None:
-        for user in self._db.users.values():
-            before = self._snapshot.get(id(user))
-            if before is not None and before[1] != _state(user):
-                user.version += 1  # what the ORM's version counter does on an update
-            self._db.events.extend(user.pull_events())
+        for name in ("users", "partners", "agreements", "clients"):
+            for obj in getattr(self._db, name).values():
+                before = self._snapshot.get(id(obj))
+                if before is not None and before[1] != _state(obj):
+                    obj.version += 1  # what the ORM's version counter does on an update
+                self._db.events.extend(obj.pull_events())
         self._db.commits.append(self.actor)
         self.committed = True
         self._take_snapshot()
@@ -120,18 +207,18 @@ class FakeUnitOfWork:
         for obj, state in self._snapshot.values():
             for name, value in state.items():
                 setattr(obj, name, value)
-        self._db.users.clear()
-        self._db.users.update(self._users_before)
-        self._db.sessions.clear()
-        self._db.sessions.update(self._sessions_before)
+        for name, before in self._before.items():
+            table = getattr(self._db, name)
+            table.clear()
+            table.update(before)
 
 
 class FakeUnitOfWorkFactory:
     def __init__(self, db: FakeDatabase | None = None) -> None:
         self.db = db or FakeDatabase()
 
-    def __call__(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.db)
+    def __call__(self, scope: Scope = SYSTEM) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.db, scope)
 
 
 class FakePasswordHasher:
@@ -164,6 +251,8 @@ class _Issued:
     session_id: uuid.UUID
     token_id: uuid.UUID
     expires_at: datetime
+    scopes: frozenset[str] = frozenset()
+    is_client: bool = False
 
 
 class FakeTokenService:
@@ -181,6 +270,11 @@ class FakeTokenService:
 
     def issue_access(self, *, subject: uuid.UUID, session_id: uuid.UUID, now: datetime) -> IssuedToken:
         return self._issue(_Issued("access", subject, session_id, uuid.uuid4(), now + self._access_lifetime))
+
+    def issue_client_access(self, *, client_id: uuid.UUID, scopes: frozenset[str], now: datetime) -> IssuedToken:
+        return self._issue(
+            _Issued("access", client_id, uuid.UUID(int=0), uuid.uuid4(), now + self._access_lifetime, scopes, True)
+        )
 
     def issue_refresh(
         self,
@@ -203,6 +297,8 @@ class FakeTokenService:
 
     def decode_access(self, token: str) -> AccessClaims:
         issued = self._decode(token, "access")
+        if issued.is_client:
+            return AccessClaims(issued.subject, None, issued.expires_at, is_client=True, scopes=issued.scopes)
         return AccessClaims(issued.subject, issued.session_id, issued.expires_at)
 
     def decode_refresh(self, token: str) -> RefreshClaims:
@@ -228,7 +324,30 @@ class FakePrincipalLookup:
             return None
         session = self._db.sessions.get(session_id) if session_id is not None else None
         revoked = session_id is not None and (session is None or session.user_id != user_id or session.is_revoked)
-        return PrincipalRecord(user.id, user.role, user.is_active, session_revoked=revoked)
+        partner = self._db.partners.get(user.partner_id) if user.partner_id else None
+        return PrincipalRecord(
+            user.id,
+            user.role,
+            user.is_active,
+            session_revoked=revoked,
+            partner_id=user.partner_id,
+            partner_active=user.partner_id is None or (partner is not None and partner.is_active),
+            password_reset_required=user.password_reset_required,
+            session_expires_at=session.expires_at if session is not None else None,
+        )
+
+    async def find_client(self, client_id: uuid.UUID, now: datetime) -> ClientRecord | None:
+        client = self._db.clients.get(client_id)
+        if client is None:
+            return None
+        partner = self._db.partners.get(client.partner_id)
+        return ClientRecord(
+            client.id,
+            client.partner_id,
+            client.scopes,
+            client.is_usable(now),
+            partner is not None and partner.is_active,
+        )
 
 
 @dataclass
@@ -282,8 +401,16 @@ def add_user(
     active: bool = True,
     now: datetime = START,
 ) -> User:
-    """Put a committed user straight into the fake database."""
-    user = User(email=email, full_name="Persona de Prueba", password_hash=f"fake-hash:{password}", role=role, now=now)
+    """Put a committed user straight into the fake database (non-administrators into the test partner)."""
+    partner_id = None if role is Role.ADMIN else shared_partner(db, now=now).id
+    user = User(
+        email=email,
+        full_name="Persona de Prueba",
+        password_hash=f"fake-hash:{password}",
+        role=role,
+        partner_id=partner_id,
+        now=now,
+    )
     if not active:
         user.deactivate(now)
     user.pull_events()
@@ -291,5 +418,16 @@ def add_user(
     return user
 
 
+def shared_partner(db: FakeDatabase, *, now: datetime = START) -> InstitutionalPartner:
+    """The partner that non-administrator test accounts belong to, created on first use."""
+    for partner in db.partners.values():
+        if partner.name == "Socio de Prueba":
+            return partner
+    partner = InstitutionalPartner(name="Socio de Prueba", kind=PartnerKind.NGO, country="ECU", now=now)
+    partner.pull_events()
+    db.partners[partner.id] = partner
+    return partner
+
+
 def principal_of(user: User, *, partner_id: uuid.UUID | None = None) -> Principal:
-    return Principal(kind=PrincipalKind.USER, id=user.id, role=user.role, partner_id=partner_id)
+    return Principal(kind=PrincipalKind.USER, id=user.id, role=user.role, partner_id=partner_id or user.partner_id)

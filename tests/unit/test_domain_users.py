@@ -22,6 +22,8 @@ from tests.unit.fakes import START
 
 # --- e-mail addresses -----------------------------------------------------------------------------------------------
 
+PARTNER = uuid.uuid4()
+
 
 @pytest.mark.parametrize(
     ("raw", "normal"),
@@ -101,7 +103,14 @@ def test_empty_or_overlong_names_are_refused(name: str) -> None:
 
 
 def test_a_new_user_is_normalised_active_and_announced() -> None:
-    user = User(email=" Ana@Example.org ", full_name=" Ana  Paz ", password_hash="h", role=Role.EVALUATOR, now=START)
+    user = User(
+        email=" Ana@Example.org ",
+        full_name=" Ana  Paz ",
+        password_hash="h",
+        role=Role.EVALUATOR,
+        partner_id=PARTNER,
+        now=START,
+    )
 
     assert (user.email, user.full_name, user.is_active, user.version) == ("ana@example.org", "Ana Paz", True, 1)
     assert user.preferred_language is Language.ES
@@ -110,7 +119,9 @@ def test_a_new_user_is_normalised_active_and_announced() -> None:
 
 
 def test_deactivation_is_recorded_once() -> None:
-    user = User(email="ana@example.org", full_name="Ana", password_hash="h", role=Role.EVALUATOR, now=START)
+    user = User(
+        email="ana@example.org", full_name="Ana", password_hash="h", role=Role.EVALUATOR, partner_id=PARTNER, now=START
+    )
     user.pull_events()
     later = START + timedelta(hours=1)
 

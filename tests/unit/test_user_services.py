@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import pytest
@@ -23,7 +24,14 @@ from emprende.services.users import (
     get_user,
     update_user,
 )
-from tests.unit.fakes import FakeClock, FakePasswordHasher, FakeUnitOfWorkFactory, add_user, principal_of
+from tests.unit.fakes import (
+    FakeClock,
+    FakePasswordHasher,
+    FakeUnitOfWorkFactory,
+    add_user,
+    principal_of,
+    shared_partner,
+)
 
 PASSWORD = "una clave bastante larga"
 NEW_USER = CreateUser(
@@ -41,6 +49,8 @@ class Setup:
 
     async def create(self, cmd: CreateUser = NEW_USER, acting: User | None = None) -> User:
         principal = principal_of(acting or self.admin)
+        if principal.is_admin and cmd.role is not Role.ADMIN and cmd.partner_id is None:
+            cmd = dataclasses.replace(cmd, partner_id=shared_partner(self.uow.db).id)
         return await create_user(cmd, principal, uow_factory=self.uow, hasher=self.hasher, clock=self.clock)
 
     async def update(
@@ -163,7 +173,7 @@ async def test_an_update_with_a_stale_version_is_refused(setup: Setup) -> None:
 async def test_users_change_their_own_name_but_not_their_active_flag(setup: Setup) -> None:
     await setup.update(setup.staff.id, UpdateUser(full_name="Nombre Propio"), acting=setup.staff)
 
-    with pytest.raises(InvalidInput):
+    with pytest.raises(PermissionDenied):
         await setup.update(setup.staff.id, UpdateUser(is_active=True), acting=setup.staff)
     assert setup.uow.db.users[setup.staff.id].full_name == "Nombre Propio"
 

@@ -23,13 +23,26 @@ _SELECT = select(
 ).where(_MATCH)
 
 
+_PURGE_EVERY = 500  # reservations between two purges of expired keys
+
+
 class SqlIdempotencyStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = write_engine(engine)
+        self._reservations = 0
+
+    async def purge_expired(self, now: datetime) -> int:
+        """Forget keys past their time to live; returns how many were removed."""
+        async with self._engine.begin() as connection:
+            result = await connection.execute(delete(_keys).where(_keys.c.expires_at <= now))
+        return int(result.rowcount or 0)
 
     async def reserve(
         self, owner: str, key: str, fingerprint: str, now: datetime, expires_at: datetime
     ) -> IdempotencyRecord | None:
+        self._reservations += 1
+        if self._reservations % _PURGE_EVERY == 1:
+            await self.purge_expired(now)
         async with self._engine.begin() as connection:
             row = (await connection.execute(_SELECT, {"o": owner, "k": key})).first()
             if row is not None and row.expires_at > now:

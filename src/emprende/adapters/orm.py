@@ -5,13 +5,22 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 
 from emprende.adapters import tables
+from emprende.domain.agreements import CooperationAgreement
+from emprende.domain.clients import ApiClient
+from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import User
 
 mapper_registry = registry(metadata=tables.metadata)
 
 # Entity class -> the name used for it in the audit trail.
-AUDITED_ENTITIES: dict[type, str] = {User: "user", LoginSession: "login_session"}
+AUDITED_ENTITIES: dict[type, str] = {
+    User: "user",
+    LoginSession: "login_session",
+    InstitutionalPartner: "partner",
+    CooperationAgreement: "agreement",
+    ApiClient: "api_client",
+}
 
 _started = False
 
@@ -23,4 +32,9 @@ def start_mappers() -> None:
         return
     mapper_registry.map_imperatively(User, tables.users, version_id_col=tables.users.c.version)
     mapper_registry.map_imperatively(LoginSession, tables.login_sessions)
+    mapper_registry.map_imperatively(InstitutionalPartner, tables.partners, version_id_col=tables.partners.c.version)
+    mapper_registry.map_imperatively(
+        CooperationAgreement, tables.cooperation_agreements, version_id_col=tables.cooperation_agreements.c.version
+    )
+    mapper_registry.map_imperatively(ApiClient, tables.api_clients, version_id_col=tables.api_clients.c.version)
     _started = True

@@ -6,29 +6,67 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, select, text
+from sqlalchemy import Select, and_, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from emprende.adapters import tables
+from emprende.domain.partners import PartnerStatus
 from emprende.domain.users import Role
-from emprende.services.ports import AuditFilters, AuditRow, PrincipalRecord, UserFilters, UserRow
+from emprende.services.ports import (
+    AuditFilters,
+    AuditRow,
+    ClientRecord,
+    PartnerFilters,
+    PartnerRow,
+    PrincipalRecord,
+    UserFilters,
+    UserRow,
+)
 
 _users = tables.users
 _sessions = tables.login_sessions
 _audit = tables.audit_events
 
-_PRINCIPAL_WITH_SESSION = (
-    select(_users.c.id, _users.c.role, _users.c.is_active, _sessions.c.revoked_at, _sessions.c.expires_at)
+_partners = tables.partners
+_clients = tables.api_clients
+
+# One round trip per authenticated request: the user, their login session and their partner's status.
+_PRINCIPAL = (
+    select(
+        _users.c.id,
+        _users.c.role,
+        _users.c.is_active,
+        _users.c.partner_id,
+        _users.c.password_reset_required,
+        _partners.c.status.label("partner_status"),
+        _sessions.c.revoked_at,
+        _sessions.c.expires_at,
+    )
     .select_from(
-        _users.outerjoin(_sessions, and_(_sessions.c.id == bindparam("sid"), _sessions.c.user_id == _users.c.id))
+        _users.outerjoin(_partners, _partners.c.id == _users.c.partner_id).outerjoin(
+            _sessions, and_(_sessions.c.id == bindparam("sid"), _sessions.c.user_id == _users.c.id)
+        )
     )
     .where(_users.c.id == bindparam("uid"))
 )
-_PRINCIPAL = select(_users.c.id, _users.c.role, _users.c.is_active).where(_users.c.id == bindparam("uid"))
+_CLIENT = (
+    select(
+        _clients.c.id,
+        _clients.c.partner_id,
+        _clients.c.scopes,
+        _clients.c.revoked_at,
+        _clients.c.expires_at,
+        _partners.c.status.label("partner_status"),
+    )
+    .select_from(_clients.join(_partners, _partners.c.id == _clients.c.partner_id))
+    .where(_clients.c.id == bindparam("cid"))
+)
 
 _USER_COLUMNS = (
     _users.c.id,
+    _users.c.partner_id,
     _users.c.email,
     _users.c.full_name,
     _users.c.role,
@@ -61,25 +99,49 @@ class SqlPrincipalLookup:
 
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> PrincipalRecord | None:
         async with self._reads.connect() as connection:
-            if session_id is None:
-                user = (await connection.execute(_PRINCIPAL, {"uid": user_id})).first()
-                if user is None:
-                    return None
-                return PrincipalRecord(user.id, Role(user.role), user.is_active, session_revoked=False)
-            row = (await connection.execute(_PRINCIPAL_WITH_SESSION, {"uid": user_id, "sid": session_id})).first()
+            row = (await connection.execute(_PRINCIPAL, {"uid": user_id, "sid": session_id})).first()
         if row is None:
             return None
         # A missing session counts as revoked: the token outlived what it belonged to.
-        revoked = row.expires_at is None or row.revoked_at is not None
-        return PrincipalRecord(row.id, Role(row.role), row.is_active, session_revoked=revoked)
+        revoked = session_id is not None and (row.expires_at is None or row.revoked_at is not None)
+        return PrincipalRecord(
+            user_id=row.id,
+            role=Role(row.role),
+            is_active=row.is_active,
+            session_revoked=revoked,
+            partner_id=row.partner_id,
+            partner_active=row.partner_id is None or row.partner_status == PartnerStatus.ACTIVE.value,
+            password_reset_required=row.password_reset_required,
+            session_expires_at=row.expires_at,
+        )
+
+    async def find_client(self, client_id: uuid.UUID, now: datetime) -> ClientRecord | None:
+        async with self._reads.connect() as connection:
+            row = (await connection.execute(_CLIENT, {"cid": client_id})).first()
+        if row is None:
+            return None
+        usable = row.revoked_at is None and (row.expires_at is None or now < row.expires_at)
+        return ClientRecord(
+            client_id=row.id,
+            partner_id=row.partner_id,
+            scopes=frozenset(row.scopes),
+            usable=usable,
+            partner_active=row.partner_status == PartnerStatus.ACTIVE.value,
+        )
 
 
 class SqlUserQueries:
     def __init__(self, reads: ReadConnections) -> None:
         self._reads = reads
 
-    async def list_users(self, filters: UserFilters, after: uuid.UUID | None, limit: int) -> Sequence[UserRow]:
+    async def list_users(
+        self, tenant: uuid.UUID | None, filters: UserFilters, after: uuid.UUID | None, limit: int
+    ) -> Sequence[UserRow]:
         statement: Select[tuple[object, ...]] = select(*_USER_COLUMNS).order_by(_users.c.id).limit(limit)
+        if tenant is not None:
+            statement = statement.where(_users.c.partner_id == tenant)
+        if filters.partner_id is not None:
+            statement = statement.where(_users.c.partner_id == filters.partner_id)
         if filters.role is not None:
             statement = statement.where(_users.c.role == filters.role)
         if filters.is_active is not None:
@@ -93,11 +155,69 @@ class SqlUserQueries:
         return [
             UserRow(
                 id=row.id,
+                partner_id=row.partner_id,
                 email=row.email,
                 full_name=row.full_name,
                 role=Role(row.role),
                 is_active=row.is_active,
                 preferred_language=str(row.preferred_language),
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                version=row.version,
+            )
+            for row in rows
+        ]
+
+
+class SqlPartnerQueries:
+    def __init__(self, reads: ReadConnections) -> None:
+        self._reads = reads
+
+    async def list_partners(
+        self, tenant: uuid.UUID | None, filters: PartnerFilters, after: uuid.UUID | None, limit: int
+    ) -> Sequence[PartnerRow]:
+        c = _partners.c
+        statement: Select[tuple[object, ...]] = (
+            select(
+                c.id,
+                c.name,
+                c.kind,
+                c.country,
+                c.ruc,
+                c.contact_email,
+                c.contact_phone,
+                c.status,
+                c.created_at,
+                c.updated_at,
+                c.version,
+            )
+            .order_by(c.id)
+            .limit(limit)
+        )
+        if tenant is not None:
+            statement = statement.where(c.id == tenant)
+        if filters.kind is not None:
+            statement = statement.where(c.kind == filters.kind)
+        if filters.status is not None:
+            statement = statement.where(c.status == filters.status)
+        if filters.country is not None:
+            statement = statement.where(c.country == filters.country)
+        if filters.name_contains:
+            statement = statement.where(func.lower(c.name).contains(filters.name_contains.lower(), autoescape=True))
+        if after is not None:
+            statement = statement.where(c.id > after)
+        async with self._reads.connect() as connection:
+            rows = (await connection.execute(statement)).all()
+        return [
+            PartnerRow(
+                id=row.id,
+                name=row.name,
+                kind=str(row.kind),
+                country=row.country,
+                ruc=row.ruc,
+                contact_email=row.contact_email,
+                contact_phone=row.contact_phone,
+                status=str(row.status),
                 created_at=row.created_at,
                 updated_at=row.updated_at,
                 version=row.version,

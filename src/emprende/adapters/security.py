@@ -18,6 +18,7 @@ from emprende.services.ports import AccessClaims, IssuedToken, RefreshClaims
 ALGORITHM = "HS256"
 ACCESS = "access"
 REFRESH = "refresh"
+CLIENT = "client"
 _REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub", "typ", "jti")
 
 
@@ -82,6 +83,23 @@ class JoseTokenService:
         )
         return IssuedToken(token, expires_at)
 
+    def issue_client_access(self, *, client_id: uuid.UUID, scopes: frozenset[str], now: datetime) -> IssuedToken:
+        expires_at = now + self._access_lifetime
+        token = self._encode(
+            {
+                "iss": self._issuer,
+                "aud": self._audience,
+                "sub": str(client_id),
+                "iat": int(now.timestamp()),
+                "exp": int(expires_at.timestamp()),
+                "jti": uuid.uuid4().hex,
+                "typ": ACCESS,
+                "pty": CLIENT,
+                "scope": " ".join(sorted(scopes)),
+            }
+        )
+        return IssuedToken(token, expires_at)
+
     def issue_refresh(
         self,
         *,
@@ -135,10 +153,22 @@ class JoseTokenService:
 
     def decode_access(self, token: str) -> AccessClaims:
         claims = self._decode(token, ACCESS)
-        session_id = self._uuid_claim(claims, "sid") if "sid" in claims else None
+        if claims.get("pty") == CLIENT:
+            scope = claims.get("scope", "")
+            if not isinstance(scope, str):
+                raise AuthenticationFailed("malformed scope", code="invalid_token")
+            return AccessClaims(
+                subject=self._uuid_claim(claims, "sub"),
+                session_id=None,
+                expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+                is_client=True,
+                scopes=frozenset(scope.split()),
+            )
+        if "sid" not in claims:
+            raise AuthenticationFailed("user tokens belong to a session", code="invalid_token")
         return AccessClaims(
             subject=self._uuid_claim(claims, "sub"),
-            session_id=session_id,
+            session_id=self._uuid_claim(claims, "sid"),
             expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
         )
 

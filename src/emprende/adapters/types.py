@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Dialect, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
+
+from emprende.domain.agreements import AgreementRole, Amendment
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -30,3 +33,73 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONDocument: Any = JSON().with_variant(JSONB(), "postgresql")
+
+
+class StringSet(TypeDecorator[frozenset[str]]):
+    """A set of short strings (roles, scopes) stored as a sorted JSON array."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: frozenset[str] | None, dialect: Dialect) -> list[str] | None:
+        return None if value is None else sorted(str(item) for item in value)
+
+    def process_result_value(self, value: list[str] | None, dialect: Dialect) -> frozenset[str] | None:
+        return None if value is None else frozenset(value)
+
+
+class _RoleSet(StringSet):
+    cache_ok = True
+
+    def process_result_value(self, value: list[str] | None, dialect: Dialect) -> frozenset[Any] | None:
+        return None if value is None else frozenset(AgreementRole(item) for item in value)
+
+
+class AmendmentList(TypeDecorator[list[Amendment]]):
+    """An agreement's amendment history, stored as a JSON array in order."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: list[Amendment] | None, dialect: Dialect) -> list[dict[str, Any]] | None:
+        if value is None:
+            return None
+        return [
+            {
+                "number": item.number,
+                "effective_from": item.effective_from.isoformat(),
+                "reason": item.reason,
+                "roles_added": sorted(role.value for role in item.roles_added),
+                "roles_removed": sorted(role.value for role in item.roles_removed),
+                "new_end_date": item.new_end_date.isoformat() if item.new_end_date else None,
+                "recorded_at": item.recorded_at.isoformat(),
+                "recorded_by": str(item.recorded_by) if item.recorded_by else None,
+            }
+            for item in value
+        ]
+
+    def process_result_value(self, value: list[dict[str, Any]] | None, dialect: Dialect) -> list[Amendment] | None:
+        if value is None:
+            return None
+        return [
+            Amendment(
+                number=int(item["number"]),
+                effective_from=date.fromisoformat(item["effective_from"]),
+                reason=str(item["reason"]),
+                roles_added=frozenset(AgreementRole(role) for role in item["roles_added"]),
+                roles_removed=frozenset(AgreementRole(role) for role in item["roles_removed"]),
+                new_end_date=date.fromisoformat(item["new_end_date"]) if item["new_end_date"] else None,
+                recorded_at=datetime.fromisoformat(item["recorded_at"]),
+                recorded_by=uuid.UUID(item["recorded_by"]) if item["recorded_by"] else None,
+            )
+            for item in value
+        ]
+
+
+RoleSet = _RoleSet

@@ -19,16 +19,25 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from emprende.adapters import tables
 from emprende.adapters.orm import AUDITED_ENTITIES
-from emprende.adapters.repositories import SqlLoginSessionRepository, SqlUserRepository
+from emprende.adapters.repositories import (
+    SqlAgreementRepository,
+    SqlApiClientRepository,
+    SqlLoginSessionRepository,
+    SqlPartnerRepository,
+    SqlUserRepository,
+)
+from emprende.domain.agreements import AgreementCodeTaken
 from emprende.domain.audit import Actor, AuditAction, FieldChange, redact
 from emprende.domain.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
 from emprende.domain.events import Aggregate
 from emprende.domain.ids import new_id
+from emprende.domain.partners import RucTaken
 from emprende.services.context import current_request_id
 from emprende.services.ports import Clock
+from emprende.services.principal import Scope
 
 # Bookkeeping columns whose change tells an auditor nothing.
-_UNAUDITED_FIELDS = frozenset({"version", "updated_at"})
+_UNAUDITED_FIELDS = frozenset({"version", "updated_at", "last_used_at"})
 _PENDING_KEY = "emprende_audit"
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)$")
 
@@ -37,6 +46,10 @@ def _unique_violation(name: str) -> DomainError | None:
     """The domain's word for a unique constraint that a concurrent writer won (the use case checked first)."""
     if name == "uq_users_email":
         return EmailAlreadyRegistered("e-mail already registered", field="email")
+    if name == "uq_partners_ruc":
+        return RucTaken("another partner has this RUC", field="ruc")
+    if name == "uq_cooperation_agreements_code":
+        return AgreementCodeTaken("another agreement has this code", field="code")
     return None
 
 
@@ -127,18 +140,22 @@ def build_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessio
 class SqlAlchemyUnitOfWork:
     """Rolls back unless `commit()` is called; a commit writes the audit trail and outbox in the same transaction."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock, scope: Scope) -> None:
         self._session_factory = session_factory
         self._clock = clock
-        self._actor = Actor.system()
+        self._tenant = scope.tenant
+        self._actor = scope.actor
 
     def act_as(self, actor: Actor) -> None:
         self._actor = actor
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
-        self.users = SqlUserRepository(self.session)
-        self.sessions = SqlLoginSessionRepository(self.session)
+        self.users = SqlUserRepository(self.session, self._tenant)
+        self.sessions = SqlLoginSessionRepository(self.session, self._tenant)
+        self.partners = SqlPartnerRepository(self.session, self._tenant)
+        self.agreements = SqlAgreementRepository(self.session, self._tenant)
+        self.clients = SqlApiClientRepository(self.session, self._tenant)
         return self
 
     async def __aexit__(

@@ -140,8 +140,8 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "unsupported_grant_type": Kind(
         400,
-        ("Unsupported grant type", "This token endpoint accepts grant_type=password."),
-        ("Tipo de concesión no admitido", "Este punto de acceso acepta grant_type=password."),
+        ("Unsupported grant type", "Use grant_type=password or grant_type=client_credentials."),
+        ("Tipo de concesión no admitido", "Use grant_type=password o grant_type=client_credentials."),
     ),
     "permission_denied": Kind(
         403,
@@ -172,6 +172,91 @@ CATALOGUE: dict[str, Kind] = {
         422,
         ("Weak password", "The password must have at least 12 characters and not be repetitive."),
         ("Contraseña débil", "La contraseña debe tener al menos 12 caracteres y no ser repetitiva."),
+    ),
+    "agreement_required": Kind(
+        403,
+        ("Agreement required", "No active cooperation agreement lets this partner do that on this date."),
+        ("Convenio requerido", "Ningún convenio de cooperación vigente permite a este socio hacerlo en esta fecha."),
+    ),
+    "agreement_not_amendable": Kind(
+        409,
+        ("Agreement cannot change", "The agreement's state does not allow this change."),
+        ("El convenio no admite el cambio", "El estado del convenio no permite este cambio."),
+    ),
+    "agreement_code_taken": Kind(
+        409,
+        ("Agreement code in use", "Another agreement already has this code."),
+        ("Código de convenio en uso", "Otro convenio ya tiene este código."),
+    ),
+    "ruc_taken": Kind(
+        409,
+        ("RUC already registered", "Another partner already has this RUC."),
+        ("RUC ya registrado", "Otro socio ya tiene este RUC."),
+    ),
+    "invalid_ruc": Kind(
+        422,
+        ("Invalid RUC", "The RUC is not a valid Ecuadorian RUC (or the partner is not registered in Ecuador)."),
+        ("RUC no válido", "El RUC no es un RUC ecuatoriano válido (o el socio no está registrado en Ecuador)."),
+    ),
+    "invalid_country": Kind(
+        422,
+        ("Invalid country", "Use an ISO 3166-1 alpha-3 country code, e.g. ECU."),
+        ("País no válido", "Use un código de país ISO 3166-1 alfa-3, p. ej. ECU."),
+    ),
+    "invalid_phone": Kind(
+        422,
+        ("Invalid phone", "The phone number is not valid (E.164 or an Ecuadorian number)."),
+        ("Teléfono no válido", "El número de teléfono no es válido (E.164 o un número ecuatoriano)."),
+    ),
+    "invalid_period": Kind(
+        422,
+        ("Invalid period", "The dates do not form a valid period."),
+        ("Periodo no válido", "Las fechas no forman un periodo válido."),
+    ),
+    "partner_required": Kind(
+        422,
+        ("Partner required", "Every account other than an administrator belongs to one partner: give partner_id."),
+        ("Socio requerido", "Toda cuenta que no sea de administración pertenece a un socio: indique partner_id."),
+    ),
+    "partner_suspended": Kind(
+        401,
+        ("Partner suspended", "The partner this account or client belongs to is suspended."),
+        ("Socio suspendido", "El socio al que pertenece esta cuenta o cliente está suspendido."),
+    ),
+    "invalid_client": Kind(
+        401,
+        ("Invalid client", "Unknown client, wrong secret, or the client is revoked or expired."),
+        ("Cliente no válido", "Cliente desconocido, secreto incorrecto, o cliente revocado o vencido."),
+    ),
+    "invalid_scope": Kind(
+        400,
+        ("Invalid scope", "The client asked for a scope it does not hold."),
+        ("Alcance no válido", "El cliente pidió un alcance que no tiene."),
+    ),
+    "unknown_scope": Kind(
+        422,
+        ("Unknown scope", "One of the scopes does not exist."),
+        ("Alcance desconocido", "Uno de los alcances no existe."),
+    ),
+    "scope_not_allowed": Kind(
+        422,
+        ("Scope not allowed", "The partner's cooperation agreements do not allow one of these scopes."),
+        ("Alcance no permitido", "Los convenios de cooperación del socio no permiten uno de estos alcances."),
+    ),
+    "role_not_grantable": Kind(
+        403,
+        ("Role not grantable", "You cannot grant or manage a role above your own."),
+        ("Rol no otorgable", "No puede otorgar ni gestionar un rol superior al suyo."),
+    ),
+    "password_change_required": Kind(
+        403,
+        ("Password change required", "Change your password (POST /api/v1/auth/password) before continuing."),
+        ("Cambio de contraseña requerido", "Cambie su contraseña (POST /api/v1/auth/password) antes de continuar."),
+    ),
+    "client_revoked": Kind(
+        409,
+        ("Client revoked", "A revoked client cannot be changed."),
+        ("Cliente revocado", "Un cliente revocado no puede modificarse."),
     ),
     "precondition_failed": Kind(
         412,
@@ -407,6 +492,8 @@ def install_problem_handlers(app: FastAPI) -> None:
                 else None
             )
             return problem_response(request, code, errors=errors)
+        if exc.code in CATALOGUE:
+            return problem_response(request, exc.code)
         for error_type, code in _DOMAIN_STATUS:
             if isinstance(exc, error_type):
                 return problem_response(request, code)

@@ -71,3 +71,9 @@ class PreconditionFailed(DomainError):
 
 class EmailAlreadyRegistered(Conflict):
     code = "email_taken"
+
+
+class InvalidScope(DomainError):
+    """A client asked for a scope it does not hold."""
+
+    code = "invalid_scope"

@@ -68,11 +68,14 @@ class User(Aggregate):
     sensitive_fields: ClassVar[frozenset[str]] = frozenset({"password_hash"})
 
     id: uuid.UUID
+    partner_id: uuid.UUID | None
+    """None for the programme operator's administrators; every other account belongs to one partner."""
     email: str
     full_name: str
     password_hash: str
     role: Role
     is_active: bool
+    password_reset_required: bool
     preferred_language: Language
     created_at: datetime
     updated_at: datetime
@@ -87,19 +90,35 @@ class User(Aggregate):
         role: Role,
         now: datetime,
         preferred_language: Language = Language.ES,
+        partner_id: uuid.UUID | None = None,
         id: uuid.UUID | None = None,
     ) -> None:
+        if (role is Role.ADMIN) != (partner_id is None):
+            raise InvalidInput(
+                "administrators belong to the programme operator; every other role belongs to one partner",
+                field="partner_id",
+                code="partner_required" if partner_id is None else "invalid_input",
+            )
         self.id = id or new_id()
+        self.partner_id = partner_id
         self.email = normalize_email(email)
         self.full_name = check_full_name(full_name)
         self.password_hash = password_hash
         self.role = role
         self.is_active = True
+        self.password_reset_required = False
         self.preferred_language = preferred_language
         self.created_at = now
         self.updated_at = now
         self.version = 1
-        self.record(DomainEvent("user.created", "user", self.id, {"role": role.value}))
+        self.record(
+            DomainEvent(
+                "user.created",
+                "user",
+                self.id,
+                {"role": role.value, "partner_id": str(partner_id) if partner_id else None},
+            )
+        )
 
     def rename(self, full_name: str, now: datetime) -> None:
         self.full_name = check_full_name(full_name)
@@ -111,7 +130,15 @@ class User(Aggregate):
 
     def change_password_hash(self, password_hash: str, now: datetime) -> None:
         self.password_hash = password_hash
+        self.password_reset_required = False
         self.updated_at = now
+
+    def force_password_reset(self, temporary_hash: str, now: datetime) -> None:
+        """Replace the password with a temporary one that must be changed at next sign-in."""
+        self.password_hash = temporary_hash
+        self.password_reset_required = True
+        self.updated_at = now
+        self.record(DomainEvent("user.password_reset", "user", self.id))
 
     def deactivate(self, now: datetime) -> None:
         if self.is_active:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from emprende.services.authorization import authorize
 from emprende.services.ports import AuditFilters, AuditQueries, AuditRow
-from emprende.services.principal import Principal, require_admin
+from emprende.services.principal import Principal
 
 
 async def list_audit_events(
     principal: Principal, filters: AuditFilters, *, after: uuid.UUID | None, limit: int, queries: AuditQueries
 ) -> Sequence[AuditRow]:
     """List audit events, newest first (administrators)."""
-    require_admin(principal)
+    authorize(principal, "audit.read")
     return await queries.list_events(filters, after, limit)

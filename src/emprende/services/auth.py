@@ -17,7 +17,7 @@ from emprende.services.ports import (
     TokenService,
     UnitOfWorkFactory,
 )
-from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.principal import SYSTEM, Principal, PrincipalKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ async def login_with_password(cmd: PasswordLogin, *, uow_factory: UnitOfWorkFact
     # Count the attempt as a failure before the first await, so parallel guesses cannot all pass `check` while
     # their hashes are being verified; a successful sign-in clears the account's failures below.
     auth.limiter.record_failure(account, cmd.client_address, now)
-    async with uow_factory() as uow:
+    async with uow_factory(SYSTEM) as uow:
         user = await uow.users.get_by_email(account) if "@" in account else None
         if user is None:
             await auth.hasher.verify_unknown(cmd.password)
@@ -89,6 +89,10 @@ async def login_with_password(cmd: PasswordLogin, *, uow_factory: UnitOfWorkFact
             raise AuthenticationFailed()
         if not user.is_active:
             raise AuthenticationFailed("inactive", code="account_inactive")
+        if user.partner_id is not None:
+            partner = await uow.partners.get(user.partner_id)
+            if partner is None or not partner.is_active:
+                raise AuthenticationFailed("partner suspended", code="partner_suspended")
         auth.limiter.reset_account(account)
         uow.act_as(Actor(ActorType.USER, user.id))
         if auth.hasher.needs_rehash(user.password_hash):
@@ -103,7 +107,7 @@ async def refresh_session(refresh_token: str, *, uow_factory: UnitOfWorkFactory,
     """Exchange the newest refresh token of a session for a new pair; a replayed token revokes the session."""
     claims = auth.tokens.decode_refresh(refresh_token)
     now = auth.clock.now()
-    async with uow_factory() as uow:
+    async with uow_factory(SYSTEM) as uow:
         uow.act_as(Actor(ActorType.USER, claims.subject))
         session = await uow.sessions.get(claims.session_id)
         if session is None or session.user_id != claims.subject:
@@ -113,6 +117,10 @@ async def refresh_session(refresh_token: str, *, uow_factory: UnitOfWorkFactory,
             session.revoke("account_inactive", now)
             await uow.commit()
             raise AuthenticationFailed("inactive", code="account_inactive")
+        if user.partner_id is not None:
+            partner = await uow.partners.get(user.partner_id)
+            if partner is None or not partner.is_active:
+                raise AuthenticationFailed("partner suspended", code="partner_suspended")
         try:
             session.rotate(claims.token_id, now)
         except RefreshTokenReusedError:
@@ -127,7 +135,7 @@ async def logout(principal: Principal, *, uow_factory: UnitOfWorkFactory, auth: 
     """End the caller's login session: its refresh and access tokens stop working at once."""
     if principal.session_id is None:
         return
-    async with uow_factory() as uow:
+    async with uow_factory(SYSTEM) as uow:
         uow.act_as(principal.actor)
         session = await uow.sessions.get(principal.session_id)
         if session is not None and session.user_id == principal.id:
@@ -136,19 +144,39 @@ async def logout(principal: Principal, *, uow_factory: UnitOfWorkFactory, auth: 
 
 
 async def authenticate(access_token: str, *, auth: AuthComponents) -> Principal:
-    """Resolve a bearer token to the acting principal, refusing revoked sessions and inactive accounts."""
+    """Resolve a bearer token to the acting principal, refusing revoked sessions, inactive accounts, revoked clients
+    and suspended partners."""
     claims = auth.tokens.decode_access(access_token)
+    if claims.is_client:
+        client = await auth.principals.find_client(claims.subject, auth.clock.now())
+        if client is None or not client.usable:
+            raise AuthenticationFailed("client revoked", code="invalid_client")
+        if not client.partner_active:
+            raise AuthenticationFailed("partner suspended", code="partner_suspended")
+        return Principal(
+            kind=PrincipalKind.CLIENT,
+            id=client.client_id,
+            role=None,
+            partner_id=client.partner_id,
+            # A scope removed from the client since the token was issued is gone at once.
+            scopes=claims.scopes & client.scopes,
+        )
     record = await auth.principals.find(claims.subject, claims.session_id)
     if record is None:
         raise AuthenticationFailed("unknown subject", code="invalid_token")
     if not record.is_active:
         raise AuthenticationFailed("inactive", code="account_inactive")
-    if record.session_revoked:
-        raise AuthenticationFailed("session revoked", code="session_revoked")
+    if record.session_revoked or (
+        record.session_expires_at is not None and auth.clock.now() >= record.session_expires_at
+    ):
+        raise AuthenticationFailed("session ended", code="session_revoked")
+    if not record.partner_active:
+        raise AuthenticationFailed("partner suspended", code="partner_suspended")
     return Principal(
         kind=PrincipalKind.USER,
         id=record.user_id,
         role=record.role,
         partner_id=record.partner_id,
         session_id=claims.session_id,
+        password_change_required=record.password_reset_required,
     )

@@ -5,13 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from emprende.domain.agreements import CooperationAgreement
 from emprende.domain.audit import Actor
+from emprende.domain.clients import ApiClient
+from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import Role, User
+from emprende.services.principal import Scope
 
 
 class Clock(Protocol):
@@ -21,24 +25,44 @@ class Clock(Protocol):
 class UserRepository(Protocol):
     def add(self, user: User) -> None: ...
     async def get(self, user_id: uuid.UUID) -> User | None: ...
-    async def get_by_email(self, email: str) -> User | None: ...
+    async def get_by_email(self, email: str) -> User | None:
+        """Within the tenant; the system scope finds anyone (sign-in)."""
+        ...
+
+    async def email_taken(self, email: str) -> bool:
+        """Across all tenants: e-mails are unique in the whole programme."""
+        ...
+
     async def count(self) -> int: ...
 
 
 class LoginSessionRepository(Protocol):
     def add(self, session: LoginSession) -> None: ...
     async def get(self, session_id: uuid.UUID) -> LoginSession | None: ...
+    async def active_for_user(self, user_id: uuid.UUID) -> Sequence[LoginSession]: ...
 
 
 class UnitOfWork(Protocol):
-    """One business transaction: changes are committed together (with their audit and events) or not at all."""
+    """One business transaction: changes are committed together (with their audit and events) or not at all.
+
+    Its repositories only see what its scope's tenant may see: a partner's principal gets its own partner's objects
+    and nothing else, so a use case cannot forget the tenant filter."""
 
     @property
     def users(self) -> UserRepository: ...
     @property
     def sessions(self) -> LoginSessionRepository: ...
+    @property
+    def partners(self) -> PartnerRepository: ...
+    @property
+    def agreements(self) -> AgreementRepository: ...
+    @property
+    def clients(self) -> ApiClientRepository: ...
 
-    def act_as(self, actor: Actor) -> None: ...
+    def act_as(self, actor: Actor) -> None:
+        """Attribute the changes to another actor than the scope's (e.g. the user who just signed in)."""
+        ...
+
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -48,7 +72,7 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, scope: Scope) -> UnitOfWork: ...
 
 
 class PasswordHasher(Protocol):
@@ -66,6 +90,8 @@ class AccessClaims:
     subject: uuid.UUID
     session_id: uuid.UUID | None
     expires_at: datetime
+    is_client: bool = False
+    scopes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +118,7 @@ class TokenService(Protocol):
         now: datetime,
         expires_at: datetime,
     ) -> IssuedToken: ...
+    def issue_client_access(self, *, client_id: uuid.UUID, scopes: frozenset[str], now: datetime) -> IssuedToken: ...
     def decode_access(self, token: str) -> AccessClaims: ...
     def decode_refresh(self, token: str) -> RefreshClaims: ...
     def subject_of(self, token: str) -> str | None:
@@ -118,15 +145,29 @@ class PrincipalRecord:
     is_active: bool
     session_revoked: bool
     partner_id: uuid.UUID | None = None
+    partner_active: bool = True
+    password_reset_required: bool = False
+    session_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRecord:
+    client_id: uuid.UUID
+    partner_id: uuid.UUID
+    scopes: frozenset[str]
+    usable: bool
+    partner_active: bool
 
 
 class PrincipalLookup(Protocol):
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> PrincipalRecord | None: ...
+    async def find_client(self, client_id: uuid.UUID, now: datetime) -> ClientRecord | None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class UserRow:
     id: uuid.UUID
+    partner_id: uuid.UUID | None
     email: str
     full_name: str
     role: Role
@@ -139,13 +180,18 @@ class UserRow:
 
 @dataclass(frozen=True, slots=True)
 class UserFilters:
+    partner_id: uuid.UUID | None = None
     role: Role | None = None
     is_active: bool | None = None
     email_contains: str | None = None
 
 
 class UserQueries(Protocol):
-    async def list_users(self, filters: UserFilters, after: uuid.UUID | None, limit: int) -> Sequence[UserRow]: ...
+    async def list_users(
+        self, tenant: uuid.UUID | None, filters: UserFilters, after: uuid.UUID | None, limit: int
+    ) -> Sequence[UserRow]:
+        """`tenant` None lists every account (operator); otherwise that partner's accounts only."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,3 +247,58 @@ class IdempotencyStore(Protocol):
 
     async def complete(self, owner: str, key: str, response: StoredResponse) -> None: ...
     async def release(self, owner: str, key: str) -> None: ...
+
+
+class PartnerRepository(Protocol):
+    """Partners visible to the unit of work's tenant: a partner principal sees only its own partner."""
+
+    def add(self, partner: InstitutionalPartner) -> None: ...
+    async def get(self, partner_id: uuid.UUID) -> InstitutionalPartner | None: ...
+    async def ruc_taken(self, ruc: str, *, other_than: uuid.UUID | None = None) -> bool: ...
+
+
+class AgreementRepository(Protocol):
+    def add(self, agreement: CooperationAgreement) -> None: ...
+    async def get(self, agreement_id: uuid.UUID) -> CooperationAgreement | None: ...
+    async def for_partner(self, partner_id: uuid.UUID) -> Sequence[CooperationAgreement]: ...
+    async def code_taken(self, code: str) -> bool: ...
+    async def expiring(self, today: date, within_days: int) -> Sequence[CooperationAgreement]:
+        """Agreements in force today whose end date is within `within_days` days, soonest first."""
+        ...
+
+
+class ApiClientRepository(Protocol):
+    def add(self, client: ApiClient) -> None: ...
+    async def get(self, client_id: uuid.UUID) -> ApiClient | None: ...
+    async def visible(self) -> Sequence[ApiClient]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    id: uuid.UUID
+    name: str
+    kind: str
+    country: str
+    ruc: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerFilters:
+    kind: str | None = None
+    status: str | None = None
+    country: str | None = None
+    name_contains: str | None = None
+
+
+class PartnerQueries(Protocol):
+    async def list_partners(
+        self, tenant: uuid.UUID | None, filters: PartnerFilters, after: uuid.UUID | None, limit: int
+    ) -> Sequence[PartnerRow]:
+        """`tenant` None lists every partner (operator); otherwise only that partner."""
+        ...

@@ -1,23 +1,37 @@
-"""User use cases: the bootstrap administrator, creating users, reading and updating them."""
+"""User use cases: the bootstrap administrator, accounts of the operator and of partners, passwords."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from emprende.domain.audit import Actor
-from emprende.domain.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PreconditionFailed
+from emprende.domain.errors import (
+    AuthenticationFailed,
+    EmailAlreadyRegistered,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+)
 from emprende.domain.users import Language, Role, User, check_password_strength, normalize_email
+from emprende.services.authorization import authorize, may_grant_role
 from emprende.services.ports import (
     Clock,
     PasswordHasher,
+    UnitOfWork,
     UnitOfWorkFactory,
     UserFilters,
     UserQueries,
     UserRow,
 )
-from emprende.services.principal import Principal, require_admin
+from emprende.services.principal import SYSTEM, Principal, Scope
+
+
+class RoleNotGrantable(PermissionDenied):
+    code = "role_not_grantable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +41,8 @@ class CreateUser:
     password: str
     role: Role
     preferred_language: Language = Language.ES
+    partner_id: uuid.UUID | None = None
+    """Administrators name the partner for non-admin roles; partner managers always create in their own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +54,23 @@ class UpdateUser:
     is_active: bool | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PasswordReset:
+    user: User
+    temporary_password: str
+
+
 async def _register(
-    cmd: CreateUser, actor: Actor, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
+    cmd: CreateUser, scope: Scope, actor: Actor, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
 ) -> User:
     check_password_strength(cmd.password)
     email = normalize_email(cmd.email)
     password_hash = await hasher.hash(cmd.password)
-    async with uow_factory() as uow:
+    async with uow_factory(scope) as uow:
         uow.act_as(actor)
-        if await uow.users.get_by_email(email) is not None:
+        if cmd.partner_id is not None and await uow.partners.get(cmd.partner_id) is None:
+            raise NotFound("partner")
+        if await uow.users.email_taken(email):
             raise EmailAlreadyRegistered("e-mail already registered", field="email")
         user = User(
             email=email,
@@ -54,6 +78,7 @@ async def _register(
             password_hash=password_hash,
             role=cmd.role,
             preferred_language=cmd.preferred_language,
+            partner_id=cmd.partner_id,
             now=clock.now(),
         )
         uow.users.add(user)
@@ -69,30 +94,37 @@ async def create_user(
     hasher: PasswordHasher,
     clock: Clock,
 ) -> User:
-    """Create a user account (administrators)."""
-    require_admin(principal)
-    return await _register(cmd, principal.actor, uow_factory=uow_factory, hasher=hasher, clock=clock)
+    """Create an account. Partner managers create accounts of their own partner only, never above their own role."""
+    authorize(principal, "users.create")
+    if principal.partner_id is not None:
+        if cmd.partner_id not in (None, principal.partner_id):
+            raise NotFound("partner")
+        cmd = CreateUser(
+            email=cmd.email,
+            full_name=cmd.full_name,
+            password=cmd.password,
+            role=cmd.role,
+            preferred_language=cmd.preferred_language,
+            partner_id=principal.partner_id,
+        )
+    if not may_grant_role(principal, cmd.role):
+        raise RoleNotGrantable(f"you may not grant the role {cmd.role.value}")
+    return await _register(cmd, principal, principal.actor, uow_factory=uow_factory, hasher=hasher, clock=clock)
 
 
 async def create_admin(
-    email: str,
-    full_name: str,
-    password: str,
-    *,
-    uow_factory: UnitOfWorkFactory,
-    hasher: PasswordHasher,
-    clock: Clock,
+    email: str, full_name: str, password: str, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
 ) -> User:
     """Create a programme administrator from the command line."""
     cmd = CreateUser(email=email, full_name=full_name, password=password, role=Role.ADMIN)
-    return await _register(cmd, Actor.system(), uow_factory=uow_factory, hasher=hasher, clock=clock)
+    return await _register(cmd, SYSTEM, Actor.system(), uow_factory=uow_factory, hasher=hasher, clock=clock)
 
 
 async def ensure_bootstrap_admin(
     email: str, password: str, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
 ) -> User | None:
     """On an empty database, create the first administrator; otherwise do nothing."""
-    async with uow_factory() as uow:
+    async with uow_factory(SYSTEM) as uow:
         if await uow.users.count() > 0:
             return None
     return await create_admin(
@@ -100,14 +132,19 @@ async def ensure_bootstrap_admin(
     )
 
 
-async def get_user(principal: Principal, user_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory) -> User:
-    """Read one user: administrators read anyone, everyone else only themselves."""
-    if not principal.is_admin and principal.id != user_id:
-        raise NotFound("user")
-    async with uow_factory() as uow:
-        user = await uow.users.get(user_id)
+async def _visible_user(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> User:
+    user = await uow.users.get(user_id)
     if user is None:
         raise NotFound("user")
+    return user
+
+
+async def get_user(principal: Principal, user_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory) -> User:
+    """Read one account: administrators any, partner managers their partner's, everyone their own."""
+    async with uow_factory(principal) as uow:
+        user = await _visible_user(uow, principal, user_id)
+    if user.id != principal.id:
+        authorize(principal, "users.read")
     return user
 
 
@@ -120,20 +157,17 @@ async def update_user(
     uow_factory: UnitOfWorkFactory,
     clock: Clock,
 ) -> User:
-    """Change a user's name, language or active flag, refusing stale copies."""
+    """Change name or language (own account, or as manager), or activate/deactivate (managers; takes effect at once)."""
     own = principal.id == user_id
-    if not principal.is_admin and not own:
-        raise NotFound("user")
-    if changes.is_active is not None and not principal.is_admin:
-        raise InvalidInput("only administrators activate or deactivate accounts", field="is_active")
-    if changes.is_active is False and own:
-        raise InvalidInput("administrators cannot deactivate themselves", field="is_active")
     now = clock.now()
-    async with uow_factory() as uow:
-        uow.act_as(principal.actor)
-        user = await uow.users.get(user_id)
-        if user is None:
-            raise NotFound("user")
+    async with uow_factory(principal) as uow:
+        user = await _visible_user(uow, principal, user_id)
+        if not own or changes.is_active is not None:
+            authorize(principal, "users.update")
+        if changes.is_active is not None and not may_grant_role(principal, user.role):
+            raise RoleNotGrantable("you may not manage an account above your own role")
+        if changes.is_active is False and own:
+            raise InvalidInput("you cannot deactivate your own account", field="is_active")
         if expected_version is not None and expected_version != user.version:
             raise PreconditionFailed("the user changed since it was read")
         if changes.full_name is not None:
@@ -144,6 +178,8 @@ async def update_user(
             user.activate(now)
         elif changes.is_active is False:
             user.deactivate(now)
+            for session in await uow.sessions.active_for_user(user.id):
+                session.revoke("account_deactivated", now)
         await uow.commit()
     return user
 
@@ -151,6 +187,56 @@ async def update_user(
 async def list_users(
     principal: Principal, filters: UserFilters, *, after: uuid.UUID | None, limit: int, queries: UserQueries
 ) -> Sequence[UserRow]:
-    """List users page by page (administrators)."""
-    require_admin(principal)
-    return await queries.list_users(filters, after, limit)
+    """List accounts page by page: all for administrators, a partner manager's own partner's otherwise."""
+    authorize(principal, "users.read")
+    return await queries.list_users(principal.tenant, filters, after, limit)
+
+
+async def change_password(
+    principal: Principal,
+    current_password: str,
+    new_password: str,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    hasher: PasswordHasher,
+    clock: Clock,
+) -> User:
+    """Change one's own password (the current one is required); other sessions are ended."""
+    check_password_strength(new_password)
+    if new_password == current_password:
+        raise InvalidInput(
+            "the new password must differ from the current one", field="new_password", code="weak_password"
+        )
+    now = clock.now()
+    async with uow_factory(principal) as uow:
+        user = await _visible_user(uow, principal, principal.id)
+        if not await hasher.verify(current_password, user.password_hash):
+            raise AuthenticationFailed("wrong current password", code="invalid_credentials")
+        user.change_password_hash(await hasher.hash(new_password), now)
+        for session in await uow.sessions.active_for_user(user.id):
+            if session.id != principal.session_id:
+                session.revoke("password_changed", now)
+        await uow.commit()
+    return user
+
+
+async def force_password_reset(
+    principal: Principal,
+    user_id: uuid.UUID,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    hasher: PasswordHasher,
+    clock: Clock,
+) -> PasswordReset:
+    """Replace an account's password with a temporary one, end its sessions, and require a change (administrators)."""
+    temporary = secrets.token_urlsafe(12)
+    temporary_hash = await hasher.hash(temporary)
+    now = clock.now()
+    async with uow_factory(principal) as uow:
+        user = await _visible_user(uow, principal, user_id)
+        authorize(principal, "users.reset_password")
+        user.force_password_reset(temporary_hash, now)
+        for session in await uow.sessions.active_for_user(user.id):
+            session.revoke("password_reset", now)
+        await uow.commit()
+    return PasswordReset(user, temporary)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from emprende.api.v1 import audit, auth, health, users
+from emprende.api.v1 import agreements, api_clients, audit, auth, health, partners, users
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(health.router)
 router.include_router(auth.router)
 router.include_router(users.router)
+router.include_router(partners.router)
+router.include_router(agreements.router)
+router.include_router(api_clients.router)
 router.include_router(audit.router)
 
 TAGS = [
@@ -22,5 +25,14 @@ TAGS = [
         "name": "users",
         "description": "Accounts of administrators, partner staff, evaluators and participants.",
     },
+    {
+        "name": "partners",
+        "description": "Institutional partners: government bodies, universities, agencies, NGOs, firms, banks.",
+    },
+    {
+        "name": "agreements",
+        "description": "Cooperation agreements: which roles a partner may play, for which period, amended over time.",
+    },
+    {"name": "api-clients", "description": "Credentials for partner systems (OAuth2 client credentials)."},
     {"name": "audit", "description": "The append-only audit trail of every change (administrators)."},
 ]

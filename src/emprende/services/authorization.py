@@ -1,0 +1,144 @@
+"""Who may do what: one table of operations by roles and scopes, deny by default.
+
+The README publishes this table (rendered by `permissions_markdown`) and the tests are generated from it, so the
+documentation, the enforcement and the tests cannot drift apart. Tenant rules (a partner's principals act only on
+their own partner's objects) are applied by the use cases and repositories on top of this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from emprende.domain.agreements import AgreementRole, AgreementStatus, CooperationAgreement
+from emprende.domain.errors import PermissionDenied
+from emprende.domain.users import Role
+from emprende.services.principal import Principal, PrincipalKind
+
+ADMIN = frozenset({Role.ADMIN})
+MANAGERS = frozenset({Role.ADMIN, Role.PARTNER_MANAGER})
+PARTNER_OFFICE = frozenset({Role.ADMIN, Role.PARTNER_MANAGER, Role.PARTNER_STAFF})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    summary: str
+    roles: frozenset[Role]
+    scope: str | None = None
+    """The scope a partner API client needs; None means clients may never do this."""
+    own_partner_only: bool = True
+    """For partner principals: only on their own partner's objects (administrators act on all)."""
+
+
+PERMISSIONS: dict[str, Rule] = {
+    "partners.create": Rule("Register an institutional partner", ADMIN),
+    "partners.list": Rule("List partners (a partner sees only itself)", PARTNER_OFFICE, "partners:read"),
+    "partners.read": Rule("Read a partner", PARTNER_OFFICE, "partners:read"),
+    "partners.update": Rule("Change a partner's name, kind, country or RUC", ADMIN),
+    "partners.update_contact": Rule("Change a partner's contact e-mail and phone", MANAGERS),
+    "partners.suspend": Rule("Suspend or reactivate a partner", ADMIN),
+    "agreements.create": Rule("Record a cooperation agreement", ADMIN),
+    "agreements.read": Rule("Read and list agreements and their amendments", PARTNER_OFFICE, "agreements:read"),
+    "agreements.manage": Rule("Activate, amend or terminate an agreement", ADMIN),
+    "users.create": Rule("Create user accounts (never above one's own role)", MANAGERS),
+    "users.read": Rule("List and read user accounts", MANAGERS),
+    "users.update": Rule("Rename, deactivate or reactivate user accounts", MANAGERS),
+    "users.reset_password": Rule("Force a password reset", ADMIN),
+    "api_clients.manage": Rule("Create, list, rotate and revoke partner API clients", MANAGERS),
+    "audit.read": Rule("Read the audit trail", ADMIN),
+}
+
+# What each client scope requires from the partner's agreements on the day it is used.
+SCOPES: dict[str, tuple[str, frozenset[AgreementRole] | None, bool]] = {
+    "partners:read": ("Read the partner's own record", None, False),
+    "agreements:read": ("Read the partner's agreements", None, False),
+    "participants:read": (
+        "Read participants (later issue)",
+        frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
+        False,
+    ),
+    "participants:write": (
+        "Register and update participants",
+        frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
+        False,
+    ),
+    "participants:sensitive": (
+        "See participants' sensitive fields",
+        frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
+        True,
+    ),
+}
+
+ROLE_RANK: dict[Role, int] = {
+    Role.ADMIN: 100,
+    Role.PARTNER_MANAGER: 50,
+    Role.PARTNER_STAFF: 30,
+    Role.FACILITATOR: 20,
+    Role.EVALUATOR: 20,
+    Role.PARTICIPANT: 10,
+}
+
+
+def is_allowed(principal: Principal, operation: str) -> bool:
+    rule = PERMISSIONS.get(operation)
+    if rule is None:
+        return False
+    if principal.kind is PrincipalKind.CLIENT:
+        return rule.scope is not None and rule.scope in principal.scopes
+    if principal.role is Role.ADMIN and not principal.is_admin:
+        return False  # an administrator always belongs to the operator; anything else is a forged principal
+    return principal.role in rule.roles
+
+
+class PasswordChangeRequired(PermissionDenied):
+    code = "password_change_required"
+
+
+def authorize(principal: Principal, operation: str) -> None:
+    """Deny unless the table allows this principal the operation."""
+    if principal.password_change_required:
+        raise PasswordChangeRequired("change your password first")
+    if not is_allowed(principal, operation):
+        raise PermissionDenied(f"not allowed: {operation}")
+
+
+def may_grant_role(principal: Principal, role: Role) -> bool:
+    """Nobody grants a role above their own; only the operator grants administrator."""
+    if principal.kind is not PrincipalKind.USER or principal.role is None:
+        return False
+    if role is Role.ADMIN:
+        return principal.is_admin
+    return ROLE_RANK[role] <= ROLE_RANK[principal.role]
+
+
+def allowed_scopes(partner_active: bool, agreements: Iterable[CooperationAgreement], day: date) -> frozenset[str]:
+    """The scopes a partner's clients may hold on `day`, given its agreements."""
+    if not partner_active:
+        return frozenset()
+    current = [agreement for agreement in agreements if agreement.status_on(day) is AgreementStatus.ACTIVE]
+    if not current:
+        return frozenset()
+    roles = frozenset().union(*(agreement.roles_on(day) for agreement in current))
+    shares_data = any(agreement.data_sharing for agreement in current)
+    allowed: set[str] = set()
+    for scope, (_summary, needed_roles, needs_sharing) in SCOPES.items():
+        if needed_roles is not None and not needed_roles & roles:
+            continue
+        if needs_sharing and not shares_data:
+            continue
+        allowed.add(scope)
+    return frozenset(allowed)
+
+
+def permissions_markdown() -> str:
+    """The permission table as Markdown, for the README."""
+    roles = list(Role)
+    header = "| operation | what | " + " | ".join(f"`{role.value}`" for role in roles) + " | client scope |"
+    rule_line = "|---|---|" + "---|" * len(roles) + "---|"
+    lines = [header, rule_line]
+    for operation, rule in PERMISSIONS.items():
+        marks = " | ".join("✓" if role in rule.roles else "" for role in roles)
+        scope = f"`{rule.scope}`" if rule.scope else "—"
+        lines.append(f"| `{operation}` | {rule.summary} | {marks} | {scope} |")
+    return "\n".join(lines)
