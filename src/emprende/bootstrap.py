@@ -53,8 +53,8 @@ class Container:
     idempotency: IdempotencyStore
     _uow_factory: SqlAlchemyUnitOfWorkFactory
 
-    def uow(self, scope: Scope) -> UnitOfWork:
-        return self._uow_factory(scope)
+    def uow(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
+        return self._uow_factory(scope, read_only=read_only)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -62,11 +62,13 @@ class Container:
 
 class SqlAlchemyUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
-        self._sessions = build_session_factory(write_engine(engine))
+        self._writers = build_session_factory(write_engine(engine))
+        self._readers = build_session_factory(engine)
         self._clock = clock
 
-    def __call__(self, scope: Scope) -> UnitOfWork:
-        return SqlAlchemyUnitOfWork(self._sessions, self._clock, scope)
+    def __call__(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
+        sessions = self._readers if read_only else self._writers
+        return SqlAlchemyUnitOfWork(sessions, self._clock, scope, read_only=read_only)
 
 
 def build_container(settings: Settings, *, engine: AsyncEngine | None = None) -> Container:

@@ -74,7 +74,7 @@ async def load_demo(container: Container) -> list[str] | None:
     """Create demonstration partners, agreements, accounts and one API client; None when users already exist."""
     if container.settings.env is Environment.PRODUCTION:
         return ["demo data is never loaded into a production database"]
-    async with container.uow(SYSTEM) as uow:
+    async with container.uow(SYSTEM, read_only=True) as uow:
         if await uow.users.count() > 0:
             return None
     password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)

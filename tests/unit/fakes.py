@@ -22,7 +22,15 @@ from emprende.domain.partners import InstitutionalPartner, PartnerKind
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import Role, User
 from emprende.services.auth import AuthComponents
-from emprende.services.ports import AccessClaims, ClientRecord, IssuedToken, PrincipalRecord, RefreshClaims
+from emprende.services.ports import (
+    AccessClaims,
+    ClientRecord,
+    IssuedToken,
+    PrincipalRecord,
+    RefreshClaims,
+    UserFilters,
+    UserRow,
+)
 from emprende.services.principal import SYSTEM, Principal, PrincipalKind, Scope
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -217,7 +225,7 @@ class FakeUnitOfWorkFactory:
     def __init__(self, db: FakeDatabase | None = None) -> None:
         self.db = db or FakeDatabase()
 
-    def __call__(self, scope: Scope = SYSTEM) -> FakeUnitOfWork:
+    def __call__(self, scope: Scope = SYSTEM, *, read_only: bool = False) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.db, scope)
 
 
@@ -431,3 +439,42 @@ def shared_partner(db: FakeDatabase, *, now: datetime = START) -> InstitutionalP
 
 def principal_of(user: User, *, partner_id: uuid.UUID | None = None) -> Principal:
     return Principal(kind=PrincipalKind.USER, id=user.id, role=user.role, partner_id=partner_id or user.partner_id)
+
+
+class FakeUserQueries:
+    """The read side over the fake database's committed users."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    @staticmethod
+    def _row(user: User) -> UserRow:
+        return UserRow(
+            id=user.id,
+            partner_id=user.partner_id,
+            email=user.email,
+            full_name=user.full_name,
+            role=user.role,
+            is_active=user.is_active,
+            preferred_language=user.preferred_language.value,
+            password_reset_required=user.password_reset_required,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+            version=user.version,
+        )
+
+    async def get_user(self, tenant: uuid.UUID | None, user_id: uuid.UUID) -> UserRow | None:
+        user = self._db.users.get(user_id)
+        if user is None or tenant not in (None, user.partner_id):
+            return None
+        return self._row(user)
+
+    async def list_users(
+        self, tenant: uuid.UUID | None, filters: UserFilters, after: uuid.UUID | None, limit: int
+    ) -> list[UserRow]:
+        users = sorted(self._db.users.values(), key=lambda user: user.id)
+        return [
+            self._row(user)
+            for user in users
+            if tenant in (None, user.partner_id) and (after is None or user.id > after)
+        ][:limit]

@@ -28,6 +28,7 @@ from tests.unit.fakes import (
     FakeClock,
     FakePasswordHasher,
     FakeUnitOfWorkFactory,
+    FakeUserQueries,
     add_user,
     principal_of,
     shared_partner,
@@ -141,12 +142,16 @@ async def test_invalid_email_or_name_is_refused_and_nothing_is_stored(setup: Set
 
 
 async def test_users_read_themselves_and_admins_read_anyone(setup: Setup) -> None:
-    assert (await get_user(principal_of(setup.staff), setup.staff.id, uow_factory=setup.uow)).id == setup.staff.id
-    assert (await get_user(principal_of(setup.admin), setup.staff.id, uow_factory=setup.uow)).id == setup.staff.id
+    assert (
+        await get_user(principal_of(setup.staff), setup.staff.id, queries=FakeUserQueries(setup.uow.db))
+    ).id == setup.staff.id
+    assert (
+        await get_user(principal_of(setup.admin), setup.staff.id, queries=FakeUserQueries(setup.uow.db))
+    ).id == setup.staff.id
     with pytest.raises(NotFound):
-        await get_user(principal_of(setup.staff), setup.admin.id, uow_factory=setup.uow)
+        await get_user(principal_of(setup.staff), setup.admin.id, queries=FakeUserQueries(setup.uow.db))
     with pytest.raises(NotFound):
-        await get_user(principal_of(setup.admin), uuid.uuid4(), uow_factory=setup.uow)
+        await get_user(principal_of(setup.admin), uuid.uuid4(), queries=FakeUserQueries(setup.uow.db))
 
 
 async def test_an_update_with_the_current_version_applies_and_bumps_the_version(setup: Setup) -> None:

@@ -20,7 +20,13 @@ def create_engine(url: str, *, pool_size: int = 32, sqlite_busy_timeout_ms: int 
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": sqlite_busy_timeout_ms / 1000})
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": sqlite_busy_timeout_ms / 1000},
+            # WAL lets every reader run beside the one writer: size the pool like PostgreSQL's.
+            pool_size=pool_size,
+            max_overflow=pool_size // 2,
+        )
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     return create_async_engine(

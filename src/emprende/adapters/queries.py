@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -72,6 +73,7 @@ _USER_COLUMNS = (
     _users.c.role,
     _users.c.is_active,
     _users.c.preferred_language,
+    _users.c.password_reset_required,
     _users.c.created_at,
     _users.c.updated_at,
     _users.c.version,
@@ -130,9 +132,37 @@ class SqlPrincipalLookup:
         )
 
 
+_USER_BY_ID = select(*_USER_COLUMNS).where(_users.c.id == bindparam("uid"))
+_USER_BY_ID_IN_TENANT = _USER_BY_ID.where(_users.c.partner_id == bindparam("tenant"))
+
+
+def _user_row(row: Any) -> UserRow:
+    return UserRow(
+        id=row.id,
+        partner_id=row.partner_id,
+        email=row.email,
+        full_name=row.full_name,
+        role=Role(row.role),
+        is_active=row.is_active,
+        preferred_language=str(row.preferred_language),
+        password_reset_required=row.password_reset_required,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
 class SqlUserQueries:
     def __init__(self, reads: ReadConnections) -> None:
         self._reads = reads
+
+    async def get_user(self, tenant: uuid.UUID | None, user_id: uuid.UUID) -> UserRow | None:
+        async with self._reads.connect() as connection:
+            if tenant is None:
+                row = (await connection.execute(_USER_BY_ID, {"uid": user_id})).first()
+            else:
+                row = (await connection.execute(_USER_BY_ID_IN_TENANT, {"uid": user_id, "tenant": tenant})).first()
+        return None if row is None else _user_row(row)
 
     async def list_users(
         self, tenant: uuid.UUID | None, filters: UserFilters, after: uuid.UUID | None, limit: int
@@ -152,21 +182,7 @@ class SqlUserQueries:
             statement = statement.where(_users.c.id > after)
         async with self._reads.connect() as connection:
             rows = (await connection.execute(statement)).all()
-        return [
-            UserRow(
-                id=row.id,
-                partner_id=row.partner_id,
-                email=row.email,
-                full_name=row.full_name,
-                role=Role(row.role),
-                is_active=row.is_active,
-                preferred_language=str(row.preferred_language),
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                version=row.version,
-            )
-            for row in rows
-        ]
+        return [_user_row(row) for row in rows]
 
 
 class SqlPartnerQueries:

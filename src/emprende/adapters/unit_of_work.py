@@ -140,8 +140,16 @@ def build_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessio
 class SqlAlchemyUnitOfWork:
     """Rolls back unless `commit()` is called; a commit writes the audit trail and outbox in the same transaction."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock, scope: Scope) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        scope: Scope,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self._session_factory = session_factory
+        self._read_only = read_only
         self._clock = clock
         self._tenant = scope.tenant
         self._actor = scope.actor
@@ -167,6 +175,8 @@ class SqlAlchemyUnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         try:
             await self.session.flush()  # constraint violations surface here, before anything is recorded
         except IntegrityError as error:

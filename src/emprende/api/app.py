@@ -19,6 +19,7 @@ from emprende.api.middleware import BodySizeLimitMiddleware, RequestContextMiddl
 from emprende.api.pagination import CursorCodec
 from emprende.api.problems import PROBLEM_JSON, install_problem_handlers
 from emprende.bootstrap import Container, build_container
+from emprende.logs import configure_logging
 from emprende.settings import Environment, Settings
 
 OPENAPI_URL = "/api/v1/openapi.json"
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         if container is not None:
             yield
             return
+        # Each server process (one per worker) configures its own logging.
+        configure_logging(settings.log_level, json=settings.log_json)
         owned = build_container(settings)
         app.state.container = owned
         app.state.cursor_codec = CursorCodec(settings.resolve_secret())

@@ -82,7 +82,7 @@ async def get_agreement(
     principal: Principal, partner_id: uuid.UUID, agreement_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory
 ) -> CooperationAgreement:
     """One agreement with its amendment history."""
-    async with uow_factory(principal) as uow:
+    async with uow_factory(principal, read_only=True) as uow:
         if await uow.partners.get(partner_id) is None:
             raise NotFound("partner")
         agreement = await _visible_agreement(uow, partner_id, agreement_id)
@@ -94,7 +94,7 @@ async def list_partner_agreements(
     principal: Principal, partner_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory
 ) -> Sequence[CooperationAgreement]:
     """A partner's agreements, oldest first."""
-    async with uow_factory(principal) as uow:
+    async with uow_factory(principal, read_only=True) as uow:
         if await uow.partners.get(partner_id) is None:
             raise NotFound("partner")
         authorize(principal, "agreements.read")
@@ -186,7 +186,7 @@ async def list_expiring_agreements(
     """Active agreements whose end date falls within the next `within_days` days."""
     authorize(principal, "agreements.read")
     today = clock.now().date()
-    async with uow_factory(principal) as uow:
+    async with uow_factory(principal, read_only=True) as uow:
         return await uow.agreements.expiring(today, min(within_days, MAX_EXPIRING_WINDOW_DAYS))
 
 

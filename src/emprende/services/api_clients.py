@@ -98,7 +98,7 @@ async def create_api_client(
 
 async def get_api_client(principal: Principal, client_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory) -> ApiClient:
     """One client (never its secret)."""
-    async with uow_factory(principal) as uow:
+    async with uow_factory(principal, read_only=True) as uow:
         client = await uow.clients.get(client_id)
     if client is None:
         raise NotFound("api_client")
@@ -109,7 +109,7 @@ async def get_api_client(principal: Principal, client_id: uuid.UUID, *, uow_fact
 async def list_api_clients(principal: Principal, *, uow_factory: UnitOfWorkFactory) -> Sequence[ApiClient]:
     """The clients the caller manages: all for administrators, their own partner's for managers."""
     authorize(principal, "api_clients.manage")
-    async with uow_factory(principal) as uow:
+    async with uow_factory(principal, read_only=True) as uow:
         return await uow.clients.visible()
 
 

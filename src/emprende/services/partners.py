@@ -65,7 +65,7 @@ async def get_partner(
     principal: Principal, partner_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory
 ) -> InstitutionalPartner:
     """Read one partner; a partner's principals see only their own."""
-    async with uow_factory(principal) as uow:
+    async with uow_factory(principal, read_only=True) as uow:
         partner = await uow.partners.get(partner_id)
     if partner is None:
         raise NotFound("partner")

@@ -72,7 +72,9 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, scope: Scope) -> UnitOfWork: ...
+    def __call__(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
+        """A unit of work for `scope`; a read-only one takes no write lock and refuses to commit."""
+        ...
 
 
 class PasswordHasher(Protocol):
@@ -173,6 +175,7 @@ class UserRow:
     role: Role
     is_active: bool
     preferred_language: str
+    password_reset_required: bool
     created_at: datetime
     updated_at: datetime
     version: int
@@ -187,6 +190,10 @@ class UserFilters:
 
 
 class UserQueries(Protocol):
+    async def get_user(self, tenant: uuid.UUID | None, user_id: uuid.UUID) -> UserRow | None:
+        """One account as the tenant may see it (None: any account)."""
+        ...
+
     async def list_users(
         self, tenant: uuid.UUID | None, filters: UserFilters, after: uuid.UUID | None, limit: int
     ) -> Sequence[UserRow]:

@@ -124,7 +124,7 @@ async def ensure_bootstrap_admin(
     email: str, password: str, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
 ) -> User | None:
     """On an empty database, create the first administrator; otherwise do nothing."""
-    async with uow_factory(SYSTEM) as uow:
+    async with uow_factory(SYSTEM, read_only=True) as uow:
         if await uow.users.count() > 0:
             return None
     return await create_admin(
@@ -139,10 +139,11 @@ async def _visible_user(uow: UnitOfWork, principal: Principal, user_id: uuid.UUI
     return user
 
 
-async def get_user(principal: Principal, user_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory) -> User:
+async def get_user(principal: Principal, user_id: uuid.UUID, *, queries: UserQueries) -> UserRow:
     """Read one account: administrators any, partner managers their partner's, everyone their own."""
-    async with uow_factory(principal) as uow:
-        user = await _visible_user(uow, principal, user_id)
+    user = await queries.get_user(principal.tenant, user_id)
+    if user is None:
+        raise NotFound("user")
     if user.id != principal.id:
         authorize(principal, "users.read")
     return user

@@ -131,7 +131,7 @@ async def get_current_user(
     """The signed-in user (partner API clients have no user: 403)."""
     if principal.kind is not PrincipalKind.USER:
         raise ProblemError("permission_denied")
-    user = await user_service.get_user(principal, principal.id, uow_factory=container.uow)
+    user = await user_service.get_user(principal, principal.id, queries=container.user_queries)
     if matches_if_none_match(request.headers.get("if-none-match"), user.version):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(user.version)})
     response.headers["ETag"] = etag(user.version)

@@ -104,7 +104,7 @@ async def get_user(
     container: ContainerDep,
 ) -> UserOut | Response:
     """One account: administrators any, a partner's managers their partner's, everyone their own."""
-    user = await user_service.get_user(principal, user_id, uow_factory=container.uow)
+    user = await user_service.get_user(principal, user_id, queries=container.user_queries)
     if matches_if_none_match(request.headers.get("if-none-match"), user.version):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(user.version)})
     response.headers["ETag"] = etag(user.version)
