@@ -35,7 +35,7 @@ layers: $(VENV)/.dev-installed
 	$(BIN)/lint-imports
 
 pytest: $(VENV)/.dev-installed
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 test: lint typecheck layers pytest
 

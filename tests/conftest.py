@@ -220,3 +220,182 @@ def _no_request_id_leak() -> Iterator[None]:
     token = current_request_id.set(None)
     yield
     current_request_id.reset(token)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Partners, agreements, their people and systems (issue 3): a `world` of two partners that must not see each other.
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Tables whose rows a rejected request must leave exactly as they were (sign-in bookkeeping is left out).
+DOMAIN_TABLES = ("partners", "cooperation_agreements", "users", "api_clients", "audit_events", "outbox")
+
+
+async def snapshot(engine: AsyncEngine, *names: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the given tables (default: the domain tables), in a stable order, to compare before and after."""
+    from sqlalchemy import select
+
+    rows: dict[str, list[tuple[object, ...]]] = {}
+    async with engine.connect() as connection:
+        for name in names or DOMAIN_TABLES:
+            table = metadata.tables[name]
+            result = await connection.execute(select(table).order_by(*table.primary_key.columns))
+            rows[name] = [tuple(row) for row in result]
+    return rows
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def client_token(
+    client: httpx.AsyncClient, client_id: object, secret: str, scope: str | None = None
+) -> httpx.Response:
+    """The client-credentials grant, as a partner system sends it."""
+    data = {"grant_type": "client_credentials", "client_id": str(client_id), "client_secret": secret}
+    if scope is not None:
+        data["scope"] = scope
+    return await client.post("/api/v1/auth/token", data=data)
+
+
+@dataclass(frozen=True)
+class PartnerSide:
+    """One partner with an agreement in force, a manager, a staff member and an API client, all signed in."""
+
+    partner_id: uuid.UUID
+    name: str
+    agreement_id: uuid.UUID
+    manager: Account
+    staff: Account
+    client_id: uuid.UUID
+    client_secret: str
+    manager_headers: dict[str, str]
+    staff_headers: dict[str, str]
+    client_headers: dict[str, str]
+
+    def principals(self) -> dict[str, dict[str, str]]:
+        return {"manager": self.manager_headers, "staff": self.staff_headers, "client": self.client_headers}
+
+
+@dataclass(frozen=True)
+class World:
+    admin: Account
+    admin_headers: dict[str, str]
+    a: PartnerSide
+    b: PartnerSide
+
+
+async def build_side(
+    client: httpx.AsyncClient,
+    container: Container,
+    admin: Account,
+    *,
+    tag: str,
+    name: str,
+    kind: str,
+    country: str,
+    roles: tuple[str, ...],
+    data_sharing: bool,
+    scopes: tuple[str, ...],
+    ruc: str | None = None,
+) -> PartnerSide:
+    """Build one partner through the use cases (as the administrator and then its manager) and sign everyone in."""
+    from datetime import timedelta
+
+    from emprende.domain.agreements import AgreementRole
+    from emprende.domain.partners import PartnerKind
+    from emprende.services.agreements import CreateAgreement, create_agreement
+    from emprende.services.api_clients import CreateApiClient, create_api_client
+    from emprende.services.partners import CreatePartner, create_partner
+    from emprende.services.principal import Principal, PrincipalKind
+
+    acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
+    today = container.clock.now().date()
+    partner = await create_partner(
+        CreatePartner(name=name, kind=PartnerKind(kind), country=country, ruc=ruc),
+        acting,
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
+    agreement = await create_agreement(
+        acting,
+        partner.id,
+        CreateAgreement(
+            code=f"CONV-{tag}-1",
+            title=f"Convenio marco {name}",
+            roles=frozenset(AgreementRole(role) for role in roles),
+            start_date=today - timedelta(days=30),
+            end_date=today + timedelta(days=365),
+            data_sharing=data_sharing,
+            activate=True,
+        ),
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
+    accounts: dict[Role, Account] = {}
+    for role in (Role.PARTNER_MANAGER, Role.PARTNER_STAFF):
+        email = f"{role.value.replace('_', '.')}@{tag.lower()}.example.org"
+        user = await create_user(
+            CreateUser(
+                email=email, full_name=f"{role.value} {name}", password=PASSWORD, role=role, partner_id=partner.id
+            ),
+            acting,
+            uow_factory=container.uow,
+            hasher=container.hasher,
+            clock=container.clock,
+        )
+        accounts[role] = Account(user.id, user.email, PASSWORD, role)
+    manager = accounts[Role.PARTNER_MANAGER]
+    issued = await create_api_client(
+        Principal(kind=PrincipalKind.USER, id=manager.id, role=Role.PARTNER_MANAGER, partner_id=partner.id),
+        CreateApiClient(name=f"Sistema {name}", scopes=frozenset(scopes)),
+        uow_factory=container.uow,
+        auth=container.auth,
+    )
+    token = await client_token(client, issued.client.id, issued.secret)
+    assert token.status_code == 200, token.text
+    return PartnerSide(
+        partner_id=partner.id,
+        name=partner.name,
+        agreement_id=agreement.id,
+        manager=manager,
+        staff=accounts[Role.PARTNER_STAFF],
+        client_id=issued.client.id,
+        client_secret=issued.secret,
+        manager_headers=bearer((await login(client, manager))["access_token"]),
+        staff_headers=bearer((await login(client, accounts[Role.PARTNER_STAFF]))["access_token"]),
+        client_headers=bearer(token.json()["access_token"]),
+    )
+
+
+@pytest.fixture
+async def world(
+    client: httpx.AsyncClient, container: Container, admin: Account, admin_headers: dict[str, str]
+) -> World:
+    """Partner A (a university delivering training and referring people, sharing data) and partner B (an NGO that
+    evaluates), each with an agreement in force, a manager, a staff member and an API client, all signed in."""
+    a = await build_side(
+        client,
+        container,
+        admin,
+        tag="ALFA",
+        name="Universidad Alfa",
+        kind="academia",
+        country="ECU",
+        ruc="1790011674001",
+        roles=("training_delivery", "referral"),
+        data_sharing=True,
+        scopes=("partners:read", "agreements:read", "participants:read"),
+    )
+    b = await build_side(
+        client,
+        container,
+        admin,
+        tag="BETA",
+        name="Fundación Beta",
+        kind="ngo",
+        country="COL",
+        roles=("evaluation",),
+        data_sharing=False,
+        scopes=("partners:read", "agreements:read"),
+    )
+    return World(admin=admin, admin_headers=admin_headers, a=a, b=b)

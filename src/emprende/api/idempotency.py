@@ -116,6 +116,9 @@ class IdempotencyMiddleware:
         if status >= 500 or status in (401, 409, 429):
             # Transient outcomes: let the caller retry with the same key.
             await store.release(owner, key)
+        elif "no-store" in headers.get("cache-control", ""):
+            # The response holds a secret shown once (a client secret, a temporary password): never persist it.
+            await store.release(owner, key)
         else:
             await store.complete(owner, key, StoredResponse(status, headers, b"".join(chunks)))
 

@@ -116,7 +116,12 @@ def allowed_scopes(partner_active: bool, agreements: Iterable[CooperationAgreeme
     """The scopes a partner's clients may hold on `day`, given its agreements."""
     if not partner_active:
         return frozenset()
-    current = [agreement for agreement in agreements if agreement.status_on(day) is AgreementStatus.ACTIVE]
+    # In force means active *and* started: an agreement signed for a later period allows nothing yet.
+    current = [
+        agreement
+        for agreement in agreements
+        if agreement.status_on(day) is AgreementStatus.ACTIVE and agreement.start_date <= day
+    ]
     if not current:
         return frozenset()
     roles = frozenset().union(*(agreement.roles_on(day) for agreement in current))

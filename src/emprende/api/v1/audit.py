@@ -12,6 +12,7 @@ from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, Pa
 from emprende.api.pagination import Page, next_cursor
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import AuditEventOut, NoNul
+from emprende.api.tenancy import Tenancy, tenancy
 from emprende.services.audit import list_audit_events
 from emprende.services.ports import AuditFilters
 
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/audit-events", tags=["audit"])
     response_model=Page[AuditEventOut],
     operation_id="list_audit_events",
     responses=problem_responses(400, 401, 403),
+    openapi_extra=tenancy(Tenancy.OPERATOR),
 )
 async def list_audit_events_route(
     principal: CurrentPrincipal,

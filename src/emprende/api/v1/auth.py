@@ -111,7 +111,13 @@ async def refresh_token(body: RefreshIn, response: Response, container: Containe
     return _token_out(pair, response)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, operation_id="logout", responses=problem_responses(401))
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="logout",
+    responses=problem_responses(401),
+    openapi_extra=tenancy(Tenancy.SELF),
+)
 async def logout(principal: CurrentPrincipal, container: ContainerDep) -> Response:
     """End the current login session: its access and refresh tokens stop working at once."""
     await auth_service.logout(principal, uow_factory=container.uow, auth=container.auth)

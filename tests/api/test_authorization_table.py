@@ -1,0 +1,286 @@
+"""Tests generated from the permission table (`emprende.services.authorization.PERMISSIONS`), the same table the README
+publishes: first the policy functions for every operation by role and scope, then one real HTTP call per operation for
+every role and client, so that what the table says is what the API does."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emprende.bootstrap import Container
+from emprende.domain.errors import PermissionDenied
+from emprende.domain.users import Role
+from emprende.services.api_clients import CreateApiClient, create_api_client
+from emprende.services.authorization import PERMISSIONS, SCOPES, PasswordChangeRequired, authorize, is_allowed
+from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.users import CreateUser, create_user
+from tests.conftest import PASSWORD, Account, World, bearer, client_token, login
+
+PARTNER = uuid.UUID("01900000-0000-7000-8000-0000000000aa")
+RULE_SCOPES = sorted({rule.scope for rule in PERMISSIONS.values() if rule.scope is not None})
+SERVICES = Path(__file__).resolve().parents[2] / "src" / "emprende" / "services"
+
+
+def user(role: Role, **fields: object) -> Principal:
+    return Principal(
+        kind=PrincipalKind.USER,
+        id=uuid.uuid4(),
+        role=role,
+        partner_id=None if role is Role.ADMIN else PARTNER,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def machine(scopes: frozenset[str]) -> Principal:
+    return Principal(kind=PrincipalKind.CLIENT, id=uuid.uuid4(), role=None, partner_id=PARTNER, scopes=scopes)
+
+
+# --- the policy functions, generated from the table -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("operation", "role"), list(itertools.product(PERMISSIONS, Role)))
+def test_roles_get_exactly_what_the_table_says(operation: str, role: Role) -> None:
+    principal = user(role)
+    allowed = role in PERMISSIONS[operation].roles
+    assert is_allowed(principal, operation) is allowed
+    if allowed:
+        authorize(principal, operation)
+    else:
+        with pytest.raises(PermissionDenied) as caught:
+            authorize(principal, operation)
+        assert caught.value.code == "permission_denied"
+
+
+@pytest.mark.parametrize(
+    ("operation", "scopes"),
+    list(itertools.product(PERMISSIONS, [frozenset(), frozenset(SCOPES), *(frozenset({s}) for s in SCOPES)])),
+    ids=lambda value: ("+".join(sorted(value)) or "no-scope") if isinstance(value, frozenset) else str(value),
+)
+def test_clients_get_exactly_what_their_scopes_and_the_table_say(operation: str, scopes: frozenset[str]) -> None:
+    rule = PERMISSIONS[operation]
+    allowed = rule.scope is not None and rule.scope in scopes
+    principal = machine(scopes)
+    assert is_allowed(principal, operation) is allowed
+    if allowed:
+        authorize(principal, operation)
+    else:
+        with pytest.raises(PermissionDenied):
+            authorize(principal, operation)
+
+
+@pytest.mark.parametrize("operation", [*PERMISSIONS, "partners.delete", "", "PARTNERS.CREATE", "audit.write"])
+def test_deny_by_default_until_the_password_is_changed(operation: str) -> None:
+    for role in Role:
+        with pytest.raises(PasswordChangeRequired) as caught:
+            authorize(user(role, password_change_required=True), operation)
+        assert caught.value.code == "password_change_required"
+
+
+@pytest.mark.parametrize("operation", ["partners.delete", "", "PARTNERS.CREATE", "audit.write", "users"])
+def test_an_operation_missing_from_the_table_is_denied_to_everyone(operation: str) -> None:
+    for role in Role:
+        assert not is_allowed(user(role), operation)
+    assert not is_allowed(machine(frozenset(SCOPES)), operation)
+
+
+def test_the_table_is_well_formed() -> None:
+    for operation, rule in PERMISSIONS.items():
+        assert re.fullmatch(r"[a-z_]+\.[a-z_]+", operation), operation
+        assert rule.summary
+        assert rule.roles, f"{operation}: nobody may do it"
+        assert Role.ADMIN in rule.roles, f"{operation}: the operator's administrators are locked out"
+        assert rule.scope is None or rule.scope in SCOPES, f"{operation}: unknown scope {rule.scope}"
+    for scope in SCOPES:
+        assert re.fullmatch(r"[a-z_]+:[a-z_]+", scope), scope
+
+
+def test_the_services_check_exactly_the_operations_in_the_table() -> None:
+    used: set[str] = set()
+    for source in SERVICES.glob("*.py"):
+        for line in source.read_text(encoding="utf-8").splitlines():
+            if "authorize(" in line:
+                used |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', line))
+    assert used <= set(PERMISSIONS), f"checked but not in the table: {used - set(PERMISSIONS)}"
+    assert set(PERMISSIONS) <= used, f"in the table but never checked: {set(PERMISSIONS) - used}"
+
+
+# --- every operation through the API -----------------------------------------------------------------------------
+
+
+@dataclass
+class Caller:
+    name: str
+    headers: dict[str, str]
+    role: Role | None = None
+    scopes: frozenset[str] = frozenset()
+
+    def allowed(self, operation: str) -> bool:
+        rule = PERMISSIONS[operation]
+        if self.role is not None:
+            return self.role in rule.roles
+        return rule.scope is not None and rule.scope in self.scopes
+
+
+@dataclass
+class Stage:
+    client: httpx.AsyncClient
+    container: Container
+    world: World
+    target: Account
+    """A participant of partner A that no caller is: the object user operations act on."""
+    draft_agreement_id: str
+    counter: itertools.count[int]
+
+    def unique(self) -> int:
+        return next(self.counter)
+
+
+Request = Callable[[Stage, dict[str, str]], Awaitable[httpx.Response]]
+
+
+def _partner(stage: Stage) -> str:
+    return f"/api/v1/partners/{stage.world.a.partner_id}"
+
+
+# Each operation of the table → one HTTP call that exercises it on partner A's own objects.
+CALLS: dict[str, Request] = {
+    "partners.create": lambda s, h: s.client.post(
+        "/api/v1/partners", json={"name": f"Socio {s.unique()}", "kind": "ngo", "country": "ECU"}, headers=h
+    ),
+    "partners.list": lambda s, h: s.client.get("/api/v1/partners", headers=h),
+    "partners.read": lambda s, h: s.client.get(_partner(s), headers=h),
+    "partners.update": lambda s, h: s.client.patch(_partner(s), json={"name": f"Alfa {s.unique()}"}, headers=h),
+    "partners.update_contact": lambda s, h: s.client.patch(
+        _partner(s), json={"contact_phone": "+593991234567"}, headers=h
+    ),
+    "partners.suspend": lambda s, h: s.client.delete(f"{_partner(s)}/suspension", headers=h),
+    "agreements.create": lambda s, h: s.client.post(
+        f"{_partner(s)}/agreements",
+        json={
+            "code": f"CONV-T-{s.unique()}",
+            "title": "Convenio de prueba",
+            "roles": ["funding"],
+            "start_date": "2026-01-01",
+            "end_date": "2027-12-31",
+            "data_sharing": False,
+        },
+        headers=h,
+    ),
+    "agreements.read": lambda s, h: s.client.get(f"{_partner(s)}/agreements", headers=h),
+    "agreements.manage": lambda s, h: s.client.post(
+        f"{_partner(s)}/agreements/{s.draft_agreement_id}/activation", headers=h
+    ),
+    "users.create": lambda s, h: s.client.post(
+        "/api/v1/users",
+        json={
+            "email": f"nuevo{s.unique()}@alfa.example.org",
+            "full_name": "Persona Nueva",
+            "password": PASSWORD,
+            "role": "participant",
+            "partner_id": str(s.world.a.partner_id),
+        },
+        headers=h,
+    ),
+    "users.read": lambda s, h: s.client.get(f"/api/v1/users/{s.target.id}", headers=h),
+    "users.update": lambda s, h: s.client.patch(
+        f"/api/v1/users/{s.target.id}", json={"full_name": f"Participante {s.unique()}"}, headers=h
+    ),
+    "users.reset_password": lambda s, h: s.client.post(f"/api/v1/users/{s.target.id}/password-reset", headers=h),
+    "api_clients.manage": lambda s, h: s.client.post(
+        "/api/v1/api-clients",
+        json={"name": f"Sistema {s.unique()}", "scopes": ["partners:read"], "partner_id": str(s.world.a.partner_id)},
+        headers=h,
+    ),
+    "audit.read": lambda s, h: s.client.get("/api/v1/audit-events", headers=h),
+}
+
+
+def test_every_operation_has_an_http_call() -> None:
+    missing = sorted(set(PERMISSIONS) - set(CALLS))
+    assert not missing, f"add an HTTP call for these operations to CALLS: {missing}"
+    assert not set(CALLS) - set(PERMISSIONS)
+
+
+@pytest.fixture
+async def stage(client: httpx.AsyncClient, container: Container, world: World) -> tuple[Stage, list[Caller]]:
+    """Partner A with one signed-in account of every role and one API client per scope of the table."""
+    admin = Principal(kind=PrincipalKind.USER, id=world.admin.id, role=Role.ADMIN)
+    manager = Principal(
+        kind=PrincipalKind.USER, id=world.a.manager.id, role=Role.PARTNER_MANAGER, partner_id=world.a.partner_id
+    )
+    callers = [
+        Caller("admin", world.admin_headers, Role.ADMIN),
+        Caller("partner_manager", world.a.manager_headers, Role.PARTNER_MANAGER),
+        Caller("partner_staff", world.a.staff_headers, Role.PARTNER_STAFF),
+    ]
+    accounts: dict[Role, Account] = {}
+    for role in (Role.FACILITATOR, Role.EVALUATOR, Role.PARTICIPANT, Role.PARTICIPANT):
+        email = f"{role.value}{len(accounts)}@alfa.example.org"
+        created = await create_user(
+            CreateUser(email=email, full_name=role.value, password=PASSWORD, role=role, partner_id=world.a.partner_id),
+            admin,
+            uow_factory=container.uow,
+            hasher=container.hasher,
+            clock=container.clock,
+        )
+        account = Account(created.id, email, PASSWORD, role)
+        if role in accounts:  # the second participant is the target, never a caller
+            target = account
+            continue
+        accounts[role] = account
+        callers.append(Caller(role.value, bearer((await login(client, account))["access_token"]), role))
+    assert {caller.role for caller in callers} == set(Role)
+    for scopes in [*(frozenset({scope}) for scope in RULE_SCOPES), frozenset({"participants:read"})]:
+        issued = await create_api_client(
+            manager,
+            CreateApiClient(name=f"Cliente {sorted(scopes)}", scopes=scopes),
+            uow_factory=container.uow,
+            auth=container.auth,
+        )
+        token = await client_token(client, issued.client.id, issued.secret)
+        assert token.json()["scope"] == " ".join(sorted(scopes))
+        callers.append(Caller(f"client{sorted(scopes)}", bearer(token.json()["access_token"]), scopes=scopes))
+    draft = await client.post(
+        f"/api/v1/partners/{world.a.partner_id}/agreements",
+        json={
+            "code": "CONV-BORRADOR",
+            "title": "Convenio en borrador",
+            "roles": ["content_authoring"],
+            "start_date": "2026-01-01",
+            "end_date": "2027-12-31",
+            "data_sharing": False,
+        },
+        headers=world.admin_headers,
+    )
+    assert draft.status_code == 201
+    return Stage(client, container, world, target, draft.json()["id"], itertools.count(1)), callers
+
+
+@pytest.mark.parametrize("operation", list(PERMISSIONS))
+async def test_the_api_enforces_the_table(operation: str, stage: tuple[Stage, list[Caller]]) -> None:
+    scene, callers = stage
+    # Refused callers first: a refusal must not depend on what an allowed caller did before.
+    ordered = sorted(callers, key=lambda caller: caller.allowed(operation))
+    mismatches: list[str] = []
+    for caller in ordered:
+        response = await CALLS[operation](scene, caller.headers)
+        allowed = caller.allowed(operation)
+        if response.status_code >= 500 or response.status_code == 401:
+            mismatches.append(f"{caller.name}: {response.status_code} {response.text}")
+        elif allowed and response.status_code == 403:
+            mismatches.append(f"{caller.name} is allowed by the table but got 403: {response.text}")
+        elif not allowed and response.status_code not in (403, 404):
+            mismatches.append(f"{caller.name} is refused by the table but got {response.status_code}: {response.text}")
+        elif not allowed:
+            assert response.json()["code"] in ("permission_denied", "not_found"), response.text
+        elif allowed:
+            assert response.status_code < 300, f"{caller.name}: {response.status_code} {response.text}"
+    assert not mismatches, "\n".join(mismatches)
+    assert any(caller.allowed(operation) for caller in callers)
