@@ -149,6 +149,23 @@ async def test_keys_are_per_caller(
     assert "mine@emprende.test" not in same.text
 
 
+async def test_a_deactivated_caller_gets_no_stored_reply(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], second_admin: Account
+) -> None:
+    """Replays re-authenticate: once the account is deactivated, its old token replays nothing, it is refused."""
+    tokens = await login(client, second_admin)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}", "Idempotency-Key": "before-deactivation"}
+    first = await client.post(USERS, json=new_user("kept@emprende.test"), headers=headers)
+    assert first.status_code == 201
+    deactivated = await client.patch(f"{USERS}/{second_admin.id}", json={"is_active": False}, headers=admin_headers)
+    assert deactivated.status_code == 200, deactivated.text
+
+    again = await client.post(USERS, json=new_user("kept@emprende.test"), headers=headers)
+    assert again.status_code == 401
+    assert again.json()["code"] == "account_inactive"
+    assert "idempotent-replayed" not in again.headers
+
+
 @pytest.mark.parametrize(
     "key",
     [

@@ -126,7 +126,7 @@ async def test_default_limit_is_20(
     assert len((await get_page(client, AUDIT, admin_headers))["items"]) == 20
 
 
-@pytest.mark.parametrize("limit", [101, 1000, 999_999])
+@pytest.mark.parametrize("limit", [101, 1000, 999_999, 10**12, 10**30])
 async def test_large_limits_are_clamped_to_100(
     client: httpx.AsyncClient, container: Container, admin_headers: dict[str, str], limit: int
 ) -> None:
@@ -137,7 +137,7 @@ async def test_large_limits_are_clamped_to_100(
 
 
 @pytest.mark.parametrize("path", [USERS, AUDIT])
-@pytest.mark.parametrize("limit", ["0", "-1", "abc", "1.5", "", "1e2", "NaN", "99999999999999999999999999"])
+@pytest.mark.parametrize("limit", ["0", "-1", "abc", "1.5", "", "1e2", "NaN", "-99999999999999999999999999"])
 async def test_bad_limits_are_422(
     client: httpx.AsyncClient, admin_headers: dict[str, str], path: str, limit: str
 ) -> None:
@@ -177,6 +177,27 @@ async def test_walking_audit_events_newest_first(
     ids, _ = await walk(client, AUDIT, admin_headers, limit=limit, entity_type="seed_odd")
     expected = [seeded[index] for index in range(33) if index % 2][::-1]
     assert ids == expected
+
+
+@pytest.mark.parametrize("limit", [5, 20])
+async def test_a_last_page_filled_exactly_has_no_cursor(
+    client: httpx.AsyncClient, container: Container, admin: Account, admin_headers: dict[str, str], limit: int
+) -> None:
+    """With the administrator plus 19 seeded accounts there are exactly 20 rows: no extra, empty page follows."""
+    await seed_users(container.engine, 19, role=Role.ADMIN)
+    seen: list[str] = []
+    params: dict[str, object] = {"limit": limit}
+    pages = 0
+    while True:
+        page = await get_page(client, USERS, admin_headers, **params)
+        pages += 1
+        assert page["items"], "no page is ever empty"
+        seen += [item["id"] for item in page["items"]]
+        if "next_cursor" not in page:
+            break
+        params = {"limit": limit, "cursor": page["next_cursor"]}
+    assert len(seen) == len(set(seen)) == 20
+    assert pages == 20 // limit
 
 
 async def test_last_page_has_no_next_cursor_key(

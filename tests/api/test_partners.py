@@ -489,7 +489,7 @@ async def test_users_change_their_password_with_the_old_one(
         json={"current_password": "not my password", "new_password": "a brand new passphrase"},
         headers=world.a.staff_headers,
     )
-    assert_problem(wrong, 401, "invalid_credentials")
+    assert_problem(wrong, 422, "invalid_current_password")
     weak = await client.post(
         url, json={"current_password": PASSWORD, "new_password": "aaaaaaaaaaaaaaa"}, headers=world.a.staff_headers
     )

@@ -405,6 +405,14 @@ BASIC = frozenset({"partners:read", "agreements:read"})
 PARTICIPANTS = frozenset({"participants:read", "participants:write"})
 
 
+def test_the_data_sharing_clause_counts_only_in_the_agreement_that_grants_the_role() -> None:
+    evaluation_sharing = agreement(frozenset({R.EVALUATION}), data_sharing=True)
+    training_without = agreement(frozenset({R.TRAINING_DELIVERY}), data_sharing=False)
+    scopes = allowed_scopes(True, [evaluation_sharing, training_without], DAY)
+    assert "participants:write" in scopes
+    assert "participants:sensitive" not in scopes
+
+
 def test_scopes_follow_the_roles_and_the_data_sharing_clause_in_force() -> None:
     assert allowed_scopes(True, [agreement(frozenset({R.EVALUATION}))], DAY) == BASIC
     assert allowed_scopes(True, [agreement(frozenset({R.REFERRAL}))], DAY) == BASIC | PARTICIPANTS

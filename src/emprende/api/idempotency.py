@@ -11,7 +11,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emprende.api.problems import problem_response
 from emprende.bootstrap import Container
-from emprende.services.ports import IdempotencyStore, StoredResponse, TokenService
+from emprende.domain.errors import AuthenticationFailed
+from emprende.services.auth import authenticate
+from emprende.services.ports import IdempotencyStore, StoredResponse
 
 HEADER = b"idempotency-key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -40,7 +42,7 @@ class IdempotencyMiddleware:
             await problem_response(request, "invalid_idempotency_key")(scope, receive, send)
             return
         container: Container = scope["app"].state.container
-        owner = self._owner(request, container.tokens)
+        owner = await self._owner(request, container)
         if owner is None:
             # Unauthenticated requests are refused further in; there is nobody to key the response to.
             await self.app(scope, receive, send)
@@ -73,12 +75,17 @@ class IdempotencyMiddleware:
         await self._forward(scope, bytes(body), send, store, owner, key)
 
     @staticmethod
-    def _owner(request: Request, tokens: TokenService) -> str | None:
+    async def _owner(request: Request, container: Container) -> str | None:
+        """The caller, fully authenticated: a deactivated or suspended caller never gets a stored reply back."""
         authorization = request.headers.get("authorization", "")
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
+        if scheme.lower() != "bearer" or not token or len(token) > 4096:
             return None
-        return tokens.subject_of(token.strip())
+        try:
+            principal = await authenticate(token.strip(), auth=container.auth)
+        except AuthenticationFailed:
+            return None
+        return str(principal.id)
 
     async def _forward(
         self, scope: Scope, body: bytes, send: Send, store: IdempotencyStore, owner: str, key: str

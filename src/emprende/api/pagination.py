@@ -20,6 +20,7 @@ MAX_LIMIT = 100
 MAX_CURSOR_LENGTH = 512
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Page(BaseModel, Generic[T]):
@@ -40,7 +41,7 @@ class PageRequest:
 def page_request(
     limit: Annotated[
         int,
-        Query(ge=1, le=1_000_000, description=f"Items per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."),
+        Query(ge=1, description=f"Items per page (default {DEFAULT_LIMIT}; larger values count as {MAX_LIMIT})."),
     ] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page.")
@@ -94,15 +95,17 @@ class CursorCodec:
         return position
 
 
-def next_cursor(
+def split_page(
     codec: CursorCodec,
     scope: str,
     filters: Mapping[str, object],
-    rows: Sequence[object],
+    rows: Sequence[R],
     limit: int,
     key: str = "id",
-) -> str | None:
-    """The cursor after the last row of a full page; None when the page is the last one."""
-    if len(rows) < limit:
-        return None
-    return codec.encode(scope, filters, [str(getattr(rows[-1], key))])
+) -> tuple[Sequence[R], str | None]:
+    """Rows are fetched with `limit + 1`: the extra row only says that another page exists, so the last page never
+    carries a cursor (even when the rows fill it exactly)."""
+    if len(rows) <= limit:
+        return rows, None
+    page = rows[:limit]
+    return page, codec.encode(scope, filters, [str(getattr(page[-1], key))])

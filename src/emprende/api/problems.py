@@ -248,6 +248,11 @@ CATALOGUE: dict[str, Kind] = {
         ("Role not grantable", "You cannot grant or manage a role above your own."),
         ("Rol no otorgable", "No puede otorgar ni gestionar un rol superior al suyo."),
     ),
+    "invalid_current_password": Kind(
+        422,
+        ("Wrong current password", "The current password you gave is not right."),
+        ("Contraseña actual incorrecta", "La contraseña actual indicada no es correcta."),
+    ),
     "password_change_required": Kind(
         403,
         ("Password change required", "Change your password (POST /api/v1/auth/password) before continuing."),

@@ -122,17 +122,16 @@ def allowed_scopes(partner_active: bool, agreements: Iterable[CooperationAgreeme
         for agreement in agreements
         if agreement.status_on(day) is AgreementStatus.ACTIVE and agreement.start_date <= day
     ]
-    if not current:
-        return frozenset()
-    roles = frozenset().union(*(agreement.roles_on(day) for agreement in current))
-    shares_data = any(agreement.data_sharing for agreement in current)
     allowed: set[str] = set()
     for scope, (_summary, needed_roles, needs_sharing) in SCOPES.items():
-        if needed_roles is not None and not needed_roles & roles:
-            continue
-        if needs_sharing and not shares_data:
-            continue
-        allowed.add(scope)
+        # One agreement must grant both the role and, where needed, the data-sharing clause: a sharing clause in
+        # an evaluation agreement does not extend to a training agreement without one.
+        if any(
+            (needed_roles is None or needed_roles & agreement.roles_on(day))
+            and (not needs_sharing or agreement.data_sharing)
+            for agreement in current
+        ):
+            allowed.add(scope)
     return frozenset(allowed)
 
 

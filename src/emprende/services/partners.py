@@ -78,7 +78,7 @@ async def list_partners(
 ) -> Sequence[PartnerRow]:
     """List partners, oldest first; a partner's principals see only their own."""
     authorize(principal, "partners.list")
-    return await queries.list_partners(principal.partner_id, filters, after, limit)
+    return await queries.list_partners(principal.tenant, filters, after, limit)
 
 
 async def update_partner(

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from emprende.domain.audit import Actor
 from emprende.domain.errors import (
-    AuthenticationFailed,
     EmailAlreadyRegistered,
     InvalidInput,
     NotFound,
@@ -212,7 +211,10 @@ async def change_password(
     async with uow_factory(principal) as uow:
         user = await _visible_user(uow, principal, principal.id)
         if not await hasher.verify(current_password, user.password_hash):
-            raise AuthenticationFailed("wrong current password", code="invalid_credentials")
+            # A 4xx about the form, not 401: the caller is still signed in.
+            raise InvalidInput(
+                "the current password is wrong", field="current_password", code="invalid_current_password"
+            )
         user.change_password_hash(await hasher.hash(new_password), now)
         for session in await uow.sessions.active_for_user(user.id):
             if session.id != principal.session_id:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, ExpectedVersion, PageDep
 from emprende.api.etag import etag
-from emprende.api.pagination import CursorCodec, Page, PageRequest, next_cursor
+from emprende.api.pagination import CursorCodec, Page, PageRequest, split_page
 from emprende.api.problems import problem_responses
 from emprende.api.schemas import AgreementCreateIn, AgreementOut, AmendmentIn, AmendmentOut, TerminationIn
 from emprende.api.tenancy import Tenancy, tenancy
@@ -70,11 +70,8 @@ def _page(
         position = codec.decode(page.cursor, scope, bound)[0]
         index = next((i for i, item in enumerate(ordered) if str(item.id) == position), None)
         ordered = ordered[index + 1 :] if index is not None else []
-    rows = ordered[: page.limit]
-    return Page[AgreementOut](
-        items=[agreement_out(item, today) for item in rows],
-        next_cursor=next_cursor(codec, scope, bound, rows, page.limit) if len(ordered) > page.limit else None,
-    )
+    rows, cursor = split_page(codec, scope, bound, ordered[: page.limit + 1], page.limit)
+    return Page[AgreementOut](items=[agreement_out(item, today) for item in rows], next_cursor=cursor)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, PageDep
-from emprende.api.pagination import Page, next_cursor
+from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import AuditEventOut, NoNul
 from emprende.api.tenancy import Tenancy, tenancy
@@ -66,10 +66,8 @@ async def list_audit_events_route(
         principal,
         AuditFilters(entity_type, entity_id, actor_id, occurred_from, occurred_to),
         after=after,
-        limit=page.limit,
+        limit=page.limit + 1,
         queries=container.audit_queries,
     )
-    return Page[AuditEventOut](
-        items=[AuditEventOut.model_validate(row) for row in rows],
-        next_cursor=next_cursor(codec, "audit-events", filters, rows, page.limit),
-    )
+    items, cursor = split_page(codec, "audit-events", filters, rows, page.limit)
+    return Page[AuditEventOut](items=[AuditEventOut.model_validate(row) for row in items], next_cursor=cursor)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, ExpectedVersion, PageDep
 from emprende.api.etag import etag, matches_if_none_match
-from emprende.api.pagination import Page, next_cursor
+from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import PartnerCreateIn, PartnerOut, PartnerUpdateIn, SuspensionIn
 from emprende.api.tenancy import Tenancy, tenancy
@@ -70,12 +70,10 @@ async def list_partners(
     bound = {"kind": filters.kind, "status": filters.status, "country": filters.country, "name": name_contains}
     after = uuid.UUID(codec.decode(page.cursor, "partners", bound)[0]) if page.cursor else None
     rows = await partner_service.list_partners(
-        principal, filters, after=after, limit=page.limit, queries=container.partner_queries
+        principal, filters, after=after, limit=page.limit + 1, queries=container.partner_queries
     )
-    return Page[PartnerOut](
-        items=[PartnerOut.model_validate(row) for row in rows],
-        next_cursor=next_cursor(codec, "partners", bound, rows, page.limit),
-    )
+    items, cursor = split_page(codec, "partners", bound, rows, page.limit)
+    return Page[PartnerOut](items=[PartnerOut.model_validate(row) for row in items], next_cursor=cursor)
 
 
 @router.get(

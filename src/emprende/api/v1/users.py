@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, ExpectedVersion, PageDep
 from emprende.api.etag import etag, matches_if_none_match
-from emprende.api.pagination import Page, next_cursor
+from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import NoNul, PasswordResetOut, UserCreateIn, UserOut, UserUpdateIn
 from emprende.api.tenancy import Tenancy, tenancy
@@ -80,13 +80,11 @@ async def list_users(
         principal,
         UserFilters(partner_id=partner_id, role=role, is_active=is_active, email_contains=email_contains),
         after=after,
-        limit=page.limit,
+        limit=page.limit + 1,
         queries=container.user_queries,
     )
-    return Page[UserOut](
-        items=[UserOut.model_validate(row) for row in rows],
-        next_cursor=next_cursor(codec, "users", filters, rows, page.limit),
-    )
+    items, cursor = split_page(codec, "users", filters, rows, page.limit)
+    return Page[UserOut](items=[UserOut.model_validate(row) for row in items], next_cursor=cursor)
 
 
 @router.get(
