@@ -208,7 +208,7 @@ async def test_a_partner_without_an_agreement_in_force_may_hold_no_scope(
         json={"name": "Core bancario", "scopes": ["partners:read"], "partner_id": partner.json()["id"]},
         headers=world.admin_headers,
     )
-    assert_problem(response, 422, "scope_not_allowed")
+    assert_problem(response, 403, "agreement_required")
     assert await snapshot(container.engine) == before
 
 
@@ -304,10 +304,7 @@ async def test_a_client_never_holds_a_scope_its_partners_agreements_no_longer_al
     terminated = await client.post(f"{url}/termination", json={"reason": "Cierre"}, headers=world.admin_headers)
     assert terminated.json()["status"] == "terminated"
     response = await client_token(client, world.a.client_id, world.a.client_secret)
-    assert response.status_code == 200
-    assert response.json()["scope"] == ""
-    headers = bearer(response.json()["access_token"])
-    assert_problem(await client.get("/api/v1/partners", headers=headers), 403, "permission_denied")
+    assert_problem(response, 403, "agreement_required")
 
 
 async def test_an_expired_client_gets_no_token_and_its_tokens_stop(
@@ -430,3 +427,28 @@ async def test_clients_have_no_user_account(client: httpx.AsyncClient, container
     principal = await authenticate(world.a.client_headers["Authorization"].split()[1], auth=container.auth)
     assert principal.partner_id == world.a.partner_id
     assert principal.role is None
+
+
+async def test_without_an_agreement_in_force_clients_are_neither_created_nor_given_tokens(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """Partner systems act under a cooperation agreement: once A's only agreement ends, A's systems get nothing."""
+    terminated = await client.post(
+        f"/api/v1/partners/{world.a.partner_id}/agreements/{world.a.agreement_id}/termination",
+        json={"reason": "Fin anticipado del convenio"},
+        headers=world.admin_headers,
+    )
+    assert terminated.status_code == 200, terminated.text
+
+    created = await client.post(
+        CLIENTS, json={"name": "Sistema nuevo", "scopes": ["partners:read"]}, headers=world.a.manager_headers
+    )
+    assert created.status_code == 403, created.text
+    assert created.json()["code"] == "agreement_required"
+
+    token = await client_token(client, world.a.client_id, world.a.client_secret)
+    assert token.status_code == 403, token.text
+    assert token.json()["code"] == "agreement_required"
+
+    # B, whose agreement is still in force, is unaffected.
+    assert (await client_token(client, world.b.client_id, world.b.client_secret)).status_code == 200

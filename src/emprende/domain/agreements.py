@@ -145,13 +145,13 @@ class CooperationAgreement(Aggregate):
                 roles -= amendment.roles_removed
         return frozenset(roles)
 
+    def in_force(self, day: date) -> bool:
+        """Active and within its (amended) period on `day`."""
+        return self.status_on(day) is AgreementStatus.ACTIVE and self.start_date <= day <= self.current_end_date
+
     def grants(self, role: AgreementRole, day: date) -> bool:
         """Does this agreement let its partner act in `role` on `day`?"""
-        return (
-            self.status_on(day) is AgreementStatus.ACTIVE
-            and self.start_date <= day <= self.current_end_date
-            and role in self.roles_on(day)
-        )
+        return self.in_force(day) and role in self.roles_on(day)
 
     def activate(self, now: datetime) -> None:
         if not self.is_draft:

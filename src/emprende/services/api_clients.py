@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from emprende.domain.agreements import AgreementRequired
 from emprende.domain.audit import Actor, ActorType
 from emprende.domain.clients import ApiClient
 from emprende.domain.errors import AuthenticationFailed, InvalidInput, InvalidScope, NotFound
@@ -56,10 +57,15 @@ class ClientToken:
 
 
 async def _allowed_for(uow: UnitOfWork, partner_id: uuid.UUID, now: datetime) -> frozenset[str]:
+    """The scopes the partner's agreements allow today; without any agreement in force, `agreement_required`."""
     partner = await uow.partners.get(partner_id)
     if partner is None:
         raise NotFound("partner")
-    return allowed_scopes(partner.is_active, await uow.agreements.for_partner(partner_id), now.date())
+    agreements = await uow.agreements.for_partner(partner_id)
+    day = now.date()
+    if not any(agreement.in_force(day) for agreement in agreements):
+        raise AgreementRequired("no cooperation agreement of this partner is in force today")
+    return allowed_scopes(partner.is_active, agreements, day)
 
 
 async def create_api_client(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from emprende.domain.agreements import AgreementRole, AgreementStatus, CooperationAgreement
+from emprende.domain.agreements import AgreementRole, CooperationAgreement
 from emprende.domain.errors import PermissionDenied
 from emprende.domain.users import Role
 from emprende.services.principal import Principal, PrincipalKind
@@ -117,11 +117,7 @@ def allowed_scopes(partner_active: bool, agreements: Iterable[CooperationAgreeme
     if not partner_active:
         return frozenset()
     # In force means active *and* started: an agreement signed for a later period allows nothing yet.
-    current = [
-        agreement
-        for agreement in agreements
-        if agreement.status_on(day) is AgreementStatus.ACTIVE and agreement.start_date <= day
-    ]
+    current = [agreement for agreement in agreements if agreement.in_force(day)]
     allowed: set[str] = set()
     for scope, (_summary, needed_roles, needs_sharing) in SCOPES.items():
         # One agreement must grant both the role and, where needed, the data-sharing clause: a sharing clause in
