@@ -30,6 +30,7 @@ POSTGRES_URL = os.environ.get("EMPRENDE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"
+NIL = uuid.UUID(int=0)
 
 
 def _asyncpg_dsn(url: str) -> str:
@@ -271,6 +272,9 @@ class PartnerSide:
     manager_headers: dict[str, str]
     staff_headers: dict[str, str]
     client_headers: dict[str, str]
+    participant_id: uuid.UUID = NIL
+    consent_id: uuid.UUID = NIL
+    candidate_id: uuid.UUID = NIL
 
     def principals(self) -> dict[str, dict[str, str]]:
         return {"manager": self.manager_headers, "staff": self.staff_headers, "client": self.client_headers}
@@ -353,7 +357,11 @@ async def build_side(
     )
     token = await client_token(client, issued.client.id, issued.secret)
     assert token.status_code == 200, token.text
+    participant_id, consent_id, candidate_id = await seed_people(container, partner.id, tag)
     return PartnerSide(
+        participant_id=participant_id,
+        consent_id=consent_id,
+        candidate_id=candidate_id,
         partner_id=partner.id,
         name=partner.name,
         agreement_id=agreement.id,
@@ -365,6 +373,69 @@ async def build_side(
         staff_headers=bearer((await login(client, accounts[Role.PARTNER_STAFF]))["access_token"]),
         client_headers=bearer(token.json()["access_token"]),
     )
+
+
+async def seed_people(container: Container, partner_id: uuid.UUID, tag: str) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+    """Two records of one person registered by the partner (straight through the domain), with their registration
+    consents and the duplicate pair between them: (first participant, its consent, the pair)."""
+    from datetime import date
+
+    from emprende.domain.duplicates import DuplicateCandidate
+    from emprende.domain.participants import (
+        Consent,
+        ConsentMethod,
+        ConsentPurpose,
+        Participant,
+        ParticipantDetails,
+        PopulationGroup,
+        Sex,
+    )
+    from emprende.domain.users import Language
+    from emprende.services.principal import SYSTEM
+
+    now = container.clock.now()
+    people = [
+        Participant(
+            owner_partner_id=partner_id,
+            details=ParticipantDetails(
+                given_names=f"Persona {tag}",
+                family_names=f"Registrada {tag}",
+                birth_date=date(1990, 1, 15),
+                sex=Sex.FEMALE,
+                population_group=PopulationGroup.MIGRANT,
+                nationality="VEN",
+            ),
+            now=now,
+            registered_by=None,
+        )
+        for _ in range(2)
+    ]
+    async with container.uow(SYSTEM) as uow:
+        consents = []
+        for person in people:
+            uow.participants.add(person)
+            await uow.participants.save_identifiers(person)
+            consent = Consent(
+                participant_id=person.id,
+                purpose=ConsentPurpose.REGISTRATION,
+                notice_version="2026-01",
+                language=Language.ES,
+                method=ConsentMethod.IN_PERSON,
+                given_at=now,
+                now=now,
+            )
+            uow.consents.add(consent)
+            consents.append(consent)
+        pair = DuplicateCandidate(
+            participant_id=people[1].id,
+            other_id=people[0].id,
+            reasons=frozenset({"similar_name_and_birth_date"}),
+            similarity=100,
+            now=now,
+        )
+        uow.duplicates.add(pair)
+        await uow.commit()
+    return people[0].id, consents[0].id, pair.id
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from emprende.adapters.clock import SystemClock
 from emprende.adapters.database import create_engine, write_engine
 from emprende.adapters.idempotency import SqlIdempotencyStore
 from emprende.adapters.orm import start_mappers
+from emprende.adapters.participant_queries import SqlDuplicateQueries, SqlParticipantQueries, SqlSensitiveReadLog
 from emprende.adapters.queries import (
     ReadConnections,
     SqlAuditQueries,
@@ -26,10 +27,13 @@ from emprende.services.auth import AuthComponents
 from emprende.services.ports import (
     AuditQueries,
     Clock,
+    DuplicateQueries,
     HealthProbe,
     IdempotencyStore,
+    ParticipantQueries,
     PartnerQueries,
     PasswordHasher,
+    SensitiveReadLog,
     TokenService,
     UnitOfWork,
     UserQueries,
@@ -48,6 +52,9 @@ class Container:
     auth: AuthComponents
     user_queries: UserQueries
     partner_queries: PartnerQueries
+    participant_queries: ParticipantQueries
+    sensitive_log: SensitiveReadLog
+    duplicate_queries: DuplicateQueries
     audit_queries: AuditQueries
     health: HealthProbe
     idempotency: IdempotencyStore
@@ -115,6 +122,9 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
         auth=auth,
         user_queries=SqlUserQueries(reads),
         partner_queries=SqlPartnerQueries(reads),
+        participant_queries=SqlParticipantQueries(reads),
+        sensitive_log=SqlSensitiveReadLog(engine, clock),
+        duplicate_queries=SqlDuplicateQueries(reads),
         audit_queries=SqlAuditQueries(reads),
         health=SqlHealthProbe(reads),
         idempotency=SqlIdempotencyStore(engine),

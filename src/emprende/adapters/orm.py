@@ -7,6 +7,8 @@ from sqlalchemy.orm import registry
 from emprende.adapters import tables
 from emprende.domain.agreements import CooperationAgreement
 from emprende.domain.clients import ApiClient
+from emprende.domain.duplicates import DuplicateCandidate
+from emprende.domain.participants import Consent, Participant
 from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import User
@@ -20,6 +22,9 @@ AUDITED_ENTITIES: dict[type, str] = {
     InstitutionalPartner: "partner",
     CooperationAgreement: "agreement",
     ApiClient: "api_client",
+    Participant: "participant",
+    Consent: "consent",
+    DuplicateCandidate: "duplicate_candidate",
 }
 
 _started = False
@@ -37,4 +42,9 @@ def start_mappers() -> None:
         CooperationAgreement, tables.cooperation_agreements, version_id_col=tables.cooperation_agreements.c.version
     )
     mapper_registry.map_imperatively(ApiClient, tables.api_clients, version_id_col=tables.api_clients.c.version)
+    mapper_registry.map_imperatively(Participant, tables.participants, version_id_col=tables.participants.c.version)
+    mapper_registry.map_imperatively(Consent, tables.consents)
+    mapper_registry.map_imperatively(
+        DuplicateCandidate, tables.duplicate_candidates, version_id_col=tables.duplicate_candidates.c.version
+    )
     _started = True

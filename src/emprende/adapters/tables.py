@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -15,11 +17,30 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     Uuid,
     false,
 )
 
-from emprende.adapters.types import AmendmentList, JSONDocument, RoleSet, StringSet, UTCDateTime
+from emprende.adapters.types import (
+    AmendmentList,
+    DisabilityAnswers,
+    DocumentList,
+    ExternalIdList,
+    JSONDocument,
+    RoleSet,
+    StringSet,
+    UTCDateTime,
+)
+from emprende.domain.duplicates import CandidateStatus
+from emprende.domain.participants import (
+    ConsentMethod,
+    ConsentPurpose,
+    EducationLevel,
+    MigratoryStatus,
+    PopulationGroup,
+    Sex,
+)
 from emprende.domain.partners import PartnerKind, PartnerStatus
 from emprende.domain.users import Language, Role
 
@@ -34,7 +55,7 @@ NAMING_CONVENTION = {
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _enum(enum_cls: type[Role] | type[Language] | type[PartnerKind] | type[PartnerStatus], name: str) -> Enum:
+def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
     return Enum(
         enum_cls,
         name=name,
@@ -182,4 +203,88 @@ idempotency_keys = Table(
     Column("response_body", LargeBinary, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner_partner_id", Uuid, ForeignKey("partners.id"), nullable=False),
+    Column("given_names", String(100), nullable=False),
+    Column("family_names", String(100), nullable=False),
+    Column("name_key", String(220), nullable=False),
+    Column("birth_date", Date, nullable=True),
+    Column("birth_year", Integer, nullable=True),
+    Column("sex", _enum(Sex, "sex"), nullable=False),
+    Column("gender_identity", String(60), nullable=True),
+    Column("population_group", _enum(PopulationGroup, "population_group"), nullable=False),
+    Column("nationality", String(3), nullable=False),
+    Column("migratory_status", _enum(MigratoryStatus, "migratory_status"), nullable=True),
+    Column("documents", DocumentList, nullable=False),
+    Column("disability", DisabilityAnswers, nullable=True),
+    Column("has_disability", Boolean, nullable=True),
+    Column("household_size", Integer, nullable=True),
+    Column("dependants", Integer, nullable=True),
+    Column("education_level", _enum(EducationLevel, "education_level"), nullable=True),
+    Column("province_code", String(2), nullable=True),
+    Column("canton_code", String(4), nullable=True),
+    Column("phone", String(20), nullable=True),
+    Column("email", String(254), nullable=True),
+    Column("preferred_language", _enum(Language, "participant_language"), nullable=False),
+    Column("external_ids", ExternalIdList, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Column("registered_by", Uuid, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("erased_at", UTCDateTime, nullable=True),
+    Column("merged_into_id", Uuid, nullable=True),
+    Column("version", Integer, nullable=False),
+    Index("ix_participants_owner", "owner_partner_id", "id"),
+    Index("ix_participants_owner_registered", "owner_partner_id", "registered_at", "id"),
+    Index("ix_participants_owner_name", "owner_partner_id", "name_key", "id"),
+    Index("ix_participants_birth_date", "birth_date"),
+    Index("ix_participants_phone", "phone"),
+    Index("ix_participants_report", "owner_partner_id", "population_group", "nationality", "sex"),
+)
+
+# Exact-match keys (identity documents and external identifiers), unique across the whole registry.
+participant_identifiers = Table(
+    "participant_identifiers",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("participant_id", Uuid, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("participant_id", Uuid, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", _enum(ConsentPurpose, "consent_purpose"), nullable=False),
+    Column("recipient_partner_id", Uuid, ForeignKey("partners.id"), nullable=True),
+    Column("notice_version", String(40), nullable=False),
+    Column("language", _enum(Language, "consent_language"), nullable=False),
+    Column("method", _enum(ConsentMethod, "consent_method"), nullable=False),
+    Column("given_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", Uuid, nullable=True),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Index("ix_consents_participant", "participant_id", "id"),
+    Index("ix_consents_sharing", "recipient_partner_id", "participant_id"),
+)
+
+duplicate_candidates = Table(
+    "duplicate_candidates",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("participant_id", Uuid, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("other_id", Uuid, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    Column("reasons", StringSet, nullable=False),
+    Column("similarity", Integer, nullable=False),
+    Column("status", _enum(CandidateStatus, "candidate_status"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("reviewed_at", UTCDateTime, nullable=True),
+    Column("reviewed_by", Uuid, nullable=True),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("participant_id", "other_id", name="uq_duplicate_candidates_pair"),
+    Index("ix_duplicate_candidates_status", "status", "id"),
 )

@@ -10,6 +10,8 @@ from sqlalchemy import JSON, DateTime, Dialect, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 
 from emprende.domain.agreements import AgreementRole, Amendment
+from emprende.domain.disability import WashingtonGroupShortSet
+from emprende.domain.identity import DocumentType, ExternalIdentifier, IdentityDocument
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -103,3 +105,63 @@ class AmendmentList(TypeDecorator[list[Amendment]]):
 
 
 RoleSet = _RoleSet
+
+
+class _JSONValue(TypeDecorator[Any]):
+    """Base for value objects kept as JSON (JSONB on PostgreSQL)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+
+class DocumentList(_JSONValue):
+    """A participant's identity documents."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: list[IdentityDocument] | None, dialect: Dialect) -> list[dict[str, str]] | None:
+        if value is None:
+            return None
+        return [{"type": doc.type.value, "number": doc.number, "issuing_country": doc.issuing_country} for doc in value]
+
+    def process_result_value(
+        self, value: list[dict[str, str]] | None, dialect: Dialect
+    ) -> list[IdentityDocument] | None:
+        if value is None:
+            return None
+        return [IdentityDocument(DocumentType(item["type"]), item["number"], item["issuing_country"]) for item in value]
+
+
+class ExternalIdList(_JSONValue):
+    """A participant's identifiers in partner systems."""
+
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: list[ExternalIdentifier] | None, dialect: Dialect
+    ) -> list[dict[str, str]] | None:
+        if value is None:
+            return None
+        return [{"system": item.system, "value": item.value} for item in value]
+
+    def process_result_value(
+        self, value: list[dict[str, str]] | None, dialect: Dialect
+    ) -> list[ExternalIdentifier] | None:
+        if value is None:
+            return None
+        return [ExternalIdentifier(item["system"], item["value"]) for item in value]
+
+
+class DisabilityAnswers(_JSONValue):
+    """Answers to the Washington Group Short Set."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: WashingtonGroupShortSet | None, dialect: Dialect) -> dict[str, Any] | None:
+        return None if value is None else value.answers()
+
+    def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> WashingtonGroupShortSet | None:
+        return None if value is None else WashingtonGroupShortSet.from_answers(value)

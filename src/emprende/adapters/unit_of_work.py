@@ -22,7 +22,10 @@ from emprende.adapters.orm import AUDITED_ENTITIES
 from emprende.adapters.repositories import (
     SqlAgreementRepository,
     SqlApiClientRepository,
+    SqlConsentRepository,
+    SqlDuplicateRepository,
     SqlLoginSessionRepository,
+    SqlParticipantRepository,
     SqlPartnerRepository,
     SqlUserRepository,
 )
@@ -31,6 +34,7 @@ from emprende.domain.audit import Actor, AuditAction, FieldChange, redact
 from emprende.domain.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
 from emprende.domain.events import Aggregate
 from emprende.domain.ids import new_id
+from emprende.domain.participants import DuplicateParticipant
 from emprende.domain.partners import RucTaken
 from emprende.services.context import current_request_id
 from emprende.services.ports import Clock
@@ -48,6 +52,8 @@ def _unique_violation(name: str) -> DomainError | None:
         return EmailAlreadyRegistered("e-mail already registered", field="email")
     if name == "uq_partners_ruc":
         return RucTaken("another partner has this RUC", field="ruc")
+    if name in ("pk_participant_identifiers", "uq_participant_identifiers_key"):
+        return DuplicateParticipant("an identity document or external identifier is already registered")
     if name == "uq_cooperation_agreements_code":
         return AgreementCodeTaken("another agreement has this code", field="code")
     return None
@@ -164,6 +170,9 @@ class SqlAlchemyUnitOfWork:
         self.partners = SqlPartnerRepository(self.session, self._tenant)
         self.agreements = SqlAgreementRepository(self.session, self._tenant)
         self.clients = SqlApiClientRepository(self.session, self._tenant)
+        self.participants = SqlParticipantRepository(self.session, self._tenant)
+        self.consents = SqlConsentRepository(self.session, self._tenant)
+        self.duplicates = SqlDuplicateRepository(self.session, self._tenant)
         return self
 
     async def __aexit__(

@@ -108,4 +108,7 @@ def split_page(
     if len(rows) <= limit:
         return rows, None
     page = rows[:limit]
-    return page, codec.encode(scope, filters, [str(getattr(page[-1], key))])
+    position = getattr(page[-1], key)
+    return page, codec.encode(
+        scope, filters, [str(item) for item in position] if isinstance(position, tuple) else [str(position)]
+    )

@@ -263,6 +263,75 @@ CATALOGUE: dict[str, Kind] = {
         ("Client revoked", "A revoked client cannot be changed."),
         ("Cliente revocado", "Un cliente revocado no puede modificarse."),
     ),
+    "duplicate_participant": Kind(
+        409,
+        (
+            "Already registered",
+            "A person with the same identity document or external identifier is already registered.",
+        ),
+        ("Ya registrado", "Ya hay una persona registrada con el mismo documento de identidad o identificador externo."),
+    ),
+    "participant_erased": Kind(
+        409,
+        ("Participant erased", "This person's data was erased; the record cannot change."),
+        ("Participante borrado", "Los datos de esta persona fueron borrados; el registro no puede cambiar."),
+    ),
+    "consent_withdrawn": Kind(
+        409,
+        ("Consent withdrawn", "This consent is already withdrawn."),
+        ("Consentimiento retirado", "Este consentimiento ya fue retirado."),
+    ),
+    "candidate_reviewed": Kind(
+        409,
+        ("Already reviewed", "This pair was already reviewed."),
+        ("Ya revisado", "Este par ya fue revisado."),
+    ),
+    "owner_not_allowed": Kind(
+        422,
+        ("Owner not allowed", "A partner registers people for itself; do not name another owner."),
+        ("Propietario no permitido", "Un socio registra personas para sí mismo; no indique otro propietario."),
+    ),
+    "unknown_place": Kind(
+        422,
+        (
+            "Unknown place",
+            "Use INEC province (2 digits) and canton (4 digits) codes; the canton must be in the province.",
+        ),
+        (
+            "Lugar desconocido",
+            "Use códigos INEC de provincia (2 dígitos) y cantón (4 dígitos); el cantón debe estar en la provincia.",
+        ),
+    ),
+    "invalid_cedula": Kind(
+        422,
+        ("Invalid cédula", "The cédula number is not valid."),
+        ("Cédula no válida", "El número de cédula no es válido."),
+    ),
+    "invalid_document": Kind(
+        422,
+        ("Invalid document", "The identity document is not valid."),
+        ("Documento no válido", "El documento de identidad no es válido."),
+    ),
+    "invalid_external_identifier": Kind(
+        422,
+        ("Invalid identifier", "The external identifier is not valid."),
+        ("Identificador no válido", "El identificador externo no es válido."),
+    ),
+    "invalid_disability_answer": Kind(
+        422,
+        ("Invalid answer", "Disability answers follow the Washington Group Short Set."),
+        ("Respuesta no válida", "Las respuestas sobre discapacidad siguen el conjunto corto del Grupo de Washington."),
+    ),
+    "invalid_birth_date": Kind(
+        422,
+        ("Invalid birth date", "The birth date may not be in the future nor more than 120 years ago."),
+        ("Fecha de nacimiento no válida", "La fecha de nacimiento no puede ser futura ni de hace más de 120 años."),
+    ),
+    "unknown_partner": Kind(
+        422,
+        ("Unknown partner", "No such partner."),
+        ("Socio desconocido", "No existe ese socio."),
+    ),
     "precondition_failed": Kind(
         412,
         ("Precondition failed", "The resource changed since you read it (If-Match); read it again."),
@@ -388,6 +457,7 @@ def problem_response(
     errors: list[dict[str, str]] | None = None,
     detail: str | None = None,
     status: int | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> Response:
     lang = negotiate(request.headers.get("accept-language"))
     body = problem_body(
@@ -399,6 +469,8 @@ def problem_response(
         detail=detail,
         status=status,
     )
+    if extra:
+        body.update(extra)
     response_headers = {"Content-Language": lang, **(headers or {})}
     return Response(orjson.dumps(body), status_code=body["status"], media_type=PROBLEM_JSON, headers=response_headers)
 
@@ -488,6 +560,10 @@ def install_problem_handlers(app: FastAPI) -> None:
                 else None
             )
             return problem_response(request, code, errors=errors)
+        existing = getattr(exc, "existing_id", None)
+        if existing is not None:
+            # Only set when the caller may see the existing record.
+            return problem_response(request, exc.code, extra={"existing_participant_id": str(existing)})
         if isinstance(exc, Conflict):
             code = exc.code if exc.code in CATALOGUE else "conflict"
             field = exc.params.get("field")

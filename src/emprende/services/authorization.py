@@ -19,6 +19,7 @@ from emprende.services.principal import Principal, PrincipalKind
 ADMIN = frozenset({Role.ADMIN})
 MANAGERS = frozenset({Role.ADMIN, Role.PARTNER_MANAGER})
 PARTNER_OFFICE = frozenset({Role.ADMIN, Role.PARTNER_MANAGER, Role.PARTNER_STAFF})
+PARTNER_OFFICE_AND_TRAINERS = PARTNER_OFFICE | {Role.FACILITATOR}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,21 @@ PERMISSIONS: dict[str, Rule] = {
     "users.reset_password": Rule("Force a password reset", ADMIN),
     "api_clients.manage": Rule("Create, list, rotate and revoke partner API clients", MANAGERS),
     "audit.read": Rule("Read the audit trail", ADMIN),
+    "participants.register": Rule(
+        "Register participants (with their registration consent)", PARTNER_OFFICE_AND_TRAINERS, "participants:write"
+    ),
+    "participants.read": Rule("Read, list and search participants", PARTNER_OFFICE_AND_TRAINERS, "participants:read"),
+    "participants.read_sensitive": Rule(
+        "See and filter by documents, migratory status, disability, contacts, gender identity (audited)",
+        PARTNER_OFFICE,
+        "participants:sensitive",
+    ),
+    "participants.update": Rule("Rectify participants' records", PARTNER_OFFICE, "participants:write"),
+    "participants.consents": Rule(
+        "Record and withdraw participants' consents", PARTNER_OFFICE_AND_TRAINERS, "participants:write"
+    ),
+    "participants.rights": Rule("Export or erase a participant's data (data-subject rights)", MANAGERS),
+    "duplicates.review": Rule("Review probable duplicates: mark distinct or merge", MANAGERS),
 }
 
 # What each client scope requires from the partner's agreements on the day it is used.
@@ -70,6 +86,17 @@ SCOPES: dict[str, tuple[str, frozenset[AgreementRole] | None, bool]] = {
     ),
 }
 
+# Holding a scope on the left implies the scopes on the right (writing or seeing sensitive data implies reading).
+IMPLIED_SCOPES: dict[str, frozenset[str]] = {
+    "participants:write": frozenset({"participants:read"}),
+    "participants:sensitive": frozenset({"participants:read"}),
+}
+
+
+def effective_scopes(scopes: frozenset[str]) -> frozenset[str]:
+    return scopes.union(*(IMPLIED_SCOPES.get(scope, frozenset()) for scope in scopes))
+
+
 ROLE_RANK: dict[Role, int] = {
     Role.ADMIN: 100,
     Role.PARTNER_MANAGER: 50,
@@ -85,7 +112,7 @@ def is_allowed(principal: Principal, operation: str) -> bool:
     if rule is None:
         return False
     if principal.kind is PrincipalKind.CLIENT:
-        return rule.scope is not None and rule.scope in principal.scopes
+        return rule.scope is not None and rule.scope in effective_scopes(principal.scopes)
     if principal.role is Role.ADMIN and not principal.is_admin:
         return False  # an administrator always belongs to the operator; anything else is a forged principal
     return principal.role in rule.roles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from emprende.api.v1 import agreements, api_clients, audit, auth, health, partners, users
+from emprende.api.v1 import agreements, api_clients, audit, auth, duplicates, health, participants, partners, users
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(health.router)
@@ -13,6 +13,8 @@ router.include_router(users.router)
 router.include_router(partners.router)
 router.include_router(agreements.router)
 router.include_router(api_clients.router)
+router.include_router(participants.router)
+router.include_router(duplicates.router)
 router.include_router(audit.router)
 
 TAGS = [
@@ -32,6 +34,11 @@ TAGS = [
     {
         "name": "agreements",
         "description": "Cooperation agreements: which roles a partner may play, for which period, amended over time.",
+    },
+    {
+        "name": "participants",
+        "description": "The participant registry: registration with consent, sensitive data guarded and audited, "
+        "search, probable duplicates, data-subject rights (export, erasure).",
     },
     {"name": "api-clients", "description": "Credentials for partner systems (OAuth2 client credentials)."},
     {"name": "audit", "description": "The append-only audit trail of every change (administrators)."},

@@ -1,0 +1,309 @@
+"""Read side of the participant registry: column selects through the tenant and sharing-consent filter."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, exists, insert, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from emprende.adapters import tables
+from emprende.adapters.database import write_engine
+from emprende.adapters.queries import ReadConnections
+from emprende.domain.audit import AuditAction
+from emprende.domain.ids import new_id
+from emprende.domain.matching import search_key
+from emprende.services.context import current_request_id
+from emprende.services.ports import (
+    Clock,
+    DuplicateCandidateRow,
+    DuplicateSide,
+    ParticipantFilters,
+    ParticipantRow,
+    ParticipantSort,
+)
+from emprende.services.principal import Principal
+
+_p = tables.participants
+_c = tables.consents
+_ids = tables.participant_identifiers
+
+_PUBLIC = (
+    _p.c.id,
+    _p.c.owner_partner_id,
+    _p.c.given_names,
+    _p.c.family_names,
+    _p.c.birth_date,
+    _p.c.birth_year,
+    _p.c.sex,
+    _p.c.population_group,
+    _p.c.nationality,
+    _p.c.household_size,
+    _p.c.dependants,
+    _p.c.education_level,
+    _p.c.province_code,
+    _p.c.canton_code,
+    _p.c.preferred_language,
+    _p.c.external_ids,
+    _p.c.registered_at,
+    _p.c.updated_at,
+    _p.c.erased_at,
+    _p.c.version,
+    _p.c.name_key,
+)
+_SENSITIVE = (
+    _p.c.gender_identity,
+    _p.c.migratory_status,
+    _p.c.documents,
+    _p.c.disability,
+    _p.c.has_disability,
+    _p.c.phone,
+    _p.c.email,
+)
+SENSITIVE_COLUMNS = tuple(column.key for column in _SENSITIVE)
+
+
+def visible_to(tenant: uuid.UUID) -> Any:
+    """Owned by the tenant, or shared with it by a sharing consent in force that names it."""
+    return or_(
+        _p.c.owner_partner_id == tenant,
+        exists().where(
+            _c.c.participant_id == _p.c.id,
+            _c.c.purpose == "sharing",
+            _c.c.recipient_partner_id == tenant,
+            _c.c.withdrawn_at.is_(None),
+        ),
+    )
+
+
+def _value(value: object) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
+def _row(row: Any, sensitive: bool, sort: ParticipantSort = ParticipantSort.REGISTERED_AT) -> ParticipantRow:
+    extra: dict[str, Any] = {}
+    if sensitive:
+        extra = {
+            "gender_identity": row.gender_identity,
+            "migratory_status": _value(row.migratory_status),
+            "documents": row.documents,
+            "disability": row.disability,
+            "has_disability": row.has_disability,
+            "phone": row.phone,
+            "email": row.email,
+        }
+    return ParticipantRow(
+        id=row.id,
+        owner_partner_id=row.owner_partner_id,
+        given_names=row.given_names,
+        family_names=row.family_names,
+        birth_date=row.birth_date,
+        birth_year=row.birth_year,
+        sex=str(_value(row.sex)),
+        population_group=str(_value(row.population_group)),
+        nationality=row.nationality,
+        household_size=row.household_size,
+        dependants=row.dependants,
+        education_level=_value(row.education_level),
+        province_code=row.province_code,
+        canton_code=row.canton_code,
+        preferred_language=str(_value(row.preferred_language)),
+        external_ids=row.external_ids,
+        registered_at=row.registered_at,
+        updated_at=row.updated_at,
+        erased_at=row.erased_at,
+        version=row.version,
+        sensitive=sensitive,
+        cursor_position=(row.name_key if sort is ParticipantSort.NAME else row.registered_at.isoformat(), str(row.id)),
+        **extra,
+    )
+
+
+class SqlParticipantQueries:
+    def __init__(self, reads: ReadConnections) -> None:
+        self._reads = reads
+        self._by_id = {flag: self._select(flag).where(_p.c.id == bindparam("participant_id")) for flag in (False, True)}
+
+    @staticmethod
+    def _select(sensitive: bool) -> Select[Any]:
+        columns = (*_PUBLIC, *_SENSITIVE) if sensitive else _PUBLIC
+        return select(*columns).where(_p.c.merged_into_id.is_(None))
+
+    async def get_participant(
+        self, tenant: uuid.UUID | None, participant_id: uuid.UUID, *, sensitive: bool
+    ) -> ParticipantRow | None:
+        statement = self._by_id[sensitive]
+        if tenant is not None:
+            statement = statement.where(visible_to(tenant))
+        async with self._reads.connect() as connection:
+            row = (await connection.execute(statement, {"participant_id": participant_id})).first()
+        return None if row is None else _row(row, sensitive)
+
+    async def list_participants(
+        self,
+        tenant: uuid.UUID | None,
+        filters: ParticipantFilters,
+        after: Sequence[str] | None,
+        limit: int,
+        *,
+        sensitive: bool,
+    ) -> Sequence[ParticipantRow]:
+        statement = self._select(sensitive)
+        if tenant is not None:
+            statement = statement.where(visible_to(tenant))
+        statement = statement.where(*_conditions(filters))
+        if filters.sort is ParticipantSort.NAME:
+            order = (_p.c.name_key, _p.c.id)
+            if after is not None:
+                statement = statement.where(
+                    or_(_p.c.name_key > after[0], and_(_p.c.name_key == after[0], _p.c.id > uuid.UUID(after[1])))
+                )
+        else:
+            order = (_p.c.registered_at, _p.c.id)
+            if after is not None:
+                moment = datetime.fromisoformat(after[0])
+                statement = statement.where(
+                    or_(
+                        _p.c.registered_at > moment,
+                        and_(_p.c.registered_at == moment, _p.c.id > uuid.UUID(after[1])),
+                    )
+                )
+        statement = statement.order_by(*order).limit(limit)
+        async with self._reads.connect() as connection:
+            rows = (await connection.execute(statement)).all()
+        return [_row(row, sensitive, filters.sort) for row in rows]
+
+
+def _conditions(filters: ParticipantFilters) -> list[Any]:
+    conditions: list[Any] = [true()]
+    for column, value in (
+        (_p.c.population_group, filters.population_group),
+        (_p.c.nationality, filters.nationality),
+        (_p.c.sex, filters.sex),
+        (_p.c.province_code, filters.province_code),
+        (_p.c.canton_code, filters.canton_code),
+        (_p.c.migratory_status, filters.migratory_status),
+        (_p.c.has_disability, filters.has_disability),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if filters.born_after is not None:
+        conditions.append(_p.c.birth_date >= filters.born_after)
+    if filters.born_before is not None:
+        conditions.append(_p.c.birth_date <= filters.born_before)
+    if filters.registered_from is not None:
+        conditions.append(_p.c.registered_at >= filters.registered_from)
+    if filters.registered_to is not None:
+        conditions.append(_p.c.registered_at < filters.registered_to)
+    if filters.name:
+        for word in search_key(filters.name).split()[:5]:
+            # Erased people have an empty key, so no name search ever finds them.
+            conditions.append(_p.c.name_key.contains(word, autoescape=True))
+    if filters.identifier_key is not None:
+        conditions.append(exists().where(_ids.c.participant_id == _p.c.id, _ids.c.key == filters.identifier_key))
+    return conditions
+
+
+class SqlSensitiveReadLog:
+    """Writes one audit event per participant whose sensitive data a principal read."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self._engine = write_engine(engine)
+        self._clock = clock
+
+    async def record(self, principal: Principal, participant_ids: Sequence[uuid.UUID]) -> None:
+        if not participant_ids:
+            return
+        now = self._clock.now()
+        actor = principal.actor
+        request_id = current_request_id.get()
+        fields = {name: {"before": None, "after": "[read]"} for name in SENSITIVE_COLUMNS}
+        rows = [
+            {
+                "id": new_id(),
+                "occurred_at": now,
+                "actor_type": actor.type.value,
+                "actor_id": actor.id,
+                "action": AuditAction.READ_SENSITIVE.value,
+                "entity_type": "participant",
+                "entity_id": str(participant_id),
+                "changes": fields,
+                "request_id": request_id,
+            }
+            for participant_id in participant_ids
+        ]
+        async with self._engine.begin() as connection:
+            await connection.execute(insert(tables.audit_events), rows)
+
+
+class SqlDuplicateQueries:
+    """Pairs side by side; a partner sees a pair only when it may see both records."""
+
+    def __init__(self, reads: ReadConnections) -> None:
+        self._reads = reads
+
+    async def list_candidates(
+        self, tenant: uuid.UUID | None, status: str | None, after: uuid.UUID | None, limit: int
+    ) -> Sequence[DuplicateCandidateRow]:
+        d = tables.duplicate_candidates
+        first = _p.alias("first")
+        second = _p.alias("second")
+        columns = (
+            "id",
+            "owner_partner_id",
+            "given_names",
+            "family_names",
+            "birth_date",
+            "nationality",
+            "registered_at",
+        )
+        statement = (
+            select(
+                d.c.id,
+                d.c.status,
+                d.c.reasons,
+                d.c.similarity,
+                d.c.created_at,
+                *(first.c[name].label(f"a_{name}") for name in columns),
+                *(second.c[name].label(f"b_{name}") for name in columns),
+            )
+            .join(first, first.c.id == d.c.participant_id)
+            .join(second, second.c.id == d.c.other_id)
+            .where(first.c.merged_into_id.is_(None), second.c.merged_into_id.is_(None))
+            .order_by(d.c.id)
+            .limit(limit)
+        )
+        if status is not None:
+            statement = statement.where(d.c.status == status)
+        if after is not None:
+            statement = statement.where(d.c.id > after)
+        if tenant is not None:
+            for side in (first, second):
+                statement = statement.where(
+                    or_(
+                        side.c.owner_partner_id == tenant,
+                        exists().where(
+                            _c.c.participant_id == side.c.id,
+                            _c.c.purpose == "sharing",
+                            _c.c.recipient_partner_id == tenant,
+                            _c.c.withdrawn_at.is_(None),
+                        ),
+                    )
+                )
+        async with self._reads.connect() as connection:
+            rows = (await connection.execute(statement)).all()
+        return [
+            DuplicateCandidateRow(
+                id=row.id,
+                status=str(_value(row.status)),
+                reasons=sorted(row.reasons),
+                similarity=row.similarity,
+                created_at=row.created_at,
+                participant=DuplicateSide(*(getattr(row, f"a_{name}") for name in columns)),
+                other=DuplicateSide(*(getattr(row, f"b_{name}") for name in columns)),
+            )
+            for row in rows
+        ]

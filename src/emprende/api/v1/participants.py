@@ -1,0 +1,489 @@
+"""The participant registry."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import fields
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, ExpectedVersion, PageDep
+from emprende.api.etag import etag
+from emprende.api.pagination import Page, split_page
+from emprende.api.participant_schemas import (
+    ConsentGivenIn,
+    ConsentIn,
+    ConsentOut,
+    ExportOut,
+    ParticipantCreateIn,
+    ParticipantOut,
+    ParticipantUpdateIn,
+    RegistrationOut,
+)
+from emprende.api.problems import ProblemError, problem_responses
+from emprende.api.tenancy import Tenancy, tenancy
+from emprende.domain.disability import WashingtonGroupShortSet
+from emprende.domain.identity import DocumentType, document_key, external_identifier, identity_document
+from emprende.domain.participants import (
+    Consent,
+    MigratoryStatus,
+    Participant,
+    ParticipantDetails,
+    PopulationGroup,
+    Sex,
+    age_on,
+    external_key,
+)
+from emprende.services import consents as consent_service
+from emprende.services import participants as participant_service
+from emprende.services import rights as rights_service
+from emprende.services.ports import ParticipantFilters, ParticipantRow, ParticipantSort
+
+router = APIRouter(prefix="/participants", tags=["participants"])
+_ITEM = "/{participant_id}"
+_PERSONAL = {"Cache-Control": "no-store"}
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def _timezone_required(name: str, value: datetime | None) -> None:
+    if value is not None and value.tzinfo is None:
+        raise ProblemError(
+            "validation_failed",
+            errors=[{"field": name, "code": "timezone_required", "message": "include a UTC offset"}],
+        )
+
+
+def _documents(items: list[Any]) -> tuple[Any, ...]:
+    return tuple(identity_document(item.type, item.number, item.issuing_country) for item in items)
+
+
+def _externals(items: list[Any]) -> tuple[Any, ...]:
+    return tuple(external_identifier(item.system, item.value) for item in items)
+
+
+def _disability(value: Any) -> WashingtonGroupShortSet | None:
+    if value is None:
+        return None
+    return WashingtonGroupShortSet.from_answers({k: (v.value if v else None) for k, v in value.model_dump().items()})
+
+
+def participant_out(source: ParticipantRow | Participant, *, sensitive: bool, today: date) -> dict[str, Any]:
+    """The response body; sensitive fields only when the caller may see them."""
+    body: dict[str, Any] = {
+        "id": source.id,
+        "owner_partner_id": source.owner_partner_id,
+        "given_names": source.given_names,
+        "family_names": source.family_names,
+        "birth_date": source.birth_date,
+        "age": age_on(source.birth_date, today) if source.birth_date else None,
+        "sex": source.sex,
+        "population_group": source.population_group,
+        "nationality": source.nationality,
+        "household_size": source.household_size,
+        "dependants": source.dependants,
+        "education_level": source.education_level,
+        "province_code": source.province_code,
+        "canton_code": source.canton_code,
+        "preferred_language": source.preferred_language,
+        "external_ids": [{"system": e.system, "value": e.value} for e in source.external_ids],
+        "registered_at": source.registered_at,
+        "updated_at": source.updated_at,
+        "erased": source.erased_at is not None,
+    }
+    if sensitive:
+        body.update(
+            gender_identity=source.gender_identity,
+            migratory_status=source.migratory_status,
+            documents=[
+                {"type": d.type, "number": d.number, "issuing_country": d.issuing_country}
+                for d in source.documents or []
+            ],
+            disability=source.disability.answers() if source.disability else None,
+            has_disability=source.has_disability,
+            phone=source.phone,
+            email=source.email,
+        )
+    return body
+
+
+def _details(body: ParticipantCreateIn) -> ParticipantDetails:
+    return ParticipantDetails(
+        given_names=body.given_names,
+        family_names=body.family_names,
+        birth_date=body.birth_date,
+        sex=body.sex,
+        population_group=body.population_group,
+        nationality=body.nationality,
+        gender_identity=body.gender_identity,
+        migratory_status=body.migratory_status,
+        documents=_documents(body.documents),
+        disability=_disability(body.disability),
+        household_size=body.household_size,
+        dependants=body.dependants,
+        education_level=body.education_level,
+        province_code=body.province_code,
+        canton_code=body.canton_code,
+        phone=body.phone,
+        email=body.email,
+        preferred_language=body.preferred_language,
+        external_ids=_externals(body.external_ids),
+    )
+
+
+def _consent_given(value: ConsentGivenIn, now: datetime) -> participant_service.GivenConsent:
+    _timezone_required("body.registration_consent.given_at", value.given_at)
+    return participant_service.GivenConsent(value.notice_version, value.language, value.method, value.given_at or now)
+
+
+def consent_out(consent: Consent) -> ConsentOut:
+    return ConsentOut(
+        id=consent.id,
+        participant_id=consent.participant_id,
+        purpose=consent.purpose,
+        recipient_partner_id=consent.recipient_partner_id,
+        notice_version=consent.notice_version,
+        language=consent.language,
+        method=consent.method,
+        given_at=consent.given_at,
+        recorded_at=consent.recorded_at,
+        withdrawn_at=consent.withdrawn_at,
+        active=consent.is_active,
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RegistrationOut,
+    operation_id="register_participant",
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def register_participant(
+    body: ParticipantCreateIn,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+) -> RegistrationOut:
+    """Register a person together with their registration consent. The same document or external identifier is
+    refused (409 `duplicate_participant`); a probable duplicate is registered and queued for review."""
+    now = container.clock.now()
+    registration = await participant_service.register_participant(
+        participant_service.RegisterParticipant(
+            details=_details(body),
+            registration_consent=_consent_given(body.registration_consent, now),
+            owner_partner_id=body.owner_partner_id,
+        ),
+        principal,
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
+    participant = registration.participant
+    response.headers["Location"] = request.url_for("get_participant", participant_id=participant.id).path
+    response.headers["ETag"] = etag(participant.version)
+    response.headers.update(_PERSONAL)
+    sensitive = participant_service.may_see_sensitive(principal)
+    return RegistrationOut(
+        **participant_out(participant, sensitive=sensitive, today=now.date()),
+        probable_duplicates=registration.probable_duplicates,
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[ParticipantOut],
+    operation_id="list_participants",
+    responses=problem_responses(400, 401, 403, 422),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def list_participants(
+    response: Response,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+    codec: CursorCodecDep,
+    page: PageDep,
+    population_group: Annotated[PopulationGroup | None, Query()] = None,
+    nationality: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+    sex: Annotated[Sex | None, Query()] = None,
+    province_code: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+    canton_code: Annotated[str | None, Query(min_length=4, max_length=4)] = None,
+    min_age: Annotated[int | None, Query(ge=0, le=120)] = None,
+    max_age: Annotated[int | None, Query(ge=0, le=120)] = None,
+    registered_from: Annotated[datetime | None, Query(description="Inclusive; with a UTC offset.")] = None,
+    registered_to: Annotated[datetime | None, Query(description="Exclusive; with a UTC offset.")] = None,
+    name: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="Accent- and case-insensitive.")
+    ] = None,
+    document_type: Annotated[DocumentType | None, Query(description="With document_number: exact lookup.")] = None,
+    document_number: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    document_country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+    external_system: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    external_value: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+    migratory_status: Annotated[MigratoryStatus | None, Query(description="Sensitive.")] = None,
+    has_disability: Annotated[bool | None, Query(description="Sensitive.")] = None,
+    sort: Annotated[
+        ParticipantSort, Query(description="`registered_at` (default) or `name`.")
+    ] = ParticipantSort.REGISTERED_AT,
+) -> Page[ParticipantOut]:
+    """List and search participants you may see: your partner's, and those shared with it by consent."""
+    _timezone_required("query.registered_from", registered_from)
+    _timezone_required("query.registered_to", registered_to)
+    today = container.clock.now().date()
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise ProblemError(
+            "validation_failed", errors=[{"field": "query.min_age", "code": "range", "message": "min_age > max_age"}]
+        )
+    identifier: str | None = None
+    if (document_type is None) != (document_number is None):
+        raise ProblemError(
+            "validation_failed",
+            errors=[{"field": "query.document_number", "code": "incomplete", "message": "give type and number"}],
+        )
+    if document_type is not None and document_number is not None:
+        identifier = document_key(identity_document(document_type, document_number, document_country))
+    if (external_system is None) != (external_value is None):
+        raise ProblemError(
+            "validation_failed",
+            errors=[{"field": "query.external_value", "code": "incomplete", "message": "give system and value"}],
+        )
+    if external_system is not None and external_value is not None:
+        if identifier is not None:
+            raise ProblemError(
+                "validation_failed",
+                errors=[{"field": "query.external_system", "code": "conflict", "message": "one lookup at a time"}],
+            )
+        identifier = external_key(external_identifier(external_system, external_value))
+    filters = ParticipantFilters(
+        population_group=population_group.value if population_group else None,
+        nationality=nationality.upper() if nationality else None,
+        sex=sex.value if sex else None,
+        province_code=province_code,
+        canton_code=canton_code,
+        born_before=_years_before(today, min_age) if min_age is not None else None,
+        born_after=_years_before(today, max_age + 1) + timedelta(days=1) if max_age is not None else None,
+        registered_from=registered_from,
+        registered_to=registered_to,
+        name=name,
+        identifier_key=identifier,
+        identifier_is_document=document_type is not None,
+        migratory_status=migratory_status.value if migratory_status else None,
+        has_disability=has_disability,
+        sort=sort,
+    )
+    bound: dict[str, object] = {field.name: getattr(filters, field.name) for field in fields(filters)}
+    after = codec.decode(page.cursor, "participants", bound) if page.cursor else None
+    if after is not None and len(after) != 2:
+        raise ProblemError("invalid_cursor")
+    rows = await participant_service.list_participants(
+        principal,
+        filters,
+        after=after,
+        limit=page.limit + 1,
+        queries=container.participant_queries,
+        sensitive_log=container.sensitive_log,
+    )
+    items, cursor = split_page(codec, "participants", bound, rows, page.limit, key="cursor_position")
+    response.headers.update(_PERSONAL)
+    return Page[ParticipantOut](
+        items=[ParticipantOut(**participant_out(row, sensitive=row.sensitive, today=today)) for row in items],
+        next_cursor=cursor,
+    )
+
+
+@router.get(
+    _ITEM,
+    response_model=ParticipantOut,
+    operation_id="get_participant",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def get_participant(
+    participant_id: uuid.UUID, response: Response, principal: CurrentPrincipal, container: ContainerDep
+) -> ParticipantOut:
+    """One participant. Sensitive fields only with the `participants:sensitive` right (each such read is audited)."""
+    row = await participant_service.get_participant(
+        principal, participant_id, queries=container.participant_queries, sensitive_log=container.sensitive_log
+    )
+    response.headers["ETag"] = etag(row.version)
+    response.headers.update(_PERSONAL)
+    return ParticipantOut(**participant_out(row, sensitive=row.sensitive, today=container.clock.now().date()))
+
+
+_CONVERTERS: dict[str, Any] = {"documents": _documents, "external_ids": _externals, "disability": _disability}
+_NOT_NULL = (
+    "given_names",
+    "family_names",
+    "birth_date",
+    "sex",
+    "population_group",
+    "nationality",
+    "preferred_language",
+)
+
+
+@router.patch(
+    _ITEM,
+    response_model=ParticipantOut,
+    operation_id="update_participant",
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def update_participant(
+    participant_id: uuid.UUID,
+    body: ParticipantUpdateIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+    version: ExpectedVersion,
+) -> ParticipantOut:
+    """Rectify a record (send `If-Match`). Only the registering partner; sensitive fields need that right."""
+    sent = body.model_fields_set
+    if not sent:
+        raise ProblemError("validation_failed", errors=[{"field": "body", "code": "empty", "message": "no fields"}])
+    for name in _NOT_NULL:
+        if name in sent and getattr(body, name) is None:
+            raise ProblemError(
+                "validation_failed", errors=[{"field": f"body.{name}", "code": "null", "message": "may not be null"}]
+            )
+    changes: dict[str, Any] = {}
+    for name in sent:
+        value = getattr(body, name)
+        converter = _CONVERTERS.get(name)
+        changes[name] = converter(value or []) if converter and name != "disability" else value
+        if name == "disability":
+            changes[name] = _disability(value)
+    participant = await participant_service.rectify_participant(
+        principal,
+        participant_id,
+        changes,
+        expected_version=version,
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
+    response.headers["ETag"] = etag(participant.version)
+    response.headers.update(_PERSONAL)
+    sensitive = participant_service.may_see_sensitive(principal)
+    return ParticipantOut(**participant_out(participant, sensitive=sensitive, today=container.clock.now().date()))
+
+
+@router.get(
+    _ITEM + "/consents",
+    response_model=list[ConsentOut],
+    operation_id="list_participant_consents",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def list_participant_consents(
+    participant_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep
+) -> list[ConsentOut]:
+    """A person's consents, oldest first, withdrawn ones included."""
+    consents = await consent_service.list_consents(principal, participant_id, uow_factory=container.uow)
+    return [consent_out(consent) for consent in consents]
+
+
+@router.post(
+    _ITEM + "/consents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsentOut,
+    operation_id="record_consent",
+    responses=problem_responses(401, 403, 404, 422),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def record_consent(
+    participant_id: uuid.UUID, body: ConsentIn, principal: CurrentPrincipal, container: ContainerDep
+) -> ConsentOut:
+    """Record a consent the person gave. A `sharing` consent names the partner that may then see the person."""
+    _timezone_required("body.given_at", body.given_at)
+    consent = await consent_service.record_consent(
+        principal,
+        participant_id,
+        consent_service.RecordConsent(
+            purpose=body.purpose,
+            notice_version=body.notice_version,
+            language=body.language,
+            method=body.method,
+            given_at=body.given_at,
+            recipient_partner_id=body.recipient_partner_id,
+        ),
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
+    return consent_out(consent)
+
+
+@router.post(
+    _ITEM + "/consents/{consent_id}/withdrawal",
+    response_model=ConsentOut,
+    operation_id="withdraw_consent",
+    responses=problem_responses(401, 403, 404, 409),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def withdraw_consent(
+    participant_id: uuid.UUID, consent_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep
+) -> ConsentOut:
+    """Withdraw a consent, with immediate effect (a withdrawn sharing consent hides the person at once)."""
+    consent = await consent_service.withdraw_consent(
+        principal, participant_id, consent_id, uow_factory=container.uow, clock=container.clock
+    )
+    return consent_out(consent)
+
+
+@router.get(
+    _ITEM + "/export",
+    response_model=ExportOut,
+    operation_id="export_participant",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def export_participant(
+    participant_id: uuid.UUID, response: Response, principal: CurrentPrincipal, container: ContainerDep
+) -> ExportOut:
+    """Everything held about the person, machine-readable: record, consents and who read their sensitive data."""
+    export = await rights_service.export_participant(
+        principal,
+        participant_id,
+        uow_factory=container.uow,
+        audit=container.audit_queries,
+        clock=container.clock,
+    )
+    response.headers.update(_PERSONAL)
+    return ExportOut(
+        participant=participant_out(export.participant, sensitive=True, today=export.exported_at.date()),
+        consents=[consent_out(consent) for consent in export.consents],
+        sensitive_reads=[
+            {
+                "read_at": row.occurred_at,
+                "actor_type": row.actor_type,
+                "actor_id": row.actor_id,
+                "request_id": row.request_id,
+            }
+            for row in export.sensitive_reads
+        ],
+        exported_at=export.exported_at,
+    )
+
+
+@router.post(
+    _ITEM + "/erasure",
+    response_model=ParticipantOut,
+    operation_id="erase_participant",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def erase_participant(
+    participant_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep
+) -> ParticipantOut:
+    """Irreversibly anonymise the person; non-identifying facts stay for aggregates. Cannot be undone."""
+    participant = await rights_service.erase_participant(
+        principal, participant_id, uow_factory=container.uow, clock=container.clock
+    )
+    return ParticipantOut(**participant_out(participant, sensitive=False, today=container.clock.now().date()))

@@ -1,0 +1,1 @@
+"""Reference data shipped with the package (INEC political-administrative division of Ecuador)."""

@@ -1,0 +1,408 @@
+"""Participants: people in the programme, registered with their consent, owned by the partner that registered them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from emprende.domain.contact import normalize_contact_email, normalize_country, normalize_phone
+from emprende.domain.disability import WashingtonGroupShortSet
+from emprende.domain.errors import Conflict, InvalidInput
+from emprende.domain.events import Aggregate, DomainEvent
+from emprende.domain.identity import ExternalIdentifier, IdentityDocument, document_key
+from emprende.domain.ids import new_id
+from emprende.domain.matching import name_key
+from emprende.domain.places import check_residence
+from emprende.domain.users import Language
+
+MAX_NAME = 100
+MAX_GENDER_IDENTITY = 60
+MAX_AGE = 120
+MAX_HOUSEHOLD = 30
+MAX_DOCUMENTS = 5
+MAX_EXTERNAL_IDS = 10
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    INTERSEX = "intersex"
+    NOT_STATED = "not_stated"
+
+
+class PopulationGroup(StrEnum):
+    MIGRANT = "migrant"
+    REFUGEE_OR_ASYLUM_SEEKER = "refugee_or_asylum_seeker"
+    RETURNEE = "returnee"
+    HOST_COMMUNITY = "host_community"
+
+
+class MigratoryStatus(StrEnum):
+    REGULAR = "regular"
+    IN_PROCESS = "in_process"
+    IRREGULAR = "irregular"
+    REFUGEE = "refugee"
+    ASYLUM_SEEKER = "asylum_seeker"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_STATED = "not_stated"
+
+
+class EducationLevel(StrEnum):
+    NONE = "none"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    TECHNICAL = "technical"
+    UNIVERSITY = "university"
+    POSTGRADUATE = "postgraduate"
+
+
+SENSITIVE_FIELDS: frozenset[str] = frozenset(
+    {"documents", "migratory_status", "disability", "has_disability", "phone", "email", "gender_identity"}
+)
+
+
+class DuplicateParticipant(Conflict):
+    """The same identity document or external identifier is already registered."""
+
+    code = "duplicate_participant"
+
+    def __init__(self, message: str, *, existing_id: uuid.UUID | None = None) -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+class ParticipantErased(Conflict):
+    code = "participant_erased"
+
+
+def _name(value: str, field: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned or len(cleaned) > MAX_NAME:
+        raise InvalidInput(f"{field} must have 1 to {MAX_NAME} characters", field=field)
+    return cleaned
+
+
+def check_birth_date(birth_date: date, today: date) -> date:
+    if birth_date > today:
+        raise InvalidInput("the birth date is in the future", field="birth_date", code="invalid_birth_date")
+    if age_on(birth_date, today) > MAX_AGE:
+        raise InvalidInput("the birth date is more than 120 years ago", field="birth_date", code="invalid_birth_date")
+    return birth_date
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Completed years on `day`."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _count(value: int | None, field: str) -> int | None:
+    if value is not None and not 0 <= value <= MAX_HOUSEHOLD:
+        raise InvalidInput(f"{field} must be between 0 and {MAX_HOUSEHOLD}", field=field)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantDetails:
+    """Everything a registration or a rectification may set. Documents and identifiers are replaced whole."""
+
+    given_names: str
+    family_names: str
+    birth_date: date
+    sex: Sex
+    population_group: PopulationGroup
+    nationality: str
+    gender_identity: str | None = None
+    migratory_status: MigratoryStatus | None = None
+    documents: tuple[IdentityDocument, ...] = ()
+    disability: WashingtonGroupShortSet | None = None
+    household_size: int | None = None
+    dependants: int | None = None
+    education_level: EducationLevel | None = None
+    province_code: str | None = None
+    canton_code: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    preferred_language: Language = Language.ES
+    external_ids: tuple[ExternalIdentifier, ...] = ()
+
+
+class Participant(Aggregate):
+    """A person in the programme. Sensitive fields are guarded by the services; erasure anonymises for good."""
+
+    sensitive_fields: ClassVar[frozenset[str]] = SENSITIVE_FIELDS | {"given_names", "family_names", "name_key"}
+
+    id: uuid.UUID
+    owner_partner_id: uuid.UUID
+    given_names: str
+    family_names: str
+    name_key: str
+    birth_date: date | None
+    birth_year: int | None
+    sex: Sex
+    gender_identity: str | None
+    population_group: PopulationGroup
+    nationality: str
+    migratory_status: MigratoryStatus | None
+    documents: list[IdentityDocument]
+    disability: WashingtonGroupShortSet | None
+    has_disability: bool | None
+    household_size: int | None
+    dependants: int | None
+    education_level: EducationLevel | None
+    province_code: str | None
+    canton_code: str | None
+    phone: str | None
+    email: str | None
+    preferred_language: Language
+    external_ids: list[ExternalIdentifier]
+    registered_at: datetime
+    registered_by: uuid.UUID | None
+    updated_at: datetime
+    erased_at: datetime | None
+    merged_into_id: uuid.UUID | None
+    version: int
+
+    def __init__(
+        self,
+        *,
+        owner_partner_id: uuid.UUID,
+        details: ParticipantDetails,
+        now: datetime,
+        registered_by: uuid.UUID | None,
+    ) -> None:
+        self.id = new_id()
+        self.owner_partner_id = owner_partner_id
+        self.registered_at = now
+        self.registered_by = registered_by
+        self.erased_at = None
+        self.merged_into_id = None
+        self.version = 1
+        self._apply(details, now)
+        self.record(
+            DomainEvent(
+                "participant.registered",
+                "participant",
+                self.id,
+                {"owner_partner_id": str(owner_partner_id), "population_group": self.population_group.value},
+            )
+        )
+
+    def _apply(self, details: ParticipantDetails, now: datetime) -> None:
+        if len(details.documents) > MAX_DOCUMENTS:
+            raise InvalidInput(f"at most {MAX_DOCUMENTS} identity documents", field="documents")
+        if len(details.external_ids) > MAX_EXTERNAL_IDS:
+            raise InvalidInput(f"at most {MAX_EXTERNAL_IDS} external identifiers", field="external_ids")
+        if len({(d.type, d.issuing_country, d.number) for d in details.documents}) != len(details.documents):
+            raise InvalidInput("the same document is listed twice", field="documents")
+        if len({e.system for e in details.external_ids}) != len(details.external_ids):
+            raise InvalidInput("one identifier per system", field="external_ids")
+        gender = " ".join(details.gender_identity.split()) if details.gender_identity else None
+        if gender is not None and len(gender) > MAX_GENDER_IDENTITY:
+            raise InvalidInput("gender identity is too long", field="gender_identity")
+        self.given_names = _name(details.given_names, "given_names")
+        self.family_names = _name(details.family_names, "family_names")
+        self.name_key = name_key(self.given_names, self.family_names)
+        self.birth_date = check_birth_date(details.birth_date, now.date())
+        self.birth_year = details.birth_date.year
+        self.sex = details.sex
+        self.gender_identity = gender or None
+        self.population_group = details.population_group
+        self.nationality = normalize_country(details.nationality, field="nationality")
+        self.migratory_status = details.migratory_status
+        self.documents = list(details.documents)
+        self.disability = details.disability
+        self.has_disability = details.disability.has_disability if details.disability is not None else None
+        self.household_size = _count(details.household_size, "household_size")
+        self.dependants = _count(details.dependants, "dependants")
+        if self.household_size is not None and self.dependants is not None and self.dependants >= self.household_size:
+            raise InvalidInput("dependants must be fewer than the household size", field="dependants")
+        self.education_level = details.education_level
+        self.province_code, self.canton_code = check_residence(details.province_code, details.canton_code)
+        self.phone = normalize_phone(details.phone, field="phone") if details.phone else None
+        self.email = normalize_contact_email(details.email, field="email") if details.email else None
+        self.preferred_language = details.preferred_language
+        self.external_ids = list(details.external_ids)
+        self.updated_at = now
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    def rectify(self, details: ParticipantDetails, now: datetime) -> None:
+        """Correct the record (data-subject right of rectification)."""
+        if self.is_erased:
+            raise ParticipantErased("an erased participant cannot be changed")
+        self._apply(details, now)
+        self.record(DomainEvent("participant.rectified", "participant", self.id))
+
+    def details(self) -> ParticipantDetails:
+        if self.birth_date is None:
+            raise ParticipantErased("an erased participant has no details")
+        return ParticipantDetails(
+            given_names=self.given_names,
+            family_names=self.family_names,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            population_group=self.population_group,
+            nationality=self.nationality,
+            gender_identity=self.gender_identity,
+            migratory_status=self.migratory_status,
+            documents=tuple(self.documents),
+            disability=self.disability,
+            household_size=self.household_size,
+            dependants=self.dependants,
+            education_level=self.education_level,
+            province_code=self.province_code,
+            canton_code=self.canton_code,
+            phone=self.phone,
+            email=self.email,
+            preferred_language=self.preferred_language,
+            external_ids=tuple(self.external_ids),
+        )
+
+    def absorb(self, other: Participant, now: datetime) -> None:
+        """Merge a duplicate into this record: it keeps its own data, gains the other's documents and identifiers,
+        and the other becomes a pointer to it."""
+        if self.is_erased or other.is_erased:
+            raise ParticipantErased("an erased record cannot be merged")
+        if other.id == self.id or other.merged_into_id is not None:
+            raise InvalidInput("that record cannot be merged into this one", field="survivor_id")
+        known_documents = {(d.type, d.issuing_country, d.number) for d in self.documents}
+        known_systems = {e.system for e in self.external_ids}
+        self.documents = [
+            *self.documents,
+            *(d for d in other.documents if (d.type, d.issuing_country, d.number) not in known_documents),
+        ][:MAX_DOCUMENTS]
+        self.external_ids = [*self.external_ids, *(e for e in other.external_ids if e.system not in known_systems)][
+            :MAX_EXTERNAL_IDS
+        ]
+        self.updated_at = now
+        other.documents = []
+        other.external_ids = []
+        other.merged_into_id = self.id
+        other.updated_at = now
+        self.record(DomainEvent("participant.merged", "participant", self.id, {"absorbed": str(other.id)}))
+
+    def erase(self, now: datetime) -> None:
+        """Irreversibly anonymise: identifying data goes; non-identifying facts stay for aggregates."""
+        if self.is_erased:
+            return
+        self.given_names = "—"
+        self.family_names = "—"
+        self.name_key = ""
+        self.birth_date = None  # the birth year stays for age-group statistics
+        self.gender_identity = None
+        self.migratory_status = None
+        self.documents = []
+        self.disability = None
+        self.phone = None
+        self.email = None
+        self.external_ids = []
+        self.erased_at = now
+        self.updated_at = now
+        self.record(DomainEvent("participant.erased", "participant", self.id))
+
+
+class ConsentPurpose(StrEnum):
+    REGISTRATION = "registration"
+    TRAINING = "training"
+    SEED_CAPITAL = "seed_capital"
+    FOLLOW_UP = "follow_up"
+    COMMUNICATIONS = "communications"
+    SHARING = "sharing"
+
+
+class ConsentMethod(StrEnum):
+    IN_PERSON = "in_person"
+    DIGITAL = "digital"
+    GUARDIAN = "guardian"
+
+
+class ConsentAlreadyWithdrawn(Conflict):
+    code = "consent_withdrawn"
+
+
+class Consent(Aggregate):
+    """A person's consent for one purpose (and, for sharing, one recipient). Immutable once given; withdrawable."""
+
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    purpose: ConsentPurpose
+    recipient_partner_id: uuid.UUID | None
+    notice_version: str
+    language: Language
+    method: ConsentMethod
+    given_at: datetime
+    recorded_at: datetime
+    recorded_by: uuid.UUID | None
+    withdrawn_at: datetime | None
+
+    def __init__(
+        self,
+        *,
+        participant_id: uuid.UUID,
+        purpose: ConsentPurpose,
+        notice_version: str,
+        language: Language,
+        method: ConsentMethod,
+        given_at: datetime,
+        now: datetime,
+        recipient_partner_id: uuid.UUID | None = None,
+        recorded_by: uuid.UUID | None = None,
+    ) -> None:
+        if (purpose is ConsentPurpose.SHARING) != (recipient_partner_id is not None):
+            raise InvalidInput(
+                "a sharing consent names exactly one recipient partner; other purposes name none",
+                field="recipient_partner_id",
+            )
+        version = notice_version.strip()
+        if not version or len(version) > 40:
+            raise InvalidInput("notice_version must have 1 to 40 characters", field="notice_version")
+        if given_at > now:
+            raise InvalidInput("consent cannot be given in the future", field="given_at")
+        self.id = new_id()
+        self.participant_id = participant_id
+        self.purpose = purpose
+        self.recipient_partner_id = recipient_partner_id
+        self.notice_version = version
+        self.language = language
+        self.method = method
+        self.given_at = given_at
+        self.recorded_at = now
+        self.recorded_by = recorded_by
+        self.withdrawn_at = None
+        self.record(
+            DomainEvent("consent.given", "participant", participant_id, {"purpose": purpose.value, "id": str(self.id)})
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def withdraw(self, now: datetime) -> None:
+        """Withdrawal is a new fact with immediate effect; the consent itself is never edited."""
+        if self.withdrawn_at is not None:
+            raise ConsentAlreadyWithdrawn("this consent is already withdrawn")
+        self.withdrawn_at = now
+        self.record(
+            DomainEvent("consent.withdrawn", "participant", self.participant_id, {"purpose": self.purpose.value})
+        )
+
+
+def has_active(consents: Iterable[Consent], purpose: ConsentPurpose) -> bool:
+    return any(consent.purpose is purpose and consent.is_active for consent in consents)
+
+
+def identifier_keys(participant: Participant) -> list[str]:
+    """The registry-wide unique keys of a participant's documents and external identifiers."""
+    keys = [document_key(doc) for doc in participant.documents]
+    keys += [external_key(item) for item in participant.external_ids]
+    return keys
+
+
+def external_key(identifier: ExternalIdentifier) -> str:
+    return f"ext:{identifier.system}:{identifier.value}"

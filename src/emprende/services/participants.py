@@ -1,0 +1,239 @@
+"""Participant registry use cases: registration with consent, reading (sensitive fields guarded), rectification."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from emprende.domain.agreements import AgreementRequired, AgreementRole
+from emprende.domain.duplicates import DuplicateCandidate
+from emprende.domain.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
+from emprende.domain.matching import PersonSketch, duplicate_reasons
+from emprende.domain.participants import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    DuplicateParticipant,
+    Participant,
+    ParticipantDetails,
+    identifier_keys,
+)
+from emprende.domain.users import Language
+from emprende.services.authorization import authorize, is_allowed
+from emprende.services.ports import (
+    Clock,
+    ParticipantFilters,
+    ParticipantQueries,
+    ParticipantRow,
+    SensitiveReadLog,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from emprende.services.principal import Principal
+
+# A partner registers people under an agreement that lets it refer them or train them.
+REGISTERING_ROLES = (AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY)
+
+
+@dataclass(frozen=True, slots=True)
+class GivenConsent:
+    notice_version: str
+    language: Language
+    method: ConsentMethod
+    given_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterParticipant:
+    details: ParticipantDetails
+    registration_consent: GivenConsent
+    owner_partner_id: uuid.UUID | None = None
+    """Administrators name the registering partner; partner principals always register for their own."""
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    participant: Participant
+    probable_duplicates: list[uuid.UUID]
+
+
+def may_see_sensitive(principal: Principal) -> bool:
+    return is_allowed(principal, "participants.read_sensitive")
+
+
+def require_sensitive(principal: Principal, what: str) -> None:
+    """Filtering, sorting or looking up by a sensitive field needs the same right as seeing it."""
+    if not may_see_sensitive(principal):
+        raise PermissionDenied(f"{what} needs the participants:sensitive right")
+
+
+async def require_any_partner_role(
+    uow: UnitOfWork, partner_id: uuid.UUID, roles: Sequence[AgreementRole], now: datetime
+) -> None:
+    partner = await uow.partners.get(partner_id)
+    if partner is None:
+        raise NotFound("partner")
+    agreements = await uow.agreements.for_partner(partner_id)
+    day = now.date()
+    if not partner.is_active or not any(a.grants(role, day) for a in agreements for role in roles):
+        raise AgreementRequired(
+            "no cooperation agreement in force lets this partner register people (referral or training delivery)"
+        )
+
+
+async def _queue_probable_duplicates(uow: UnitOfWork, participant: Participant, now: datetime) -> list[uuid.UUID]:
+    sketch = PersonSketch(participant.name_key, participant.birth_date, participant.phone)
+    found: list[uuid.UUID] = []
+    for other_id, other in await uow.participants.sketches_like(
+        participant.birth_date, participant.phone, participant.id
+    ):
+        reasons, similarity = duplicate_reasons(sketch, other)
+        if reasons:
+            uow.duplicates.add(
+                DuplicateCandidate(
+                    participant_id=participant.id,
+                    other_id=other_id,
+                    reasons=frozenset(reasons),
+                    similarity=similarity,
+                    now=now,
+                )
+            )
+            found.append(other_id)
+    return found
+
+
+async def _refuse_exact_duplicates(uow: UnitOfWork, participant: Participant) -> None:
+    holders = [
+        (pid, owner)
+        for pid, owner in await uow.participants.holders_of(identifier_keys(participant))
+        if pid != participant.id
+    ]
+    if holders:
+        existing_id = holders[0][0]
+        # Name the existing record only to a caller who may see it.
+        visible = await uow.participants.get(existing_id) is not None
+        raise DuplicateParticipant(
+            "a person with the same identity document or external identifier is already registered",
+            existing_id=existing_id if visible else None,
+        )
+
+
+async def register_participant(
+    cmd: RegisterParticipant, principal: Principal, *, uow_factory: UnitOfWorkFactory, clock: Clock
+) -> Registration:
+    """Register a person with their registration consent; exact duplicates are refused, probable ones queued."""
+    authorize(principal, "participants.register")
+    if principal.partner_id is not None and cmd.owner_partner_id not in (None, principal.partner_id):
+        raise InvalidInput(
+            "a partner registers people for itself only", field="owner_partner_id", code="owner_not_allowed"
+        )
+    owner = principal.partner_id or cmd.owner_partner_id
+    if owner is None:
+        raise InvalidInput(
+            "name the partner registering this person", field="owner_partner_id", code="partner_required"
+        )
+    now = clock.now()
+    participant = Participant(owner_partner_id=owner, details=cmd.details, now=now, registered_by=principal.id)
+    given = cmd.registration_consent
+    consent = Consent(
+        participant_id=participant.id,
+        purpose=ConsentPurpose.REGISTRATION,
+        notice_version=given.notice_version,
+        language=given.language,
+        method=given.method,
+        given_at=given.given_at,
+        now=now,
+        recorded_by=principal.id,
+    )
+    async with uow_factory(principal) as uow:
+        await require_any_partner_role(uow, owner, REGISTERING_ROLES, now)
+        await _refuse_exact_duplicates(uow, participant)
+        uow.participants.add(participant)
+        await uow.participants.save_identifiers(participant)  # flushes the person before anything refers to it
+        uow.consents.add(consent)
+        probable = await _queue_probable_duplicates(uow, participant, now)
+        await uow.commit()
+    return Registration(participant, probable)
+
+
+async def _visible_participant(uow: UnitOfWork, participant_id: uuid.UUID) -> Participant:
+    participant = await uow.participants.get(participant_id)
+    if participant is None or participant.merged_into_id is not None:
+        raise NotFound("participant")
+    return participant
+
+
+async def get_participant(
+    principal: Principal,
+    participant_id: uuid.UUID,
+    *,
+    queries: ParticipantQueries,
+    sensitive_log: SensitiveReadLog,
+) -> ParticipantRow:
+    """One participant; sensitive fields only for principals with that right, and such reads are audited."""
+    sensitive = may_see_sensitive(principal)
+    row = await queries.get_participant(principal.tenant, participant_id, sensitive=sensitive)
+    if row is None:
+        raise NotFound("participant")
+    authorize(principal, "participants.read")
+    if sensitive and row.erased_at is None:
+        await sensitive_log.record(principal, [row.id])
+    return row
+
+
+async def list_participants(
+    principal: Principal,
+    filters: ParticipantFilters,
+    *,
+    after: Sequence[str] | None,
+    limit: int,
+    queries: ParticipantQueries,
+    sensitive_log: SensitiveReadLog,
+) -> Sequence[ParticipantRow]:
+    """List and search participants the caller may see."""
+    authorize(principal, "participants.read")
+    if filters.uses_sensitive():
+        require_sensitive(principal, "filtering by documents, migratory status or disability")
+    sensitive = may_see_sensitive(principal)
+    rows = await queries.list_participants(principal.tenant, filters, after, limit, sensitive=sensitive)
+    if sensitive and rows:
+        await sensitive_log.record(principal, [row.id for row in rows if row.erased_at is None])
+    return rows
+
+
+async def rectify_participant(
+    principal: Principal,
+    participant_id: uuid.UUID,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+) -> Participant:
+    """Correct a participant's record (only the owning partner, or administrators)."""
+    now = clock.now()
+    async with uow_factory(principal) as uow:
+        participant = await _visible_participant(uow, participant_id)
+        authorize(principal, "participants.update")
+        if not await uow.participants.owned_by_tenant(participant):
+            raise PermissionDenied("only the registering partner rectifies a record")
+        sensitive_changes = set(changes) & {
+            "documents",
+            "migratory_status",
+            "disability",
+            "phone",
+            "email",
+            "gender_identity",
+        }
+        if sensitive_changes:
+            require_sensitive(principal, "changing sensitive fields")
+        if expected_version is not None and expected_version != participant.version:
+            raise PreconditionFailed("the participant changed since it was read")
+        participant.rectify(replace(participant.details(), **changes), now)
+        await _refuse_exact_duplicates(uow, participant)
+        await uow.participants.save_identifiers(participant)
+        await uow.commit()
+    return participant

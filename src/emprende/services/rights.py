@@ -1,0 +1,69 @@
+"""Data-subject rights: export everything held about a person; erase (irreversibly anonymise) them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from emprende.domain.audit import AuditAction
+from emprende.domain.errors import NotFound, PermissionDenied
+from emprende.domain.participants import Consent, Participant
+from emprende.services.authorization import authorize
+from emprende.services.participants import require_sensitive
+from emprende.services.ports import AuditFilters, AuditQueries, AuditRow, Clock, UnitOfWorkFactory
+from emprende.services.principal import Principal
+
+MAX_AUDIT_ROWS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantExport:
+    participant: Participant
+    consents: Sequence[Consent]
+    sensitive_reads: Sequence[AuditRow]
+    exported_at: datetime
+
+
+async def export_participant(
+    principal: Principal,
+    participant_id: uuid.UUID,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    audit: AuditQueries,
+    clock: Clock,
+) -> ParticipantExport:
+    """Everything held about a person, machine-readable (right of access and portability)."""
+    async with uow_factory(principal, read_only=True) as uow:
+        participant = await uow.participants.get(participant_id)
+        if participant is None or participant.merged_into_id is not None:
+            raise NotFound("participant")
+        authorize(principal, "participants.rights")
+        require_sensitive(principal, "exporting a person's data")
+        if not await uow.participants.owned_by_tenant(participant):
+            raise PermissionDenied("only the registering partner exports a record")
+        consents = await uow.consents.for_participant(participant_id)
+    reads = await audit.list_events(
+        AuditFilters(entity_type="participant", entity_id=str(participant_id)), None, MAX_AUDIT_ROWS
+    )
+    sensitive_reads = [row for row in reads if row.action == AuditAction.READ_SENSITIVE.value]
+    return ParticipantExport(participant, consents, sensitive_reads, clock.now())
+
+
+async def erase_participant(
+    principal: Principal, participant_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory, clock: Clock
+) -> Participant:
+    """Irreversibly anonymise a person: names, documents, contacts, exact birth date and free text are gone, and no
+    identifying search finds them; non-identifying facts stay for the programme's aggregates."""
+    async with uow_factory(principal) as uow:
+        participant = await uow.participants.get(participant_id)
+        if participant is None or participant.merged_into_id is not None:
+            raise NotFound("participant")
+        authorize(principal, "participants.rights")
+        if not await uow.participants.owned_by_tenant(participant):
+            raise PermissionDenied("only the registering partner erases a record")
+        participant.erase(clock.now())
+        await uow.participants.save_identifiers(participant)
+        await uow.commit()
+    return participant
