@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 HOST = "127.0.0.1"
@@ -47,6 +48,7 @@ class Summary:
     errors: int
     cpu: CpuSample
     client_cpu: float | None
+    p95: float = math.nan
 
     @property
     def rate(self) -> float:
@@ -141,13 +143,21 @@ async def _close(writer: asyncio.StreamWriter) -> None:
         await writer.wait_closed()
 
 
-async def _connection(port: int, request: bytes, start: float, deadline: float, tally: _Tally) -> None:
-    """One keep-alive connection sending requests back to back until the deadline."""
+async def _connection(
+    port: int, requests: Iterator[bytes], start: float, deadline: float, tally: _Tally, *, expect: int | None = None
+) -> None:
+    """One keep-alive connection sending requests back to back until the deadline or the requests run out.
+
+    `requests` may be shared by several connections (each takes the next one). With `expect`, any other status is
+    an error; otherwise any status outside 2xx/3xx is."""
     latencies = tally.latencies
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
     try:
         while time.perf_counter() < deadline:
+            request = next(requests, None)
+            if request is None:
+                break
             sent = time.perf_counter()
             try:
                 if reader is None or writer is None:
@@ -166,7 +176,7 @@ async def _connection(port: int, request: bytes, start: float, deadline: float, 
             done = time.perf_counter()
             if start <= done <= deadline:
                 latencies.append(done - sent)
-                if not 200 <= status < 400:
+                if (status != expect) if expect is not None else not 200 <= status < 400:
                     tally.errors += 1
             if close:
                 await _close(writer)
@@ -179,18 +189,21 @@ async def _connection(port: int, request: bytes, start: float, deadline: float, 
 async def run_load(
     label: str,
     port: int,
-    request: bytes,
+    request: bytes | Sequence[bytes],
     *,
     connections: int,
     duration: float,
     warmup: float,
     cpu: Callable[[], CpuSample],
 ) -> Summary:
-    """Load the server for warmup + duration seconds; measure only the last `duration` seconds."""
+    """Load the server for warmup + duration seconds; measure only the last `duration` seconds.
+
+    `request` is one request sent again and again, or several sent in rotation (e.g. one path per participant id)."""
     tally = _Tally()
     now = time.perf_counter()
     start, deadline = now + warmup, now + warmup + duration
-    tasks = [asyncio.create_task(_connection(port, request, start, deadline, tally)) for _ in range(connections)]
+    rotation = itertools.repeat(request) if isinstance(request, bytes) else itertools.cycle(request)
+    tasks = [asyncio.create_task(_connection(port, rotation, start, deadline, tally)) for _ in range(connections)]
     try:
         await asyncio.sleep(max(0.0, start - time.perf_counter()))
         cpu_before, client_before = cpu(), time.process_time()
@@ -210,7 +223,52 @@ async def run_load(
         p50=percentile_ms(ordered, 50),
         p90=percentile_ms(ordered, 90),
         p99=percentile_ms(ordered, 99),
+        p95=percentile_ms(ordered, 95),
         errors=tally.errors,
+        cpu=cpu_delta(cpu_before, cpu_after),
+        client_cpu=client_after - client_before,
+    )
+
+
+async def run_each(
+    label: str,
+    port: int,
+    requests: Sequence[bytes],
+    *,
+    connections: int,
+    cpu: Callable[[], CpuSample],
+    expect: int | None = None,
+    give_up_after: float = 600.0,
+) -> Summary:
+    """Send each request exactly once over `connections` keep-alive connections; every response is measured.
+
+    For requests that may not be repeated (registrations with unique people). `duration` is the wall time taken."""
+    tally = _Tally()
+    queue = iter(requests)
+    began = time.perf_counter()
+    deadline = began + give_up_after
+    cpu_before, client_before = cpu(), time.process_time()
+    tasks = [
+        asyncio.create_task(_connection(port, queue, began, deadline, tally, expect=expect)) for _ in range(connections)
+    ]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    elapsed = time.perf_counter() - began
+    cpu_after, client_after = cpu(), time.process_time()
+    ordered = sorted(tally.latencies)
+    return Summary(
+        label=label,
+        requests=len(ordered),
+        duration=elapsed,
+        p50=percentile_ms(ordered, 50),
+        p90=percentile_ms(ordered, 90),
+        p99=percentile_ms(ordered, 99),
+        p95=percentile_ms(ordered, 95),
+        errors=max(tally.errors, len(requests) - len(ordered)),  # a failed connection loses its request
         cpu=cpu_delta(cpu_before, cpu_after),
         client_cpu=client_after - client_before,
     )

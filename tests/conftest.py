@@ -470,3 +470,52 @@ async def world(
         scopes=("partners:read", "agreements:read"),
     )
     return World(admin=admin, admin_headers=admin_headers, a=a, b=b)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The participant registry (issue 4): a valid registration body and the tables a rejected request must leave alone.
+# ---------------------------------------------------------------------------------------------------------------------
+
+PARTICIPANTS = "/api/v1/participants"
+PARTICIPANT_TABLES = (*DOMAIN_TABLES, "participants", "participant_identifiers", "consents", "duplicate_candidates")
+VALID_CEDULA = "1710034065"
+
+
+def person(**changes: object) -> dict[str, object]:
+    """A complete, valid registration body; a change to `...` removes that field."""
+    body: dict[str, object] = {
+        "given_names": "María José",
+        "family_names": "Pérez Gómez",
+        "birth_date": "1990-05-17",
+        "sex": "female",
+        "gender_identity": "mujer",
+        "population_group": "migrant",
+        "nationality": "VEN",
+        "migratory_status": "in_process",
+        "documents": [{"type": "passport", "number": "ab 123456", "issuing_country": "VEN"}],
+        "disability": {"seeing": "no_difficulty", "walking": "a_lot_of_difficulty"},
+        "household_size": 4,
+        "dependants": 2,
+        "education_level": "secondary",
+        "province_code": "17",
+        "canton_code": "1701",
+        "phone": "0991234567",
+        "email": "mj@example.org",
+        "preferred_language": "es",
+        "external_ids": [{"system": "sigob", "value": "X-1"}],
+        "registration_consent": {"notice_version": "2026-01", "method": "in_person"},
+    }
+    for key, value in changes.items():
+        if value is ...:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    return body
+
+
+async def register(client: httpx.AsyncClient, headers: dict[str, str], **changes: object) -> dict[str, object]:
+    """Register `person(**changes)` through the API and return the created record."""
+    response = await client.post(PARTICIPANTS, headers=headers, json=person(**changes))
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters.clock import SystemClock
 from emprende.adapters.database import create_engine, write_engine
 from emprende.adapters.idempotency import SqlIdempotencyStore
+from emprende.adapters.import_sink import SqlImportSink
+from emprende.adapters.importers import ImportEncoding, ImportFormat, read_rows
 from emprende.adapters.orm import start_mappers
 from emprende.adapters.participant_queries import SqlDuplicateQueries, SqlParticipantQueries, SqlSensitiveReadLog
 from emprende.adapters.queries import (
@@ -30,6 +32,7 @@ from emprende.services.ports import (
     DuplicateQueries,
     HealthProbe,
     IdempotencyStore,
+    ImportSink,
     ParticipantQueries,
     PartnerQueries,
     PasswordHasher,
@@ -40,6 +43,9 @@ from emprende.services.ports import (
 )
 from emprende.services.principal import Scope
 from emprende.settings import Settings
+
+# File reading for bulk imports, for the entry points (which reach adapters only through this module).
+__all__ = ["Container", "ImportEncoding", "ImportFormat", "build_container", "read_rows"]
 
 
 @dataclass(slots=True)
@@ -63,6 +69,10 @@ class Container:
     def uow(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
         return self._uow_factory(scope, read_only=read_only)
 
+    def import_sink(self, scope: Scope, *, dry_run: bool = False) -> ImportSink:
+        """Batch persistence for bulk imports (a dry run's sink reads only)."""
+        return SqlImportSink(self._uow_factory(scope, read_only=dry_run), scope)
+
     async def close(self) -> None:
         await self.engine.dispose()
 
@@ -73,7 +83,7 @@ class SqlAlchemyUnitOfWorkFactory:
         self._readers = build_session_factory(engine)
         self._clock = clock
 
-    def __call__(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
+    def __call__(self, scope: Scope, *, read_only: bool = False) -> SqlAlchemyUnitOfWork:
         sessions = self._readers if read_only else self._writers
         return SqlAlchemyUnitOfWork(sessions, self._clock, scope, read_only=read_only)
 

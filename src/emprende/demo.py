@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import unicodedata
@@ -93,6 +94,7 @@ async def load_demo(container: Container) -> list[str] | None:
     year = container.clock.now().year
     used: set[str] = {admin.email}
     university: uuid.UUID | None = None
+    registering: list[uuid.UUID] = []
     for number, spec in enumerate(_PARTNERS, start=1):
         partner = await create_partner(
             CreatePartner(
@@ -129,6 +131,8 @@ async def load_demo(container: Container) -> list[str] | None:
             clock=clock,
         )
         lines.append(f"{partner.name}: agreement {'expired' if spec.expired else 'in force'}")
+        if not spec.expired and {AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY} & set(spec.roles):
+            registering.append(partner.id)
         for role in spec.staff:
             given, family = rng.choice(_GIVEN), rng.choice(_FAMILY)
             email = f"{_slug(given)}.{_slug(family)}@{spec.domain}"
@@ -164,5 +168,86 @@ async def load_demo(container: Container) -> list[str] | None:
             auth=container.auth,
         )
         lines.append(f"API client {issued.client.id} (secret: {issued.secret})")
+    registered = await _demo_participants(container, acting, rng, registering)
+    lines.append(f"{registered} participants registered with their consents (two probable duplicates queued)")
     lines.append(f"password of every demo account: {password}")
     return lines
+
+
+_VENEZUELAN_GIVEN = ["Yusleidy", "Yohana", "Daniela", "Génesis", "Wilmer", "Jhonny", "Yorman", "Andreína",
+                     "Luis Miguel", "María Gabriela", "José Gregorio", "Oriana", "Keiber", "Yuliana",
+                     "Carlos Eduardo"]  # fmt: skip
+_COLOMBIAN_GIVEN = ["Luz Dary", "Jhon Fredy", "Leidy Johana", "Andrés Felipe", "Yeison", "Marleny", "Diana Carolina",
+                    "Juan Camilo", "Sandra Milena", "Óscar Iván"]  # fmt: skip
+_LATIN_FAMILY = ["Hernández", "González", "Rodríguez", "Pérez", "Martínez", "Rojas", "Gutiérrez", "Mendoza", "Suárez",
+                 "Quintero", "Ramírez", "Castillo", "Peña", "Mora", "Ortiz", "Vargas", "Salazar", "Díaz"]  # fmt: skip
+# (province, canton) pairs where programmes run, weighted towards the border and the big cities.
+_PLACES = [("17", "1701")] * 6 + [("09", "0901")] * 5 + [("07", "0701")] * 2 + [("13", "1308")] * 2 + [
+    ("10", "1001"), ("04", "0401"), ("21", "2101"), ("08", "0801"), ("01", "0101"), ("23", "2301")
+]  # fmt: skip
+
+
+async def _demo_participants(
+    container: Container, acting: Principal, rng: random.Random, partners: list[uuid.UUID]
+) -> int:
+    """Registrations spread over the partners that refer or train people, with a couple of probable duplicates."""
+    from emprende.domain.participants import ConsentMethod, ParticipantDetails, PopulationGroup, Sex
+    from emprende.services.participants import GivenConsent, RegisterParticipant, register_participant
+
+    now = container.clock.now()
+    groups = [PopulationGroup.MIGRANT] * 6 + [PopulationGroup.REFUGEE_OR_ASYLUM_SEEKER] * 2 + [
+        PopulationGroup.RETURNEE, PopulationGroup.HOST_COMMUNITY, PopulationGroup.HOST_COMMUNITY
+    ]  # fmt: skip
+    people: list[ParticipantDetails] = []
+    for _ in range(300):
+        group = rng.choice(groups)
+        if group in (PopulationGroup.RETURNEE, PopulationGroup.HOST_COMMUNITY):
+            nationality, given = "ECU", rng.choice(_GIVEN)
+            family = f"{rng.choice(_FAMILY)} {rng.choice(_FAMILY)}"
+        elif rng.random() < 0.7:
+            nationality, given = "VEN", rng.choice(_VENEZUELAN_GIVEN)
+            family = f"{rng.choice(_LATIN_FAMILY)} {rng.choice(_LATIN_FAMILY)}"
+        else:
+            nationality, given = "COL", rng.choice(_COLOMBIAN_GIVEN)
+            family = f"{rng.choice(_LATIN_FAMILY)} {rng.choice(_LATIN_FAMILY)}"
+        province, canton = rng.choice(_PLACES)
+        birth = date(rng.randint(now.year - 60, now.year - 18), rng.randint(1, 12), rng.randint(1, 28))
+        people.append(
+            ParticipantDetails(
+                given_names=given,
+                family_names=family,
+                birth_date=birth,
+                sex=Sex.FEMALE if rng.random() < 0.58 else Sex.MALE,
+                population_group=group,
+                nationality=nationality,
+                household_size=rng.randint(1, 7),
+                province_code=province,
+                canton_code=canton,
+                phone=f"+59398{rng.randint(1000000, 9999999)}" if rng.random() < 0.8 else None,
+            )
+        )
+    # Two people registered twice by different hands: accents dropped, second name missing.
+    for original in people[:2]:
+        people.append(
+            dataclasses.replace(
+                original,
+                given_names=original.given_names.split()[0],
+                family_names=_plain(original.family_names.split()[0]),
+                phone=None,
+            )
+        )
+    consent = GivenConsent("2026-01", Language.ES, ConsentMethod.IN_PERSON, now)
+    for index, details in enumerate(people):
+        await register_participant(
+            RegisterParticipant(
+                details=details, registration_consent=consent, owner_partner_id=partners[index % len(partners)]
+            ),
+            acting,
+            uow_factory=container.uow,
+            clock=container.clock,
+        )
+    return len(people)
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
         default_factory=list, description="Comma-separated origins allowed by CORS (none by default)."
     )
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest accepted request body, in bytes.")
+    import_max_bytes: int = Field(
+        52_428_800, ge=1024, description="Largest accepted participant import upload, in bytes."
+    )
     client_secret_grace_hours: int = Field(
         24, ge=0, le=24 * 30, description="How long a rotated API client secret keeps working."
     )

@@ -26,7 +26,7 @@ from emprende.services.authorization import (
     effective_scopes,
     is_allowed,
 )
-from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.principal import SYSTEM, Principal, PrincipalKind
 from emprende.services.users import CreateUser, create_user
 from tests.conftest import PASSWORD, Account, World, bearer, client_token, login
 
@@ -97,12 +97,17 @@ def test_an_operation_missing_from_the_table_is_denied_to_everyone(operation: st
     assert not is_allowed(machine(frozenset(SCOPES)), operation)
 
 
+OWN_RECORD_OPERATIONS = {"portal.own_record"}
+
+
 def test_the_table_is_well_formed() -> None:
     for operation, rule in PERMISSIONS.items():
         assert re.fullmatch(r"[a-z_]+\.[a-z_]+", operation), operation
         assert rule.summary
         assert rule.roles, f"{operation}: nobody may do it"
-        assert Role.ADMIN in rule.roles, f"{operation}: the operator's administrators are locked out"
+        # Only the operations on one's own participant record belong to participants alone.
+        if operation not in OWN_RECORD_OPERATIONS:
+            assert Role.ADMIN in rule.roles, f"{operation}: the operator's administrators are locked out"
         assert rule.scope is None or rule.scope in SCOPES, f"{operation}: unknown scope {rule.scope}"
     for scope in SCOPES:
         assert re.fullmatch(r"[a-z_]+:[a-z_]+", scope), scope
@@ -156,6 +161,29 @@ Request = Callable[[Stage, dict[str, str]], Awaitable[httpx.Response]]
 
 def _partner(stage: Stage) -> str:
     return f"/api/v1/partners/{stage.world.a.partner_id}"
+
+
+async def _open_portal_account(stage: Stage, headers: dict[str, str]) -> httpx.Response:
+    """A fresh person each time (one account per person), registered by A's manager."""
+    person = await stage.client.post(
+        "/api/v1/participants",
+        json={
+            "given_names": f"Titular {stage.unique()}",
+            "family_names": "Portal",
+            "birth_date": "1988-11-30",
+            "sex": "male",
+            "population_group": "returnee",
+            "nationality": "ECU",
+            "registration_consent": {"notice_version": "2026-01", "method": "in_person"},
+        },
+        headers=stage.world.a.manager_headers,
+    )
+    assert person.status_code == 201, person.text
+    return await stage.client.post(
+        f"/api/v1/participants/{person.json()['id']}/portal-account",
+        json={"email": f"portal{stage.unique()}@alfa.example.org", "password": PASSWORD},
+        headers=headers,
+    )
 
 
 # Each operation of the table → one HTTP call that exercises it on partner A's own objects.
@@ -236,6 +264,8 @@ CALLS: dict[str, Request] = {
     ),
     "participants.rights": lambda s, h: s.client.get(f"/api/v1/participants/{s.participant_id}/export", headers=h),
     "duplicates.review": lambda s, h: s.client.get("/api/v1/duplicate-candidates", headers=h),
+    "participants.portal_accounts": lambda s, h: _open_portal_account(s, h),
+    "portal.own_record": lambda s, h: s.client.get("/api/v1/me/participant", headers=h),
 }
 
 
@@ -311,6 +341,11 @@ async def stage(client: httpx.AsyncClient, container: Container, world: World) -
         headers=world.a.manager_headers,
     )
     assert person.status_code == 201, person.text
+    async with container.uow(SYSTEM) as uow:  # the participant caller is that person's portal account
+        account = await uow.users.get(accounts[Role.PARTICIPANT].id)
+        assert account is not None
+        account.link_participant(uuid.UUID(person.json()["id"]), container.clock.now())
+        await uow.commit()
     stage = Stage(client, container, world, target, draft.json()["id"], itertools.count(1), person.json()["id"])
     return stage, callers
 

@@ -129,6 +129,9 @@ BODIES: dict[str, Callable[[Container], dict[str, Any]]] = {
     "update_participant": lambda c: {"household_size": 3},
     "record_consent": lambda c: {"purpose": "training", "notice_version": "2026-01", "method": "in_person"},
     "resolve_duplicate_candidate": lambda c: {"decision": "distinct"},
+    # A multipart upload: sent as JSON it is refused (422) before anything runs; tests/api/test_imports.py covers it.
+    "import_participants": lambda c: {"mode": "dry_run"},
+    "open_portal_account": lambda c: {"email": "portal.intruso@example.org", "password": PASSWORD},
 }
 
 # Samples for required query parameters.

@@ -84,6 +84,9 @@ class FakeUserRepository:
     async def email_taken(self, email: str) -> bool:
         return any(user.email == email for user in self._users.values())
 
+    async def linked_to(self, participant_id: uuid.UUID) -> User | None:
+        return next((user for user in self._users.values() if user.participant_id == participant_id), None)
+
     async def count(self) -> int:
         return sum(1 for user in self._users.values() if self._visible(user) is not None)
 

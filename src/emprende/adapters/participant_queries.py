@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, insert, or_, select, true
+from sqlalchemy import BindParameter, Select, and_, bindparam, exists, insert, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters import tables
@@ -66,7 +66,7 @@ _SENSITIVE = (
 SENSITIVE_COLUMNS = tuple(column.key for column in _SENSITIVE)
 
 
-def visible_to(tenant: uuid.UUID) -> Any:
+def visible_to(tenant: uuid.UUID | BindParameter[Any]) -> Any:
     """Owned by the tenant, or shared with it by a sharing consent in force that names it."""
     return or_(
         _p.c.owner_partner_id == tenant,
@@ -83,41 +83,46 @@ def _value(value: object) -> str | None:
     return None if value is None else str(getattr(value, "value", value))
 
 
-def _row(row: Any, sensitive: bool, sort: ParticipantSort = ParticipantSort.REGISTERED_AT) -> ParticipantRow:
+def _row(result_row: Any, sensitive: bool, sort: ParticipantSort = ParticipantSort.REGISTERED_AT) -> ParticipantRow:
+    # One dict per row: reading 20-odd attributes off a SQLAlchemy Row by name costs ≈ 5 µs a row, the dict ≈ 0.6 µs.
+    row = dict(zip(result_row._fields, result_row, strict=True))
     extra: dict[str, Any] = {}
     if sensitive:
         extra = {
-            "gender_identity": row.gender_identity,
-            "migratory_status": _value(row.migratory_status),
-            "documents": row.documents,
-            "disability": row.disability,
-            "has_disability": row.has_disability,
-            "phone": row.phone,
-            "email": row.email,
+            "gender_identity": row["gender_identity"],
+            "migratory_status": _value(row["migratory_status"]),
+            "documents": row["documents"],
+            "disability": row["disability"],
+            "has_disability": row["has_disability"],
+            "phone": row["phone"],
+            "email": row["email"],
         }
     return ParticipantRow(
-        id=row.id,
-        owner_partner_id=row.owner_partner_id,
-        given_names=row.given_names,
-        family_names=row.family_names,
-        birth_date=row.birth_date,
-        birth_year=row.birth_year,
-        sex=str(_value(row.sex)),
-        population_group=str(_value(row.population_group)),
-        nationality=row.nationality,
-        household_size=row.household_size,
-        dependants=row.dependants,
-        education_level=_value(row.education_level),
-        province_code=row.province_code,
-        canton_code=row.canton_code,
-        preferred_language=str(_value(row.preferred_language)),
-        external_ids=row.external_ids,
-        registered_at=row.registered_at,
-        updated_at=row.updated_at,
-        erased_at=row.erased_at,
-        version=row.version,
+        id=row["id"],
+        owner_partner_id=row["owner_partner_id"],
+        given_names=row["given_names"],
+        family_names=row["family_names"],
+        birth_date=row["birth_date"],
+        birth_year=row["birth_year"],
+        sex=str(_value(row["sex"])),
+        population_group=str(_value(row["population_group"])),
+        nationality=row["nationality"],
+        household_size=row["household_size"],
+        dependants=row["dependants"],
+        education_level=_value(row["education_level"]),
+        province_code=row["province_code"],
+        canton_code=row["canton_code"],
+        preferred_language=str(_value(row["preferred_language"])),
+        external_ids=row["external_ids"],
+        registered_at=row["registered_at"],
+        updated_at=row["updated_at"],
+        erased_at=row["erased_at"],
+        version=row["version"],
         sensitive=sensitive,
-        cursor_position=(row.name_key if sort is ParticipantSort.NAME else row.registered_at.isoformat(), str(row.id)),
+        cursor_position=(
+            row["name_key"] if sort is ParticipantSort.NAME else row["registered_at"].isoformat(),
+            str(row["id"]),
+        ),
         **extra,
     )
 
@@ -125,7 +130,14 @@ def _row(row: Any, sensitive: bool, sort: ParticipantSort = ParticipantSort.REGI
 class SqlParticipantQueries:
     def __init__(self, reads: ReadConnections) -> None:
         self._reads = reads
-        self._by_id = {flag: self._select(flag).where(_p.c.id == bindparam("participant_id")) for flag in (False, True)}
+        # Built once: (sensitive, tenant-scoped) -> statement with bound parameters (participant_id, tenant).
+        self._by_id = {
+            (flag, scoped): self._select(flag).where(
+                _p.c.id == bindparam("participant_id"), *((visible_to(bindparam("tenant")),) if scoped else ())
+            )
+            for flag in (False, True)
+            for scoped in (False, True)
+        }
 
     @staticmethod
     def _select(sensitive: bool) -> Select[Any]:
@@ -135,11 +147,10 @@ class SqlParticipantQueries:
     async def get_participant(
         self, tenant: uuid.UUID | None, participant_id: uuid.UUID, *, sensitive: bool
     ) -> ParticipantRow | None:
-        statement = self._by_id[sensitive]
-        if tenant is not None:
-            statement = statement.where(visible_to(tenant))
+        statement = self._by_id[(sensitive, tenant is not None)]
+        parameters = {"participant_id": participant_id, "tenant": tenant}
         async with self._reads.connect() as connection:
-            row = (await connection.execute(statement, {"participant_id": participant_id})).first()
+            row = (await connection.execute(statement, parameters)).first()
         return None if row is None else _row(row, sensitive)
 
     async def list_participants(
@@ -151,26 +162,51 @@ class SqlParticipantQueries:
         *,
         sensitive: bool,
     ) -> Sequence[ParticipantRow]:
-        statement = self._select(sensitive)
-        if tenant is not None:
-            statement = statement.where(visible_to(tenant))
-        statement = statement.where(*_conditions(filters))
+        conditions = _conditions(filters)
         if filters.sort is ParticipantSort.NAME:
             order = (_p.c.name_key, _p.c.id)
             if after is not None:
-                statement = statement.where(
+                conditions.append(
                     or_(_p.c.name_key > after[0], and_(_p.c.name_key == after[0], _p.c.id > uuid.UUID(after[1])))
                 )
         else:
             order = (_p.c.registered_at, _p.c.id)
             if after is not None:
                 moment = datetime.fromisoformat(after[0])
-                statement = statement.where(
+                conditions.append(
                     or_(
                         _p.c.registered_at > moment,
                         and_(_p.c.registered_at == moment, _p.c.id > uuid.UUID(after[1])),
                     )
                 )
+        statement = self._select(sensitive).where(*conditions)
+        if tenant is not None:
+            # "Owned OR shared by consent" as one OR defeats the (owner, sort key) indexes: PostgreSQL then reads every
+            # row matching the filters and sorts them (≈ 0.4 s at 1M people). Each branch instead takes its first
+            # `limit` ids in index order, and the page is the first `limit` of their union.
+            current = _p.c.merged_into_id.is_(None)
+            owned = (
+                select(_p.c.id)
+                .where(_p.c.owner_partner_id == tenant, current, *conditions)
+                .order_by(*order)
+                .limit(limit)
+            )
+            shared = (
+                select(_p.c.id)
+                .join(_c, _c.c.participant_id == _p.c.id)
+                .where(
+                    _c.c.purpose == "sharing",
+                    _c.c.recipient_partner_id == tenant,
+                    _c.c.withdrawn_at.is_(None),
+                    current,
+                    *conditions,
+                )
+                .order_by(*order)
+                .limit(limit)
+            )
+            branches = [branch.subquery() for branch in (owned, shared)]
+            visible = union(*(select(branch.c.id) for branch in branches)).subquery()
+            statement = statement.where(_p.c.id.in_(select(visible.c.id)))
         statement = statement.order_by(*order).limit(limit)
         async with self._reads.connect() as connection:
             rows = (await connection.execute(statement)).all()

@@ -41,6 +41,7 @@ _PRINCIPAL = (
         _users.c.is_active,
         _users.c.partner_id,
         _users.c.password_reset_required,
+        _users.c.participant_id,
         _partners.c.status.label("partner_status"),
         _sessions.c.revoked_at,
         _sessions.c.expires_at,
@@ -115,6 +116,7 @@ class SqlPrincipalLookup:
             partner_active=row.partner_id is None or row.partner_status == PartnerStatus.ACTIVE.value,
             password_reset_required=row.password_reset_required,
             session_expires_at=row.expires_at,
+            participant_id=row.participant_id,
         )
 
     async def find_client(self, client_id: uuid.UUID, now: datetime) -> ClientRecord | None:

@@ -51,6 +51,10 @@ class SqlUserRepository(_TenantRepository):
     async def email_taken(self, email: str) -> bool:
         return bool(await self._session.scalar(select(exists().where(self._c.email == email))))
 
+    async def linked_to(self, participant_id: uuid.UUID) -> User | None:
+        statement = select(User).where(self._c.participant_id == participant_id)
+        return (await self._session.execute(statement)).scalar_one_or_none()
+
     async def count(self) -> int:
         statement = select(func.count()).select_from(tables.users)
         if self._tenant is not None:

@@ -140,6 +140,7 @@ users = Table(
     Column("role", _enum(Role, "user_role"), nullable=False),
     Column("is_active", Boolean, nullable=False),
     Column("password_reset_required", Boolean, nullable=False, server_default=false()),
+    Column("participant_id", Uuid, ForeignKey("participants.id", ondelete="SET NULL"), nullable=True, unique=True),
     Column("preferred_language", _enum(Language, "language"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

@@ -36,6 +36,7 @@ from emprende.domain.events import Aggregate
 from emprende.domain.ids import new_id
 from emprende.domain.participants import DuplicateParticipant
 from emprende.domain.partners import RucTaken
+from emprende.domain.users import PortalAccountExists
 from emprende.services.context import current_request_id
 from emprende.services.ports import Clock
 from emprende.services.principal import Scope
@@ -54,6 +55,8 @@ def _unique_violation(name: str) -> DomainError | None:
         return RucTaken("another partner has this RUC", field="ruc")
     if name in ("pk_participant_identifiers", "uq_participant_identifiers_key"):
         return DuplicateParticipant("an identity document or external identifier is already registered")
+    if name == "uq_users_participant_id":
+        return PortalAccountExists("this person already has a portal account")
     if name == "uq_cooperation_agreements_code":
         return AgreementCodeTaken("another agreement has this code", field="code")
     return None

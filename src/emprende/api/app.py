@@ -120,7 +120,11 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     # Middleware runs outermost-last-added: request context wraps everything, then CORS, size limit, idempotency.
     app.add_middleware(IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours))
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        per_path={f"{v1.router.prefix}{v1.imports.IMPORTS_PATH}": settings.import_max_bytes},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -103,20 +103,22 @@ class RequestContextMiddleware:
 class BodySizeLimitMiddleware:
     """Refuses bodies larger than the limit with 413, whether or not they announce their length."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, per_path: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = dict(per_path or {})  # routes with their own limit (file uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.per_path.get(scope["path"], self.max_bytes)
         declared = _header(scope, b"content-length")
         if declared is not None:
             if not (declared.isascii() and declared.isdigit()):  # not "²", which isdigit() but int() refuses
                 await problem_response(Request(scope), "bad_request")(scope, receive, send)
                 return
-            if int(declared) > self.max_bytes:
+            if int(declared) > max_bytes:
                 await problem_response(Request(scope), "payload_too_large")(scope, receive, send)
                 return
         received = 0
@@ -127,7 +129,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     # FastAPI re-raises HTTPExceptions raised while reading the body.
                     raise HTTPException(413)
             return message

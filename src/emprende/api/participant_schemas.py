@@ -210,3 +210,41 @@ class ExportOut(ResponseModel):
     consents: list[ConsentOut]
     sensitive_reads: list[dict[str, Any]] = Field(description="Who read this person's sensitive data, and when.")
     exported_at: datetime
+
+
+class OwnRecordOut(ResponseModel):
+    """What a participant sees of their own record: their personal data, no staff-only fields."""
+
+    given_names: str
+    family_names: str
+    birth_date: date | None
+    age: int | None
+    sex: Sex
+    population_group: PopulationGroup
+    nationality: str
+    household_size: int | None
+    dependants: int | None
+    education_level: EducationLevel | None
+    province_code: str | None
+    canton_code: str | None
+    preferred_language: Language
+    registered_at: datetime
+    updated_at: datetime
+    gender_identity: str | None
+    migratory_status: MigratoryStatus | None
+    documents: list[DocumentOut]
+    disability: dict[str, Difficulty | None] | None
+    has_disability: bool | None
+    phone: str | None
+    email: str | None
+
+
+class PortalAccountIn(RequestModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=12, max_length=256, description="The person sets it with staff, or changes it.")
+
+
+class PortalAccountOut(ResponseModel):
+    user_id: uuid.UUID
+    participant_id: uuid.UUID
+    email: str

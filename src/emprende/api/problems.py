@@ -332,6 +332,16 @@ CATALOGUE: dict[str, Kind] = {
         ("Unknown partner", "No such partner."),
         ("Socio desconocido", "No existe ese socio."),
     ),
+    "portal_account_exists": Kind(
+        409,
+        ("Account exists", "This person already has a portal account."),
+        ("La cuenta ya existe", "Esta persona ya tiene una cuenta del portal."),
+    ),
+    "invalid_import_file": Kind(
+        422,
+        ("Invalid import file", "The file cannot be imported as a whole; see `errors`."),
+        ("Archivo de importación no válido", "El archivo no puede importarse; consulte `errors`."),
+    ),
     "precondition_failed": Kind(
         412,
         ("Precondition failed", "The resource changed since you read it (If-Match); read it again."),

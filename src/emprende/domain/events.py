@@ -28,3 +28,7 @@ class Aggregate:
     def pull_events(self) -> list[DomainEvent]:
         pending: list[DomainEvent] = self.__dict__.pop("_events", None) or []
         return pending
+
+    def pending_events(self) -> list[DomainEvent]:
+        """The recorded events, left in place (a batch writer that may retry reads them without taking them)."""
+        return list(self.__dict__.get("_events") or [])

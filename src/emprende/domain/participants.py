@@ -133,7 +133,13 @@ class ParticipantDetails:
 class Participant(Aggregate):
     """A person in the programme. Sensitive fields are guarded by the services; erasure anonymises for good."""
 
-    sensitive_fields: ClassVar[frozenset[str]] = SENSITIVE_FIELDS | {"given_names", "family_names", "name_key"}
+    # Redacted in the audit trail, which outlives erasure: everything erasure removes (the exact birth date included).
+    sensitive_fields: ClassVar[frozenset[str]] = SENSITIVE_FIELDS | {
+        "given_names",
+        "family_names",
+        "name_key",
+        "birth_date",
+    }
 
     id: uuid.UUID
     owner_partner_id: uuid.UUID

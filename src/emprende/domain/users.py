@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from emprende.domain.errors import InvalidInput
+from emprende.domain.errors import Conflict, InvalidInput
 from emprende.domain.events import Aggregate, DomainEvent
 from emprende.domain.ids import new_id
 
@@ -18,6 +18,10 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 
 _EMAIL_SHAPE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+class PortalAccountExists(Conflict):
+    code = "portal_account_exists"
 
 
 class Role(StrEnum):
@@ -76,6 +80,8 @@ class User(Aggregate):
     role: Role
     is_active: bool
     password_reset_required: bool
+    participant_id: uuid.UUID | None
+    """For `participant` accounts: the one participant record the account belongs to."""
     preferred_language: Language
     created_at: datetime
     updated_at: datetime
@@ -107,6 +113,7 @@ class User(Aggregate):
         self.role = role
         self.is_active = True
         self.password_reset_required = False
+        self.participant_id = None
         self.preferred_language = preferred_language
         self.created_at = now
         self.updated_at = now
@@ -119,6 +126,15 @@ class User(Aggregate):
                 {"role": role.value, "partner_id": str(partner_id) if partner_id else None},
             )
         )
+
+    def link_participant(self, participant_id: uuid.UUID, now: datetime) -> None:
+        """Tie a participant account to its person's record, once."""
+        if self.role is not Role.PARTICIPANT:
+            raise InvalidInput("only participant accounts are linked to a participant", field="role")
+        if self.participant_id is not None and self.participant_id != participant_id:
+            raise InvalidInput("this account already belongs to another participant", field="participant_id")
+        self.participant_id = participant_id
+        self.updated_at = now
 
     def rename(self, full_name: str, now: datetime) -> None:
         self.full_name = check_full_name(full_name)

@@ -179,4 +179,5 @@ async def authenticate(access_token: str, *, auth: AuthComponents) -> Principal:
         partner_id=record.partner_id,
         session_id=claims.session_id,
         password_change_required=record.password_reset_required,
+        participant_id=record.participant_id,
     )

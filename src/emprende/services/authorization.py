@@ -20,6 +20,7 @@ ADMIN = frozenset({Role.ADMIN})
 MANAGERS = frozenset({Role.ADMIN, Role.PARTNER_MANAGER})
 PARTNER_OFFICE = frozenset({Role.ADMIN, Role.PARTNER_MANAGER, Role.PARTNER_STAFF})
 PARTNER_OFFICE_AND_TRAINERS = PARTNER_OFFICE | {Role.FACILITATOR}
+PARTICIPANTS = frozenset({Role.PARTICIPANT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,10 @@ PERMISSIONS: dict[str, Rule] = {
     ),
     "participants.rights": Rule("Export or erase a participant's data (data-subject rights)", MANAGERS),
     "duplicates.review": Rule("Review probable duplicates: mark distinct or merge", MANAGERS),
+    "participants.portal_accounts": Rule("Open a participant's own portal account", PARTNER_OFFICE),
+    "portal.own_record": Rule(
+        "A participant reads their own record and consents, withdraws own consents", PARTICIPANTS
+    ),
 }
 
 # What each client scope requires from the partner's agreements on the day it is used.

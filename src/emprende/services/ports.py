@@ -39,6 +39,10 @@ class UserRepository(Protocol):
         """Across all tenants: e-mails are unique in the whole programme."""
         ...
 
+    async def linked_to(self, participant_id: uuid.UUID) -> User | None:
+        """The portal account of a participant, if any."""
+        ...
+
     async def count(self) -> int: ...
 
 
@@ -162,6 +166,7 @@ class PrincipalRecord:
     partner_active: bool = True
     password_reset_required: bool = False
     session_expires_at: datetime | None = None
+    participant_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,3 +482,43 @@ class DuplicateQueries(Protocol):
     ) -> Sequence[DuplicateCandidateRow]:
         """Pairs whose two records the tenant may both see (None: all), oldest first."""
         ...
+
+
+class ImportSink(Protocol):
+    """Batch persistence for a bulk import: lookups for a whole batch in one query, writes with executemany.
+
+    A sink is one transaction: `commit()` keeps what was written since it was opened, anything else rolls it back."""
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    async def holders(self, keys: Sequence[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
+        """Identifier key → (participant id, owner partner id), across all tenants."""
+        ...
+
+    async def sketches(
+        self, birth_dates: Sequence[date], phones: Sequence[str]
+    ) -> list[tuple[uuid.UUID, PersonSketch]]:
+        """Live people born on any of these days or with any of these phones (duplicate blocking)."""
+        ...
+
+    async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:
+        """The records to update, loaded for change (tenant-filtered)."""
+        ...
+
+    async def write(
+        self,
+        created: Sequence[tuple[Participant, Consent]],
+        updated: Sequence[Participant],
+        duplicates: Sequence[DuplicateCandidate],
+    ) -> None:
+        """Insert new people with their consents and identifier keys, save updated ones, queue duplicate pairs;
+        audit rows and outbox events included. Raises DuplicateParticipant when a unique key is taken."""
+        ...
+
+    async def commit(self) -> None: ...
+
+
+class ImportSinkFactory(Protocol):
+    def __call__(self, scope: Scope, *, dry_run: bool = False) -> ImportSink: ...

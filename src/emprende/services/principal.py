@@ -30,6 +30,8 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     session_id: uuid.UUID | None = None
     password_change_required: bool = False
+    participant_id: uuid.UUID | None = None
+    """For participant accounts: their own participant record."""
 
     @property
     def actor(self) -> Actor:

@@ -63,7 +63,12 @@ async def erase_participant(
         authorize(principal, "participants.rights")
         if not await uow.participants.owned_by_tenant(participant):
             raise PermissionDenied("only the registering partner erases a record")
-        participant.erase(clock.now())
+        now = clock.now()
+        participant.erase(now)
         await uow.participants.save_identifiers(participant)
+        # Nothing is processed for an erased person any more: their consents end with the erasure.
+        for consent in await uow.consents.for_participant(participant_id):
+            if consent.is_active:
+                consent.withdraw(now)
         await uow.commit()
     return participant

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from emprende.api.v1 import agreements, api_clients, audit, auth, duplicates, health, participants, partners, users
+from emprende.api.v1 import (
+    agreements,
+    api_clients,
+    audit,
+    auth,
+    duplicates,
+    health,
+    imports,
+    participants,
+    partners,
+    portal,
+    users,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(health.router)
@@ -13,8 +25,10 @@ router.include_router(users.router)
 router.include_router(partners.router)
 router.include_router(agreements.router)
 router.include_router(api_clients.router)
+router.include_router(imports.router)  # before participants: /participants/imports is not a participant id
 router.include_router(participants.router)
 router.include_router(duplicates.router)
+router.include_router(portal.router)
 router.include_router(audit.router)
 
 TAGS = [
@@ -40,6 +54,7 @@ TAGS = [
         "description": "The participant registry: registration with consent, sensitive data guarded and audited, "
         "search, probable duplicates, data-subject rights (export, erasure).",
     },
+    {"name": "portal", "description": "The participant portal: a person's own record and consents."},
     {"name": "api-clients", "description": "Credentials for partner systems (OAuth2 client credentials)."},
     {"name": "audit", "description": "The append-only audit trail of every change (administrators)."},
 ]

@@ -20,6 +20,8 @@ from emprende.api.participant_schemas import (
     ParticipantCreateIn,
     ParticipantOut,
     ParticipantUpdateIn,
+    PortalAccountIn,
+    PortalAccountOut,
     RegistrationOut,
 )
 from emprende.api.problems import ProblemError, problem_responses
@@ -38,6 +40,7 @@ from emprende.domain.participants import (
 )
 from emprende.services import consents as consent_service
 from emprende.services import participants as participant_service
+from emprende.services import portal as portal_service
 from emprende.services import rights as rights_service
 from emprende.services.ports import ParticipantFilters, ParticipantRow, ParticipantSort
 
@@ -487,3 +490,27 @@ async def erase_participant(
         principal, participant_id, uow_factory=container.uow, clock=container.clock
     )
     return ParticipantOut(**participant_out(participant, sensitive=False, today=container.clock.now().date()))
+
+
+@router.post(
+    _ITEM + "/portal-account",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PortalAccountOut,
+    operation_id="open_portal_account",
+    responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def open_portal_account(
+    participant_id: uuid.UUID, body: PortalAccountIn, principal: CurrentPrincipal, container: ContainerDep
+) -> PortalAccountOut:
+    """Give the person a `participant` account tied to their record, for the participant portal."""
+    user = await portal_service.open_portal_account(
+        principal,
+        participant_id,
+        body.email,
+        body.password,
+        uow_factory=container.uow,
+        hasher=container.hasher,
+        clock=container.clock,
+    )
+    return PortalAccountOut(user_id=user.id, participant_id=participant_id, email=user.email)

@@ -1,0 +1,166 @@
+"""Bulk import of participants from a CSV or JSON Lines file."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+import orjson
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import Field
+
+from emprende.api.deps import ContainerDep, CurrentPrincipal
+from emprende.api.problems import problem_responses
+from emprende.api.schemas import ResponseModel
+from emprende.api.tenancy import Tenancy, tenancy
+from emprende.bootstrap import ImportEncoding, ImportFormat, read_rows
+from emprende.services import imports as import_service
+from emprende.services.imports import ImportMode
+
+IMPORTS_PATH = "/participants/imports"
+router = APIRouter(prefix=IMPORTS_PATH, tags=["participants"])
+
+_COLUMN_TABLE: list[tuple[str, str, str]] = [
+    ("`given_names`", "given names (1 to 100 characters)", "`María José`"),
+    ("`family_names`", "family names (1 to 100 characters)", "`Pérez Gómez`"),
+    ("`birth_date`", "date of birth, `YYYY-MM-DD`", "`1990-04-17`"),
+    ("`sex`", "`female`, `male`, `intersex`, `not_stated`", "`female`"),
+    ("`gender_identity`", "self-described gender identity (sensitive)", "`mujer trans`"),
+    ("`population_group`", "`migrant`, `refugee_or_asylum_seeker`, `returnee`, `host_community`", "`migrant`"),
+    ("`nationality`", "ISO 3166-1 alpha-3 code", "`VEN`"),
+    (
+        "`migratory_status`",
+        "`regular`, `in_process`, `irregular`, `refugee`, `asylum_seeker`, `not_applicable`, `not_stated`",
+        "`regular`",
+    ),
+    (
+        "`document_type`, `document_number`, `document_country`",
+        "one identity document: type (`cedula`, `passport`, `refugee_id`, `foreign_id`, `other`), number, "
+        "issuing country (alpha-3; ECU for a cédula)",
+        "`passport`, `A1234567`, `VEN`",
+    ),
+    ("`document2_type`, `document2_number`, `document2_country`", "an optional second document", "`cedula`, …"),
+    (
+        ", ".join(f"`disability_{name}`" for name in ("seeing", "hearing", "walking", "remembering", "self_care"))
+        + ", `disability_communicating`",
+        "Washington Group Short Set answers: `no_difficulty`, `some_difficulty`, `a_lot_of_difficulty`, "
+        "`cannot_do_at_all`",
+        "`some_difficulty`",
+    ),
+    ("`household_size`", "people in the household (0 to 30)", "`4`"),
+    ("`dependants`", "dependants, fewer than the household size", "`2`"),
+    ("`education_level`", "`none`, `primary`, `secondary`, `technical`, `university`, `postgraduate`", "`secondary`"),
+    ("`province_code`, `canton_code`", "INEC codes of the place of residence", "`13`, `1308`"),
+    ("`phone`", "E.164 or a local Ecuadorian number", "`+593991234567`"),
+    ("`email`", "e-mail address", "`maria@example.org`"),
+    ("`preferred_language`", "`es` or `en` (also the consent's language)", "`es`"),
+    ("`external_system`, `external_value`", "the person's identifier in your system: the upsert key", "`sigob`, `P-1`"),
+    ("`consent_notice_version`", "version of the privacy notice the person accepted", "`2026-01`"),
+    ("`consent_method`", "`in_person`, `digital`, `guardian`", "`in_person`"),
+    (
+        "`consent_given_at`",
+        "when consent was given, ISO 8601 with offset (default: now)",
+        "`2026-01-15T10:00:00-05:00`",
+    ),
+]
+
+COLUMNS_DOC = (
+    """
+**Columns** (CSV header names, or JSON Lines keys; order free, names case-insensitive, empty cells are "not given").
+Required in every row: `given_names`, `family_names`, `birth_date`, `sex`, `population_group`, `nationality`,
+`consent_notice_version`, `consent_method` (registration needs the person's consent).
+
+| column | meaning | example |
+|---|---|---|
+"""
+    + "\n".join(f"| {column} | {meaning} | {example} |" for column, meaning, example in _COLUMN_TABLE)
+    + """
+
+**Upsert.** A row whose external identifier (system + value) your partner already holds updates that record
+(`updated`), or leaves it alone when nothing changed (`unchanged`); documents left empty keep the stored ones. Any other
+row creates a person (`created`). A document or identifier that someone else holds rejects the row
+(`duplicate_participant`); probable duplicates are created and queued for review (listed in `duplicates`).
+
+**Modes.** `dry_run` validates only and writes nothing (outcome `valid`); `atomic` writes every row or none (one
+rejected row: nothing is written, `committed` is false); `per_record` keeps each valid row, whatever happens to others.
+
+**Report.** One entry per data row (row 1 is the first row after the header; blank lines are skipped): `row`,
+`outcome` (`created`, `updated`, `unchanged`, `rejected`, `valid`), `participant_id`, `errors` (field, code, message —
+never the submitted value) and `duplicates`. JSON by default; CSV with `Accept: text/csv` or `?report=csv`.
+
+**Files.** UTF-8 (with or without BOM) or Latin-1 (`encoding=latin-1`); bytes the declared encoding cannot decode reject
+their row. A file that is not text, or whose header names unknown or misses required columns, is refused as a whole
+(422 `invalid_import_file`). Uploads larger than `EMPRENDE_IMPORT_MAX_BYTES` are refused (413).
+"""
+)
+
+
+class ImportIssueOut(ResponseModel):
+    field: str
+    code: str
+    message: str
+
+
+class ImportRowOut(ResponseModel):
+    row: int
+    outcome: str = Field(examples=["created"])
+    participant_id: uuid.UUID | None = None
+    errors: list[ImportIssueOut] | None = Field(None, description="Only when the row was rejected.")
+    duplicates: list[uuid.UUID] | None = Field(None, description="Probable duplicates queued for review.")
+
+
+class ImportReportOut(ResponseModel):
+    mode: ImportMode
+    owner_partner_id: uuid.UUID
+    committed: bool = Field(
+        description="False for a dry run and for an atomic import that wrote nothing; per-record imports keep their "
+        "valid rows (true)."
+    )
+    counts: dict[str, int]
+    rows: list[ImportRowOut]
+
+
+@router.post(
+    "",
+    response_model=ImportReportOut,
+    operation_id="import_participants",
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The per-row report"},
+        **problem_responses(400, 401, 403, 404, 413, 422),
+    },
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+    description=COLUMNS_DOC,
+)
+async def import_participants(
+    request: Request,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+    file: Annotated[UploadFile, File(description="The CSV or JSON Lines file.")],
+    format: Annotated[ImportFormat | None, Form(description="Default: from the file name or content type.")] = None,
+    mode: Annotated[ImportMode, Form(description="dry_run, atomic or per_record.")] = ImportMode.PER_RECORD,
+    encoding: Annotated[ImportEncoding, Form(description="The file's encoding.")] = ImportEncoding.UTF_8,
+    owner_partner_id: Annotated[
+        uuid.UUID | None, Form(description="Administrators only: the importing partner.")
+    ] = None,
+    report: Annotated[Literal["json", "csv"] | None, Query(description="Report format (default: JSON).")] = None,
+) -> Response:
+    """Import participants from a CSV or JSON Lines file, with a report on every row."""
+    rows = read_rows(
+        file.file, format=format, encoding=encoding, filename=file.filename, content_type=file.content_type
+    )
+    result = await import_service.import_participants(
+        import_service.ImportParticipants(mode=mode, owner_partner_id=owner_partner_id),
+        rows,
+        principal,
+        uow_factory=container.uow,
+        sink_factory=container.import_sink,
+        clock=container.clock,
+    )
+    headers = {"Cache-Control": "no-store"}
+    wants_csv = report == "csv" or (report is None and "text/csv" in request.headers.get("accept", ""))
+    if wants_csv:
+        body = await run_in_threadpool(import_service.report_csv, result)
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(orjson.dumps(import_service.report_dict(result)), media_type="application/json", headers=headers)

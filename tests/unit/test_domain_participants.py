@@ -1,0 +1,327 @@
+"""Participant, Consent, merging and erasure rules, age and identifier keys (pure domain)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from emprende.domain.disability import Difficulty, WashingtonGroupShortSet
+from emprende.domain.errors import InvalidInput
+from emprende.domain.identity import DocumentType, external_identifier, identity_document
+from emprende.domain.participants import (
+    MAX_AGE,
+    Consent,
+    ConsentAlreadyWithdrawn,
+    ConsentMethod,
+    ConsentPurpose,
+    Participant,
+    ParticipantDetails,
+    ParticipantErased,
+    PopulationGroup,
+    Sex,
+    age_on,
+    check_birth_date,
+    has_active,
+    identifier_keys,
+)
+from emprende.domain.users import Language
+
+NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+OWNER = uuid.UUID(int=7)
+CEDULA = "1710034065"
+
+BASE = ParticipantDetails(
+    given_names="  María   José ",
+    family_names="Pérez  Gómez",
+    birth_date=date(1990, 5, 17),
+    sex=Sex.FEMALE,
+    population_group=PopulationGroup.MIGRANT,
+    nationality="ven",
+)
+
+
+def participant(**changes: object) -> Participant:
+    return Participant(owner_partner_id=OWNER, details=replace(BASE, **changes), now=NOW, registered_by=None)  # type: ignore[arg-type]
+
+
+def consent(purpose: ConsentPurpose = ConsentPurpose.REGISTRATION, **changes: object) -> Consent:
+    values: dict[str, object] = {
+        "participant_id": uuid.UUID(int=1),
+        "purpose": purpose,
+        "notice_version": "2026-01",
+        "language": Language.ES,
+        "method": ConsentMethod.IN_PERSON,
+        "given_at": NOW,
+        "now": NOW,
+    }
+    values.update(changes)
+    return Consent(**values)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Age
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "day", "age"),
+    [
+        (date(1990, 5, 17), date(2026, 5, 16), 35),
+        (date(1990, 5, 17), date(2026, 5, 17), 36),
+        (date(2000, 2, 29), date(2026, 2, 28), 25),
+        (date(2000, 2, 29), date(2026, 3, 1), 26),
+        (date(2000, 2, 29), date(2028, 2, 29), 28),
+        (date(2026, 3, 15), date(2026, 3, 15), 0),
+    ],
+)
+def test_age_on(born: date, day: date, age: int) -> None:
+    assert age_on(born, day) == age
+
+
+@given(born=st.dates(min_value=date(1800, 1, 1), max_value=date(2100, 1, 1)), days=st.integers(0, 60_000))
+def test_age_is_completed_years(born: date, days: int) -> None:
+    day = born + timedelta(days=days)
+    age = age_on(born, day)
+    assert age >= 0
+    # The age-th birthday has passed (or is today) and the next one has not.
+    assert (born.year + age, born.month, born.day) <= (day.year, day.month, day.day)
+    assert (born.year + age + 1, born.month, born.day) > (day.year, day.month, day.day)
+
+
+@given(born=st.dates(min_value=date(1800, 1, 1), max_value=date(2100, 1, 1)), a=st.integers(0, 40_000))
+def test_age_never_decreases(born: date, a: int) -> None:
+    day = born + timedelta(days=a)
+    assert age_on(born, day + timedelta(days=1)) >= age_on(born, day)
+
+
+def test_birth_date_bounds() -> None:
+    today = NOW.date()
+    assert check_birth_date(today, today) == today
+    # 120 completed years is the oldest accepted age: the day before someone's 121st birthday.
+    too_old = date(today.year - MAX_AGE - 1, today.month, today.day)
+    oldest = too_old + timedelta(days=1)
+    assert age_on(oldest, today) == MAX_AGE
+    assert check_birth_date(oldest, today) == oldest
+    for bad in (today + timedelta(days=1), too_old, date(1, 1, 1)):
+        with pytest.raises(InvalidInput) as raised:
+            check_birth_date(bad, today)
+        assert raised.value.code == "invalid_birth_date"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Participant
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def test_registration_normalises() -> None:
+    person = participant(
+        phone="099 123 4567",
+        email=" MJ@Example.ORG ",
+        gender_identity="  mujer   trans ",
+        canton_code="1701",
+        disability=WashingtonGroupShortSet(walking=Difficulty.CANNOT_DO_AT_ALL),
+    )
+    assert (person.given_names, person.family_names) == ("María José", "Pérez Gómez")
+    assert person.name_key == "maria jose perez gomez"
+    assert person.nationality == "VEN"
+    assert person.birth_year == 1990
+    assert person.phone == "+593991234567"
+    assert person.email is not None
+    assert person.email.endswith("@example.org")
+    assert person.gender_identity == "mujer trans"
+    assert (person.province_code, person.canton_code) == ("17", "1701")  # the province follows from the canton
+    assert person.has_disability is True
+    assert person.version == 1
+    assert [event.name for event in person.pending_events()] == ["participant.registered"]
+
+
+def test_has_disability_is_derived() -> None:
+    assert participant().has_disability is None
+    # Below the cut-off in the domains asked but not all six answered: unknown, not "no disability".
+    assert participant(disability=WashingtonGroupShortSet(seeing=Difficulty.SOME_DIFFICULTY)).has_disability is None
+    all_below = WashingtonGroupShortSet(*[Difficulty.SOME_DIFFICULTY] * 6)
+    assert participant(disability=all_below).has_disability is False
+    assert participant(disability=WashingtonGroupShortSet(hearing=Difficulty.A_LOT_OF_DIFFICULTY)).has_disability
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"given_names": "   "},
+        {"family_names": "x" * 101},
+        {"birth_date": date(2027, 1, 1)},
+        {"birth_date": date(1900, 1, 1)},
+        {"nationality": "XXX"},
+        {"gender_identity": "g" * 61},
+        {"household_size": 31},
+        {"household_size": -1},
+        {"household_size": 3, "dependants": 3},
+        {"province_code": "99"},
+        {"canton_code": "1799"},
+        {"province_code": "09", "canton_code": "1701"},
+        {"phone": "12"},
+        {"email": "nobody"},
+        {"documents": tuple(identity_document("passport", f"N{i}", "VEN") for i in range(6))},
+        {"documents": (identity_document("passport", "N1", "VEN"), identity_document("passport", "n-1", "VEN"))},
+        {"external_ids": (external_identifier("sigob", "1"), external_identifier("SIGOB", "2"))},
+        {"external_ids": tuple(external_identifier(f"s{i}", "1") for i in range(11))},
+    ],
+)
+def test_invalid_details_are_refused(changes: dict[str, object]) -> None:
+    with pytest.raises(InvalidInput):
+        participant(**changes)
+
+
+def test_rectify_revalidates_and_keeps_identity() -> None:
+    person = participant()
+    person.rectify(replace(person.details(), family_names="Pérez", household_size=2), NOW + timedelta(days=1))
+    assert person.name_key == "maria jose perez"
+    assert person.updated_at == NOW + timedelta(days=1)
+    assert person.registered_at == NOW
+    with pytest.raises(InvalidInput):
+        person.rectify(replace(person.details(), dependants=2), NOW)
+
+
+def test_identifier_keys() -> None:
+    person = participant(
+        documents=(identity_document("cedula", "171003406-5", None), identity_document("passport", "ab 1", "ven")),
+        external_ids=(external_identifier("UNHCR.progres", " ECU-1 "),),
+    )
+    assert identifier_keys(person) == [f"cedula:ECU:{CEDULA}", "passport:VEN:AB1", "ext:unhcr.progres:ECU-1"]
+    assert identifier_keys(participant()) == []
+
+
+@given(
+    number=st.text(alphabet="ABCDEFGHJK0123456789", min_size=1, max_size=20),
+    separators=st.lists(st.sampled_from([" ", "-", "."]), max_size=3),
+)
+def test_document_keys_ignore_case_and_separators(number: str, separators: list[str]) -> None:
+    spaced = "".join(separators) + number.lower() + "".join(separators)
+    a = participant(documents=(identity_document(DocumentType.PASSPORT, number, "COL"),))
+    b = participant(documents=(identity_document(DocumentType.PASSPORT, spaced, "col"),))
+    assert identifier_keys(a) == identifier_keys(b)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Merging and erasure
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def test_absorb_moves_identifiers_and_leaves_a_pointer() -> None:
+    survivor = participant(
+        documents=(identity_document("cedula", CEDULA, None),),
+        external_ids=(external_identifier("sigob", "1"),),
+    )
+    other = participant(
+        given_names="Maria",
+        documents=(identity_document("cedula", CEDULA, None), identity_document("passport", "P1", "VEN")),
+        external_ids=(external_identifier("sigob", "2"), external_identifier("progres", "9")),
+    )
+    later = NOW + timedelta(hours=1)
+    survivor.absorb(other, later)
+    assert identifier_keys(survivor) == [f"cedula:ECU:{CEDULA}", "passport:VEN:P1", "ext:sigob:1", "ext:progres:9"]
+    assert survivor.given_names == "María José"  # keeps its own data
+    assert other.merged_into_id == survivor.id
+    assert identifier_keys(other) == []
+    assert survivor.updated_at == other.updated_at == later
+    with pytest.raises(InvalidInput):
+        survivor.absorb(other, later)  # already a pointer
+    with pytest.raises(InvalidInput):
+        survivor.absorb(survivor, later)
+
+
+def test_absorb_respects_the_limits() -> None:
+    survivor = participant(documents=tuple(identity_document("passport", f"A{i}", "VEN") for i in range(5)))
+    other = participant(documents=(identity_document("passport", "B1", "VEN"),))
+    survivor.absorb(other, NOW)
+    assert len(survivor.documents) == 5
+
+
+def test_erase_is_irreversible_and_keeps_aggregates() -> None:
+    person = participant(
+        phone="0991234567",
+        email="mj@example.org",
+        gender_identity="mujer",
+        documents=(identity_document("cedula", CEDULA, None),),
+        external_ids=(external_identifier("sigob", "1"),),
+        disability=WashingtonGroupShortSet(walking=Difficulty.A_LOT_OF_DIFFICULTY),
+        canton_code="1701",
+    )
+    later = NOW + timedelta(days=2)
+    person.erase(later)
+    assert person.is_erased
+    assert person.erased_at == later
+    assert "María" not in person.given_names
+    assert "Pérez" not in person.family_names
+    assert person.name_key == ""
+    assert person.birth_date is None
+    assert person.birth_year == 1990
+    assert (person.phone, person.email, person.gender_identity, person.migratory_status, person.disability) == (
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    assert identifier_keys(person) == []
+    assert (person.sex, person.population_group, person.nationality) == (Sex.FEMALE, PopulationGroup.MIGRANT, "VEN")
+    person.erase(later + timedelta(days=1))  # idempotent
+    assert person.erased_at == later
+    with pytest.raises(ParticipantErased):
+        person.rectify(BASE, later)
+    with pytest.raises(ParticipantErased):
+        person.details()
+    with pytest.raises(ParticipantErased):
+        participant().absorb(person, later)
+    with pytest.raises(ParticipantErased):
+        person.absorb(participant(), later)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Consent
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def test_consent_rules() -> None:
+    given_consent = consent(notice_version=" 2026-01 ")
+    assert given_consent.notice_version == "2026-01"
+    assert given_consent.is_active
+    assert given_consent.withdrawn_at is None
+    sharing = consent(ConsentPurpose.SHARING, recipient_partner_id=uuid.UUID(int=9))
+    assert sharing.recipient_partner_id == uuid.UUID(int=9)
+    for bad in (
+        {"purpose": ConsentPurpose.SHARING},
+        {"purpose": ConsentPurpose.TRAINING, "recipient_partner_id": uuid.UUID(int=9)},
+        {"notice_version": "  "},
+        {"notice_version": "v" * 41},
+        {"given_at": NOW + timedelta(seconds=1)},
+    ):
+        with pytest.raises(InvalidInput):
+            consent(**bad)  # type: ignore[arg-type]
+
+
+def test_withdrawal_is_a_new_fact() -> None:
+    item = consent(ConsentPurpose.SHARING, recipient_partner_id=uuid.UUID(int=9))
+    later = NOW + timedelta(days=1)
+    item.withdraw(later)
+    assert item.withdrawn_at == later
+    assert not item.is_active
+    assert item.given_at == NOW
+    assert item.notice_version == "2026-01"
+    with pytest.raises(ConsentAlreadyWithdrawn):
+        item.withdraw(later + timedelta(days=1))
+    assert item.withdrawn_at == later
+
+
+def test_has_active() -> None:
+    registration = consent()
+    training = consent(ConsentPurpose.TRAINING)
+    training.withdraw(NOW)
+    assert has_active([registration, training], ConsentPurpose.REGISTRATION)
+    assert not has_active([registration, training], ConsentPurpose.TRAINING)
+    assert not has_active([], ConsentPurpose.REGISTRATION)
