@@ -21,7 +21,7 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:  # async: FastAPI would run a sync one in a thread
     container: Container = request.app.state.container
     return container
 
@@ -42,7 +42,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 PageDep = Annotated[PageRequest, Depends(page_request)]
 
 
-def get_cursor_codec(request: Request) -> CursorCodec:
+async def get_cursor_codec(request: Request) -> CursorCodec:
     codec: CursorCodec = request.app.state.cursor_codec
     return codec
 
@@ -50,7 +50,7 @@ def get_cursor_codec(request: Request) -> CursorCodec:
 CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[
         str | None,
         Header(max_length=512, description="ETag from your last read; the write is refused (412) if it changed."),

@@ -38,7 +38,7 @@ class PageRequest:
     cursor: str | None
 
 
-def page_request(
+async def page_request(
     limit: Annotated[
         int,
         Query(ge=1, description=f"Items per page (default {DEFAULT_LIMIT}; larger values count as {MAX_LIMIT})."),

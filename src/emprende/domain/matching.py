@@ -63,7 +63,11 @@ def name_similarity(a: str, b: str) -> float:
     # `token_sort_ratio` punishes the missing name (66.7) and `WRatio` barely clears it (85.5), so neither fits.
     # token_set_ratio returns 100 whenever one side's words are a subset of the other's, which is too generous for a
     # single word ("perez" vs "carlos perez"): when either side has fewer than two words, use `token_sort_ratio`.
-    a, b = search_key(a), search_key(b)
+    return key_similarity(search_key(a), search_key(b))
+
+
+def key_similarity(a: str, b: str) -> float:
+    """`name_similarity` for keys that are already search keys (stored name keys), without normalising again."""
     if not a or not b:
         return 0.0
     if a == b:
@@ -84,7 +88,7 @@ class PersonSketch:
 
 def duplicate_reasons(candidate: PersonSketch, other: PersonSketch) -> tuple[list[str], float]:
     """Return why `candidate` is probably `other` (empty if not) and the similarity of their names."""
-    similarity = name_similarity(candidate.name_key, other.name_key)
+    similarity = key_similarity(candidate.name_key, other.name_key)  # sketches hold stored, normalised keys
     reasons: list[str] = []
     if (
         candidate.birth_date is not None
