@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -637,3 +638,12 @@ _DESCRIPTIONS = {
     429: "Too many attempts",
     503: "Not ready",
 }
+
+
+def require_utc_offset(field: str, value: datetime | None) -> None:
+    """Datetimes from callers must say which moment they mean: a value without an offset is a 422."""
+    if value is not None and value.tzinfo is None:
+        raise ProblemError(
+            "validation_failed",
+            errors=[{"field": field, "code": "timezone_required", "message": "include a UTC offset"}],
+        )

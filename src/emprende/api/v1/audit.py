@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, PageDep
 from emprende.api.pagination import Page, split_page
-from emprende.api.problems import ProblemError, problem_responses
+from emprende.api.problems import ProblemError, problem_responses, require_utc_offset
 from emprende.api.schemas import AuditEventOut, NoNul
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.services.audit import list_audit_events
@@ -41,11 +41,7 @@ async def list_audit_events_route(
 ) -> Page[AuditEventOut]:
     """Audit events, newest first, filterable by entity, actor and time range (administrators)."""
     for name, value in (("occurred_from", occurred_from), ("occurred_to", occurred_to)):
-        if value is not None and value.tzinfo is None:
-            raise ProblemError(
-                "validation_failed",
-                errors=[{"field": f"query.{name}", "code": "timezone_required", "message": "include a UTC offset"}],
-            )
+        require_utc_offset(f"query.{name}", value)
         try:
             if value is not None:
                 value.astimezone(UTC)  # the database compares in UTC, where year 1 or 9999 with an offset may not fit

@@ -24,7 +24,7 @@ from emprende.api.participant_schemas import (
     PortalAccountOut,
     RegistrationOut,
 )
-from emprende.api.problems import ProblemError, problem_responses
+from emprende.api.problems import ProblemError, problem_responses, require_utc_offset
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.domain.disability import WashingtonGroupShortSet
 from emprende.domain.identity import DocumentType, document_key, external_identifier, identity_document
@@ -54,14 +54,6 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year without one
         return day.replace(year=day.year - years, day=28)
-
-
-def _timezone_required(name: str, value: datetime | None) -> None:
-    if value is not None and value.tzinfo is None:
-        raise ProblemError(
-            "validation_failed",
-            errors=[{"field": name, "code": "timezone_required", "message": "include a UTC offset"}],
-        )
 
 
 def _documents(items: list[Any]) -> tuple[Any, ...]:
@@ -142,7 +134,7 @@ def _details(body: ParticipantCreateIn) -> ParticipantDetails:
 
 
 def _consent_given(value: ConsentGivenIn, now: datetime) -> participant_service.GivenConsent:
-    _timezone_required("body.registration_consent.given_at", value.given_at)
+    require_utc_offset("body.registration_consent.given_at", value.given_at)
     return participant_service.GivenConsent(value.notice_version, value.language, value.method, value.given_at or now)
 
 
@@ -238,8 +230,8 @@ async def list_participants(
     ] = ParticipantSort.REGISTERED_AT,
 ) -> Page[ParticipantOut]:
     """List and search participants you may see: your partner's, and those shared with it by consent."""
-    _timezone_required("query.registered_from", registered_from)
-    _timezone_required("query.registered_to", registered_to)
+    require_utc_offset("query.registered_from", registered_from)
+    require_utc_offset("query.registered_to", registered_to)
     today = container.clock.now().date()
     if min_age is not None and max_age is not None and min_age > max_age:
         raise ProblemError(
@@ -405,7 +397,7 @@ async def record_consent(
     participant_id: uuid.UUID, body: ConsentIn, principal: CurrentPrincipal, container: ContainerDep
 ) -> ConsentOut:
     """Record a consent the person gave. A `sharing` consent names the partner that may then see the person."""
-    _timezone_required("body.given_at", body.given_at)
+    require_utc_offset("body.given_at", body.given_at)
     consent = await consent_service.record_consent(
         principal,
         participant_id,
