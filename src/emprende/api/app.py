@@ -73,6 +73,15 @@ def _document_problems(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+class EmprendeAPI(FastAPI):
+    """FastAPI, with the OpenAPI document describing errors as they are sent (problem+json)."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = _document_problems(super().openapi())
+        return self.openapi_schema
+
+
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
     """Build the app. With a container given, the caller owns it; otherwise the lifespan builds and closes one."""
     settings = settings or (container.settings if container else Settings())
@@ -93,7 +102,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         finally:
             await owned.close()
 
-    app = FastAPI(
+    app = EmprendeAPI(
         title=TITLE,
         version=__version__,
         description=DESCRIPTION,
@@ -110,12 +119,6 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     install_problem_handlers(app)
     app.include_router(v1.router)
-    generate_openapi = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        return app.openapi_schema or _document_problems(generate_openapi())
-
-    app.openapi = openapi  # type: ignore[method-assign]
     install_docs(app, openapi_url=OPENAPI_URL, title=TITLE)
 
     # Middleware runs outermost-last-added: request context wraps everything, then CORS, size limit, idempotency.
