@@ -463,10 +463,17 @@ async def test_merge_of_another_partners_record_is_refused(
     )
     assert response.status_code == 403
     assert await snapshot(container.engine, *PARTICIPANT_TABLES) == before
-    # The administrator may.
+    # Not even the administrator merges across partners: that would move a person from one partner to another.
     response = await client.post(
         f"{CANDIDATES}/{pair.id}/resolution",
         headers=world.admin_headers,
         json={"decision": "merge", "survivor_id": str(world.b.participant_id)},
+    )
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "owners_differ"
+    assert await snapshot(container.engine, *PARTICIPANT_TABLES) == before
+    # The pair can still be settled as two different people.
+    response = await client.post(
+        f"{CANDIDATES}/{pair.id}/resolution", headers=world.admin_headers, json={"decision": "distinct"}
     )
     assert response.status_code == 200, response.text

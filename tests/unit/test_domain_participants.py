@@ -19,6 +19,7 @@ from emprende.domain.participants import (
     ConsentAlreadyWithdrawn,
     ConsentMethod,
     ConsentPurpose,
+    OwnersDiffer,
     Participant,
     ParticipantDetails,
     ParticipantErased,
@@ -325,3 +326,12 @@ def test_has_active() -> None:
     assert has_active([registration, training], ConsentPurpose.REGISTRATION)
     assert not has_active([registration, training], ConsentPurpose.TRAINING)
     assert not has_active([], ConsentPurpose.REGISTRATION)
+
+
+def test_records_of_different_partners_are_not_merged() -> None:
+    mine = participant()
+    theirs = Participant(owner_partner_id=uuid.UUID(int=8), details=BASE, now=NOW, registered_by=None)
+    with pytest.raises(OwnersDiffer):
+        mine.absorb(theirs, NOW)
+    assert theirs.merged_into_id is None
+    assert mine.documents == list(BASE.documents)

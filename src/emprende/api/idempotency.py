@@ -18,7 +18,9 @@ from emprende.services.ports import IdempotencyStore, StoredResponse
 HEADER = b"idempotency-key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _REPLAYED_HEADERS = frozenset({"content-type", "location", "etag", "content-language", "cache-control"})
-_EXEMPT_PREFIXES = ("/api/v1/auth/",)  # token responses hold secrets and are never stored
+# Token responses hold secrets and are never stored; imports are large uploads with their own per-row report, and
+# buffering them here to fingerprint the body would hold the whole file in memory.
+_EXEMPT_PREFIXES = ("/api/v1/auth/", "/api/v1/participants/imports")
 
 
 class IdempotencyMiddleware:

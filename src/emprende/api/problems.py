@@ -333,6 +333,11 @@ CATALOGUE: dict[str, Kind] = {
         ("Unknown partner", "No such partner."),
         ("Socio desconocido", "No existe ese socio."),
     ),
+    "owners_differ": Kind(
+        409,
+        ("Different partners", "Records registered by different partners are not merged."),
+        ("Socios distintos", "No se fusionan registros de socios distintos."),
+    ),
     "portal_account_exists": Kind(
         409,
         ("Account exists", "This person already has a portal account."),

@@ -75,6 +75,10 @@ class DuplicateParticipant(Conflict):
         self.existing_id = existing_id
 
 
+class OwnersDiffer(Conflict):
+    code = "owners_differ"
+
+
 class ParticipantErased(Conflict):
     code = "participant_erased"
 
@@ -277,6 +281,9 @@ class Participant(Aggregate):
             raise ParticipantErased("an erased record cannot be merged")
         if other.id == self.id or other.merged_into_id is not None:
             raise InvalidInput("that record cannot be merged into this one", field="survivor_id")
+        if other.owner_partner_id != self.owner_partner_id:
+            # Merging would move a person from one partner to another; mark the pair distinct or agree a transfer.
+            raise OwnersDiffer("records registered by different partners are not merged")
         known_documents = {(d.type, d.issuing_country, d.number) for d in self.documents}
         known_systems = {e.system for e in self.external_ids}
         self.documents = [
