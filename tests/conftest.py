@@ -97,7 +97,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Set
         "log_json": False,
     }
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def user(role: Role, **fields: object) -> Principal:
         id=uuid.uuid4(),
         role=role,
         partner_id=None if role is Role.ADMIN else PARTNER,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 

@@ -280,7 +280,7 @@ async def test_bad_request_is_a_clean_4xx_and_writes_nothing(
         json=case.json,
         data=case.data,
         params=case.params,
-        headers={key: value.encode("utf-8") for key, value in headers.items()},  # type: ignore[misc]
+        headers={key: value.encode("utf-8") for key, value in headers.items()},
     )
     if case.statuses == (404, 405, 307) and response.status_code == 307:
         return  # a redirect to the canonical URL is fine too

@@ -28,7 +28,7 @@ def new_user(email: str = "idem@emprende.test", **overrides: object) -> dict[str
 
 async def count(engine: AsyncEngine, table: object) -> int:
     async with engine.connect() as connection:
-        return int((await connection.execute(select(func.count()).select_from(table))).scalar_one())  # type: ignore[arg-type]
+        return int((await connection.execute(select(func.count()).select_from(table))).scalar_one())
 
 
 async def users_created(engine: AsyncEngine) -> int:
@@ -186,7 +186,7 @@ async def test_malformed_key_is_400(
     response = await client.post(
         USERS,
         json=new_user(),
-        headers={**admin_headers, "Idempotency-Key": key},  # type: ignore[dict-item]
+        headers={**admin_headers, "Idempotency-Key": key},
     )
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"

@@ -54,7 +54,7 @@ async def test_well_formed_request_id_is_echoed(client: httpx.AsyncClient, reque
 async def test_malformed_request_id_is_replaced(client: httpx.AsyncClient, request_id: str) -> None:
     response = await client.get(
         "/api/v1/nope",
-        headers={"X-Request-ID": request_id.encode("utf-8")},  # type: ignore[dict-item]
+        headers={"X-Request-ID": request_id.encode("utf-8")},
     )
     generated = response.headers["x-request-id"]
     assert GENERATED_ID.match(generated)
@@ -290,6 +290,6 @@ async def test_malformed_content_length_is_400(custom_app: FastAPI, declared: by
     await custom_app(scope, receive, send)
     start = sent[0]
     assert start["status"] == 400
-    headers = dict(start["headers"])  # type: ignore[call-overload]
+    headers = dict(start["headers"])
     assert headers[b"content-type"] == b"application/problem+json"
     assert headers[b"x-request-id"]

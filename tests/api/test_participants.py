@@ -136,7 +136,7 @@ async def test_every_document_type_is_accepted(
     client: httpx.AsyncClient, world: World, document: dict[str, str]
 ) -> None:
     body = await register(client, world.a.manager_headers, documents=[document], external_ids=[], phone=None)
-    [stored] = body["documents"]  # type: ignore[misc]
+    [stored] = body["documents"]
     assert stored["type"] == document["type"]
     assert stored["number"].isalnum()
     assert stored["number"] == stored["number"].upper()
@@ -148,8 +148,8 @@ async def test_several_documents_at_once(client: httpx.AsyncClient, world: World
         {"type": "passport", "number": "P1", "issuing_country": "VEN"},
     ]
     body = await register(client, world.a.manager_headers, documents=documents)
-    assert [d["type"] for d in body["documents"]] == ["cedula", "passport"]  # type: ignore[attr-defined]
-    assert body["documents"][0]["issuing_country"] == "ECU"  # type: ignore[index]
+    assert [d["type"] for d in body["documents"]] == ["cedula", "passport"]
+    assert body["documents"][0]["issuing_country"] == "ECU"
 
 
 async def test_partner_without_referral_or_training_agreement_cannot_register(

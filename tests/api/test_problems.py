@@ -222,7 +222,7 @@ async def test_garbage_accept_language_never_breaks(
     client: httpx.AsyncClient, admin_headers: dict[str, str], accept_language: str
 ) -> None:
     raw = accept_language.encode("utf-8")
-    ok = await client.get("/api/v1/users", headers={**admin_headers, "Accept-Language": raw})  # type: ignore[dict-item]
+    ok = await client.get("/api/v1/users", headers={**admin_headers, "Accept-Language": raw})
     assert ok.status_code == 200, ok.text
     problem = await client.get("/api/v1/nope", headers={"Accept-Language": raw})
     body = assert_problem(problem, 404, "route_not_found")

@@ -92,7 +92,7 @@ def test_answers_of_an_empty_set() -> None:
 )
 def test_from_answers_errors(answers: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        WashingtonGroupShortSet.from_answers(answers)  # type: ignore[arg-type]
+        WashingtonGroupShortSet.from_answers(answers)
     assert caught.value.field == field
     assert caught.value.code == "invalid_disability_answer"
 
@@ -100,4 +100,4 @@ def test_from_answers_errors(answers: dict[str, object], field: str) -> None:
 def test_is_immutable() -> None:
     wgss = WashingtonGroupShortSet()
     with pytest.raises(AttributeError):
-        wgss.seeing = Difficulty.NO_DIFFICULTY  # type: ignore[misc]
+        wgss.seeing = Difficulty.NO_DIFFICULTY

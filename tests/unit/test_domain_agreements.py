@@ -97,7 +97,7 @@ def test_code_and_title_are_bounded(field: str, value: str) -> None:
     }
     values[field] = value
     with pytest.raises(InvalidInput):
-        CooperationAgreement(**values)  # type: ignore[arg-type]
+        CooperationAgreement(**values)
 
 
 # --- lifecycle: draft → active → expired by date, or terminated early -------------------------------------------------
@@ -221,7 +221,7 @@ def test_an_amendment_must_follow_the_previous_one_amendments_may_not_overlap() 
 def test_invalid_amendments_are_refused_and_change_nothing(changes: dict[str, object], effective_from: date) -> None:
     subject = agreement()
     with pytest.raises(InvalidInput):
-        subject.amend(reason="cambio", effective_from=effective_from, now=at(START), **changes)  # type: ignore[arg-type]
+        subject.amend(reason="cambio", effective_from=effective_from, now=at(START), **changes)
     assert subject.amendments == []
     assert subject.current_end_date == END
     assert subject.roles_on(END) == {R.TRAINING_DELIVERY}
@@ -375,7 +375,7 @@ def test_may_act_needs_an_active_partner_and_one_agreement_granting_the_role_tha
     ],
 )
 def test_require_agreement_fails_with_agreement_required(make: object) -> None:
-    subject = make()  # type: ignore[operator]
+    subject = make()
     with pytest.raises(AgreementRequired) as caught:
         require_agreement(True, [subject], R.TRAINING_DELIVERY, date(2026, 6, 1))
     assert caught.value.code == "agreement_required"
@@ -431,7 +431,7 @@ def test_scopes_follow_the_roles_and_the_data_sharing_clause_in_force() -> None:
     ],
 )
 def test_no_scope_without_an_agreement_in_force(make: object) -> None:
-    assert allowed_scopes(True, [make()], DAY) == frozenset()  # type: ignore[operator]
+    assert allowed_scopes(True, [make()], DAY) == frozenset()
 
 
 def test_no_scope_for_a_suspended_partner_or_after_termination() -> None:

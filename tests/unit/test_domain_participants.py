@@ -47,7 +47,7 @@ BASE = ParticipantDetails(
 
 
 def participant(**changes: object) -> Participant:
-    return Participant(owner_partner_id=OWNER, details=replace(BASE, **changes), now=NOW, registered_by=None)  # type: ignore[arg-type]
+    return Participant(owner_partner_id=OWNER, details=replace(BASE, **changes), now=NOW, registered_by=None)
 
 
 def consent(purpose: ConsentPurpose = ConsentPurpose.REGISTRATION, **changes: object) -> Consent:
@@ -61,7 +61,7 @@ def consent(purpose: ConsentPurpose = ConsentPurpose.REGISTRATION, **changes: ob
         "now": NOW,
     }
     values.update(changes)
-    return Consent(**values)  # type: ignore[arg-type]
+    return Consent(**values)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def test_consent_rules() -> None:
         {"given_at": NOW + timedelta(seconds=1)},
     ):
         with pytest.raises(InvalidInput):
-            consent(**bad)  # type: ignore[arg-type]
+            consent(**bad)
 
 
 def test_withdrawal_is_a_new_fact() -> None:

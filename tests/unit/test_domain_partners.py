@@ -24,7 +24,7 @@ def partner(**overrides: object) -> InstitutionalPartner:
         "country": "ECU",
     }
     values.update(overrides)
-    return InstitutionalPartner(now=NOW, **values)  # type: ignore[arg-type]
+    return InstitutionalPartner(now=NOW, **values)
 
 
 # --- RUC ---------------------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ cedulas = st.builds(
 
 def expect_invalid(field: str, code: str, *args: object) -> None:
     with pytest.raises(InvalidInput) as caught:
-        identity_document(*args)  # type: ignore[arg-type]
+        identity_document(*args)
     assert caught.value.field == field
     assert caught.value.code == code
 
@@ -174,7 +174,7 @@ def test_document_number_is_kept_out_of_repr() -> None:
 def test_documents_are_immutable() -> None:
     doc = identity_document("cedula", VALID_CEDULA, None)
     with pytest.raises(AttributeError):
-        doc.number = "x"  # type: ignore[misc]
+        doc.number = "x"
 
 
 # --- document key --------------------------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def test_missing_or_different_phones_are_not_a_reason() -> None:
 def test_person_sketch_is_frozen() -> None:
     sketch = _sketch("Ana", "Pérez")
     with pytest.raises(AttributeError):
-        sketch.phone = "+593991234567"  # type: ignore[misc]
+        sketch.phone = "+593991234567"
 
 
 # --- initials_key -----------------------------------------------------------------------------------------------------
