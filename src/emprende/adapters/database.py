@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -35,7 +36,15 @@ def create_engine(url: str, *, pool_size: int = 32, sqlite_busy_timeout_ms: int 
         max_overflow=pool_size // 2,
         pool_pre_ping=False,
         pool_recycle=1800,
+        json_serializer=_json_text,
+        json_deserializer=orjson.loads,
     )
+
+
+def _json_text(value: Any) -> str:
+    """JSON for the driver: orjson (several times faster than the standard library both ways), as text. Keys that are
+    not plain `str` (column names are a `str` subclass) are written as strings, as the standard library does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, select, text
+from sqlalchemy import Dialect, Select, and_, bindparam, func, select, text
+from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from emprende.adapters import tables
+from emprende.adapters.types import UTCDateTime
 from emprende.domain.partners import PartnerStatus
 from emprende.domain.users import Role
 from emprende.services.ports import (
@@ -81,12 +83,63 @@ _USER_COLUMNS = (
 )
 
 
+# Values asyncpg already returns as the read side uses them: enums stored as strings stay strings (the read side takes
+# a member or its value alike), and timestamps with time zone come back aware, in UTC.
+_DRIVER_NATIVE = (SqlEnum, UTCDateTime)
+
+
+class PreparedRead:
+    """A read statement built once, with its bound parameters named. On PostgreSQL it is compiled once to the
+    driver's SQL and runs on the asyncpg connection itself (SQLAlchemy's pool, no statement compilation, cache-key
+    generation or result wrapping per call); elsewhere it runs through SQLAlchemy Core. Rows come back as dicts of
+    column key to value, converted by the same result processors SQLAlchemy would apply."""
+
+    __slots__ = ("_defaults", "_keys", "_names", "_processors", "sql", "statement")
+
+    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+        self.statement = statement
+        self.sql: str | None = None
+        self._names: tuple[str, ...] = ()
+        self._defaults: dict[str, Any] = {}
+        self._keys: tuple[str, ...] = ()
+        self._processors: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+        if dialect.name == "postgresql" and dialect.driver == "asyncpg":
+            compiled = statement.compile(dialect=dialect)
+            self.sql = compiled.string
+            self._names = tuple(str(name) for name in compiled.positiontup or ())
+            self._defaults = dict(compiled.params)
+            columns = list(statement.selected_columns)
+            self._keys = tuple(str(column.key) for column in columns)
+            processors = []
+            for index, column in enumerate(columns):
+                if isinstance(column.type, _DRIVER_NATIVE):
+                    continue
+                processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+                if processor is not None:
+                    processors.append((index, processor))
+            self._processors = tuple(processors)
+
+    def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
+        defaults = self._defaults
+        return [parameters[name] if name in parameters else defaults[name] for name in self._names]
+
+    def as_dict(self, record: Sequence[Any]) -> dict[str, Any]:
+        values = list(record)
+        for index, processor in self._processors:
+            values[index] = processor(values[index])
+        return dict(zip(self._keys, values, strict=True))
+
+
 class ReadConnections:
     """Read-only connections: autocommit on PostgreSQL (no BEGIN/COMMIT round trips)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._autocommit = engine.dialect.name == "postgresql"
+
+    def prepare(self, statement: Select[Any]) -> PreparedRead:
+        """Compile a hot read once for this engine (see `PreparedRead`)."""
+        return PreparedRead(statement, self._engine.dialect)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
@@ -95,42 +148,82 @@ class ReadConnections:
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
             yield connection
 
+    async def first(self, prepared: PreparedRead, parameters: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The first row of a prepared read, as a dict, or None."""
+        if prepared.sql is None:
+            async with self.connect() as connection:
+                row = (await connection.execute(prepared.statement, parameters)).first()
+            return None if row is None else row._asdict()
+        async with self._driver_connection() as driver:
+            record = await driver.fetchrow(prepared.sql, *prepared.arguments(parameters))
+        return None if record is None else prepared.as_dict(record)
+
+    async def all(self, prepared: PreparedRead, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Every row of a prepared read, as dicts."""
+        if prepared.sql is None:
+            async with self.connect() as connection:
+                rows = (await connection.execute(prepared.statement, parameters)).all()
+            return [row._asdict() for row in rows]
+        async with self._driver_connection() as driver:
+            records = await driver.fetch(prepared.sql, *prepared.arguments(parameters))
+        return [prepared.as_dict(record) for record in records]
+
+    @asynccontextmanager
+    async def _driver_connection(self) -> AsyncIterator[Any]:
+        # A statement on the driver connection outside any transaction runs in autocommit; the pool's reset on return
+        # has no transaction to roll back. A connection the driver found broken is thrown away, not pooled again.
+        async with self._engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver: Any = raw.driver_connection
+            try:
+                yield driver
+            except BaseException:
+                if driver.is_closed():
+                    await connection.invalidate()
+                raise
+
 
 class SqlPrincipalLookup:
     def __init__(self, reads: ReadConnections) -> None:
         self._reads = reads
+        self._principal = reads.prepare(_PRINCIPAL)
+        self._client = reads.prepare(_CLIENT)
 
     async def find(self, user_id: uuid.UUID, session_id: uuid.UUID | None) -> PrincipalRecord | None:
-        async with self._reads.connect() as connection:
-            row = (await connection.execute(_PRINCIPAL, {"uid": user_id, "sid": session_id})).first()
+        row = await self._reads.first(self._principal, {"uid": user_id, "sid": session_id})
         if row is None:
             return None
         # A missing session counts as revoked: the token outlived what it belonged to.
-        revoked = session_id is not None and (row.expires_at is None or row.revoked_at is not None)
+        revoked = session_id is not None and (row["expires_at"] is None or row["revoked_at"] is not None)
         return PrincipalRecord(
-            user_id=row.id,
-            role=Role(row.role),
-            is_active=row.is_active,
+            user_id=row["id"],
+            role=Role(row["role"]),
+            is_active=row["is_active"],
             session_revoked=revoked,
-            partner_id=row.partner_id,
-            partner_active=row.partner_id is None or row.partner_status == PartnerStatus.ACTIVE.value,
-            password_reset_required=row.password_reset_required,
-            session_expires_at=row.expires_at,
-            participant_id=row.participant_id,
+            partner_id=row["partner_id"],
+            partner_active=row["partner_id"] is None or row["partner_status"] == PartnerStatus.ACTIVE.value,
+            password_reset_required=row["password_reset_required"],
+            session_expires_at=row["expires_at"],
+            participant_id=row["participant_id"],
         )
 
     async def find_client(self, client_id: uuid.UUID, now: datetime) -> ClientRecord | None:
-        async with self._reads.connect() as connection:
-            row = (await connection.execute(_CLIENT, {"cid": client_id})).first()
-        if row is None:
-            return None
-        usable = row.revoked_at is None and (row.expires_at is None or now < row.expires_at)
+        row = await self.client_row(client_id)
+        return None if row is None else self.client_record(row, now)
+
+    async def client_row(self, client_id: uuid.UUID) -> dict[str, Any] | None:
+        """The client's row as read (a client's usability depends on the time it is asked)."""
+        return await self._reads.first(self._client, {"cid": client_id})
+
+    @staticmethod
+    def client_record(row: dict[str, Any], now: datetime) -> ClientRecord:
+        usable = row["revoked_at"] is None and (row["expires_at"] is None or now < row["expires_at"])
         return ClientRecord(
-            client_id=row.id,
-            partner_id=row.partner_id,
-            scopes=frozenset(row.scopes),
+            client_id=row["id"],
+            partner_id=row["partner_id"],
+            scopes=frozenset(row["scopes"]),
             usable=usable,
-            partner_active=row.partner_status == PartnerStatus.ACTIVE.value,
+            partner_active=row["partner_status"] == PartnerStatus.ACTIVE.value,
         )
 
 
@@ -138,32 +231,33 @@ _USER_BY_ID = select(*_USER_COLUMNS).where(_users.c.id == bindparam("uid"))
 _USER_BY_ID_IN_TENANT = _USER_BY_ID.where(_users.c.partner_id == bindparam("tenant"))
 
 
-def _user_row(row: Any) -> UserRow:
+def _user_row(row: Mapping[Any, Any]) -> UserRow:
     return UserRow(
-        id=row.id,
-        partner_id=row.partner_id,
-        email=row.email,
-        full_name=row.full_name,
-        role=Role(row.role),
-        is_active=row.is_active,
-        preferred_language=str(row.preferred_language),
-        password_reset_required=row.password_reset_required,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
+        id=row["id"],
+        partner_id=row["partner_id"],
+        email=row["email"],
+        full_name=row["full_name"],
+        role=Role(row["role"]),
+        is_active=row["is_active"],
+        preferred_language=str(row["preferred_language"]),
+        password_reset_required=row["password_reset_required"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
     )
 
 
 class SqlUserQueries:
     def __init__(self, reads: ReadConnections) -> None:
         self._reads = reads
+        self._by_id = reads.prepare(_USER_BY_ID)
+        self._by_id_in_tenant = reads.prepare(_USER_BY_ID_IN_TENANT)
 
     async def get_user(self, tenant: uuid.UUID | None, user_id: uuid.UUID) -> UserRow | None:
-        async with self._reads.connect() as connection:
-            if tenant is None:
-                row = (await connection.execute(_USER_BY_ID, {"uid": user_id})).first()
-            else:
-                row = (await connection.execute(_USER_BY_ID_IN_TENANT, {"uid": user_id, "tenant": tenant})).first()
+        if tenant is None:
+            row = await self._reads.first(self._by_id, {"uid": user_id})
+        else:
+            row = await self._reads.first(self._by_id_in_tenant, {"uid": user_id, "tenant": tenant})
         return None if row is None else _user_row(row)
 
     async def list_users(
@@ -184,7 +278,7 @@ class SqlUserQueries:
             statement = statement.where(_users.c.id > after)
         async with self._reads.connect() as connection:
             rows = (await connection.execute(statement)).all()
-        return [_user_row(row) for row in rows]
+        return [_user_row(row._mapping) for row in rows]
 
 
 class SqlPartnerQueries:
