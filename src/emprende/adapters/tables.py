@@ -273,6 +273,20 @@ consents = Table(
     Index("ix_consents_sharing", "recipient_partner_id", "participant_id"),
 )
 
+# Read model kept by database triggers (migration b3e1f4a2c6d8) on consents and participants: one row per sharing
+# consent in force, with the person's sort keys, so that "people shared with partner P" is an ordered index scan.
+participant_shares = Table(
+    "participant_shares",
+    metadata,
+    Column("consent_id", Uuid, ForeignKey("consents.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", Uuid, nullable=False),
+    Column("participant_id", Uuid, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Column("name_key", String(220), nullable=False),
+    Index("ix_participant_shares_registered", "partner_id", "registered_at", "participant_id"),
+    Index("ix_participant_shares_name", "partner_id", "name_key", "participant_id"),
+)
+
 duplicate_candidates = Table(
     "duplicate_candidates",
     metadata,

@@ -228,7 +228,7 @@ async def list_participants(
     sort: Annotated[
         ParticipantSort, Query(description="`registered_at` (default) or `name`.")
     ] = ParticipantSort.REGISTERED_AT,
-) -> Page[ParticipantOut]:
+) -> dict[str, Any]:
     """List and search participants you may see: your partner's, and those shared with it by consent."""
     require_utc_offset("query.registered_from", registered_from)
     require_utc_offset("query.registered_to", registered_to)
@@ -288,10 +288,11 @@ async def list_participants(
     )
     items, cursor = split_page(codec, "participants", bound, rows, page.limit, key="cursor_position")
     response.headers.update(_PERSONAL)
-    return Page[ParticipantOut](
-        items=[ParticipantOut(**participant_out(row, sensitive=row.sensitive, today=today)) for row in items],
-        next_cursor=cursor,
-    )
+    # Plain dicts: FastAPI validates them once against the response model and serialises straight to JSON.
+    return {
+        "items": [participant_out(row, sensitive=row.sensitive, today=today) for row in items],
+        "next_cursor": cursor,
+    }
 
 
 @router.get(
@@ -303,14 +304,14 @@ async def list_participants(
 )
 async def get_participant(
     participant_id: uuid.UUID, response: Response, principal: CurrentPrincipal, container: ContainerDep
-) -> ParticipantOut:
+) -> dict[str, Any]:
     """One participant. Sensitive fields only with the `participants:sensitive` right (each such read is audited)."""
     row = await participant_service.get_participant(
         principal, participant_id, queries=container.participant_queries, sensitive_log=container.sensitive_log
     )
     response.headers["ETag"] = etag(row.version)
     response.headers.update(_PERSONAL)
-    return ParticipantOut(**participant_out(row, sensitive=row.sensitive, today=container.clock.now().date()))
+    return participant_out(row, sensitive=row.sensitive, today=container.clock.now().date())
 
 
 _CONVERTERS: dict[str, Any] = {"documents": _documents, "external_ids": _externals, "disability": _disability}
