@@ -115,9 +115,11 @@ async def _empty_tables(engine: AsyncEngine) -> None:
 async def container(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Container]:
     """A container over the session's database; every row a test writes is removed after it."""
     container = build_container(settings, engine=engine)
+    container.start()
     try:
         yield container
     finally:
+        await container.close()
         await _empty_tables(engine)
 
 

@@ -14,6 +14,12 @@ from emprende.adapters.import_sink import SqlImportSink
 from emprende.adapters.importers import ImportEncoding, ImportFormat, read_rows
 from emprende.adapters.orm import start_mappers
 from emprende.adapters.participant_queries import SqlDuplicateQueries, SqlParticipantQueries, SqlSensitiveReadLog
+from emprende.adapters.principal_cache import (
+    CachedPrincipalLookup,
+    PrincipalCache,
+    PrincipalChangeListener,
+    session_info,
+)
 from emprende.adapters.queries import (
     ReadConnections,
     SqlAuditQueries,
@@ -36,6 +42,7 @@ from emprende.services.ports import (
     ParticipantQueries,
     PartnerQueries,
     PasswordHasher,
+    PrincipalLookup,
     SensitiveReadLog,
     TokenService,
     UnitOfWork,
@@ -65,6 +72,8 @@ class Container:
     health: HealthProbe
     idempotency: IdempotencyStore
     _uow_factory: SqlAlchemyUnitOfWorkFactory
+    principal_listener: PrincipalChangeListener | None = None
+    owns_engine: bool = True
 
     def uow(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
         return self._uow_factory(scope, read_only=read_only)
@@ -73,14 +82,26 @@ class Container:
         """Batch persistence for bulk imports (a dry run's sink reads only)."""
         return SqlImportSink(self._uow_factory(scope, read_only=dry_run), scope)
 
+    def start(self) -> None:
+        """Start background work a serving process needs (the principal cache's change listener); call it inside
+        the event loop that serves requests."""
+        if self.principal_listener is not None:
+            self.principal_listener.start()
+
     async def close(self) -> None:
-        await self.engine.dispose()
+        if self.principal_listener is not None:
+            await self.principal_listener.close()
+        if self.owns_engine:
+            await self.engine.dispose()
 
 
 class SqlAlchemyUnitOfWorkFactory:
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+    def __init__(self, engine: AsyncEngine, clock: Clock, principal_cache: PrincipalCache | None = None) -> None:
         self._writers = build_session_factory(write_engine(engine))
         self._readers = build_session_factory(engine)
+        if principal_cache is not None:
+            # Commits that change a user, login session, partner or API client clear this process's cache at once.
+            self._writers.configure(info=session_info(principal_cache))
         self._clock = clock
 
     def __call__(self, scope: Scope, *, read_only: bool = False) -> SqlAlchemyUnitOfWork:
@@ -92,6 +113,7 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
     """Build every adapter from the settings. The caller owns the container and must `close()` it."""
     start_mappers()
     secret = settings.resolve_secret()
+    owns_engine = engine is None
     if engine is None:
         engine = create_engine(
             settings.effective_database_url,
@@ -111,6 +133,13 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
         access_lifetime=timedelta(minutes=settings.access_token_minutes),
     )
     reads = ReadConnections(engine)
+    principals: PrincipalLookup = SqlPrincipalLookup(reads)
+    principal_cache: PrincipalCache | None = None
+    listener: PrincipalChangeListener | None = None
+    if engine.dialect.name == "postgresql" and settings.principal_cache_seconds > 0:
+        principal_cache = PrincipalCache(settings.principal_cache_seconds)
+        principals = CachedPrincipalLookup(SqlPrincipalLookup(reads), principal_cache)
+        listener = PrincipalChangeListener(engine.url.render_as_string(hide_password=False), principal_cache)
     auth = AuthComponents(
         hasher=hasher,
         tokens=tokens,
@@ -120,7 +149,7 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
             window=timedelta(seconds=settings.login_window_seconds),
         ),
         clock=clock,
-        principals=SqlPrincipalLookup(reads),
+        principals=principals,
         session_lifetime=timedelta(days=settings.refresh_token_days),
     )
     return Container(
@@ -138,5 +167,7 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
         audit_queries=SqlAuditQueries(reads),
         health=SqlHealthProbe(reads),
         idempotency=SqlIdempotencyStore(engine),
-        _uow_factory=SqlAlchemyUnitOfWorkFactory(engine, clock),
+        _uow_factory=SqlAlchemyUnitOfWorkFactory(engine, clock, principal_cache),
+        principal_listener=listener,
+        owns_engine=owns_engine,
     )

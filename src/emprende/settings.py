@@ -65,8 +65,20 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = Field(24, ge=1, description="How long an `Idempotency-Key` is remembered.")
     db_pool_size: int = Field(32, ge=1, description="Connections per process (PostgreSQL).")
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, description="How long SQLite waits for a lock.")
+    principal_cache_seconds: float = Field(
+        60,
+        ge=0,
+        le=3600,
+        description="How long a worker may reuse a token's user, session and partner status (PostgreSQL; every change "
+        "to them clears it at once); 0 reads them on every request.",
+    )
     log_level: str = Field("INFO", description="Root log level.")
     log_json: bool = Field(True, description="Write logs as JSON lines (false: plain text).")
+    opentelemetry: bool = Field(
+        False,
+        description="Trace and measure requests through FastAPI's native OpenTelemetry support, to the globally "
+        "configured providers (off: no per-request telemetry work).",
+    )
     bootstrap_admin_email: str = Field(
         "admin@emprende.local",
         description="E-mail of the administrator created on an empty development database.",
