@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -55,6 +56,10 @@ class Argon2PasswordHasher:
             return True
 
 
+VERIFIED_TOKENS = 10_000
+"""Verified access tokens remembered per process (each ≈ 0.5 KB)."""
+
+
 class JoseTokenService:
     """HS256 JWTs with required exp/iat/iss/aud/sub/jti and a `typ` that keeps access and refresh apart."""
 
@@ -63,6 +68,9 @@ class JoseTokenService:
         self._issuer = issuer
         self._audience = audience
         self._access_lifetime = access_lifetime
+        # Access tokens already verified, by their exact text: a client sends the same one for its whole lifetime,
+        # and checking it again (signature, claims) would give the same answer until it expires.
+        self._verified: dict[str, AccessClaims] = {}
 
     def _encode(self, claims: dict[str, Any]) -> str:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
@@ -152,6 +160,19 @@ class JoseTokenService:
             raise AuthenticationFailed("malformed claim", code="invalid_token") from error
 
     def decode_access(self, token: str) -> AccessClaims:
+        verified = self._verified.get(token)
+        if verified is not None:
+            if time.time() < verified.expires_at.timestamp():
+                return verified
+            del self._verified[token]
+            raise AuthenticationFailed("token expired", code="token_expired")
+        claims = self._verify_access(token)
+        if len(self._verified) >= VERIFIED_TOKENS:
+            del self._verified[next(iter(self._verified))]  # the oldest
+        self._verified[token] = claims
+        return claims
+
+    def _verify_access(self, token: str) -> AccessClaims:
         claims = self._decode(token, ACCESS)
         if claims.get("pty") == CLIENT:
             scope = claims.get("scope", "")

@@ -86,17 +86,18 @@ class RequestContextMiddleware:
                 response = problem_response(Request(scope), "internal_error")
                 await response(scope, receive, send_with_headers)
         finally:
-            access_log.info(
-                "request",
-                extra={
-                    "request_id": request_id,
-                    "method": scope["method"],
-                    "path": path,
-                    "status": status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "client": (scope.get("client") or ("", 0))[0],
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "request",
+                    extra={
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": path,
+                        "status": status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "client": (scope.get("client") or ("", 0))[0],
+                    },
+                )
             current_request_id.reset(token)
 
 

@@ -19,16 +19,18 @@ from emprende.api.v1 import (
 )
 
 router = APIRouter(prefix="/api/v1")
+# Requests are matched against the routes in this order, one path pattern after another: the registry, by far the
+# busiest part of the API, comes first.
+router.include_router(imports.router)  # before participants: /participants/imports is not a participant id
+router.include_router(participants.router)
+router.include_router(duplicates.router)
+router.include_router(portal.router)
 router.include_router(health.router)
 router.include_router(auth.router)
 router.include_router(users.router)
 router.include_router(partners.router)
 router.include_router(agreements.router)
 router.include_router(api_clients.router)
-router.include_router(imports.router)  # before participants: /participants/imports is not a participant id
-router.include_router(participants.router)
-router.include_router(duplicates.router)
-router.include_router(portal.router)
 router.include_router(audit.router)
 
 TAGS = [
