@@ -115,13 +115,10 @@ class ExternalIdOut(ResponseModel):
     value: str
 
 
-def _absent(value: object) -> bool:
-    return value is None
-
-
 class ParticipantOut(ResponseModel):
     """Sensitive fields (documents, migratory status, disability, contacts, gender identity) appear only for callers
-    with the `participants:sensitive` right; every such read is audited."""
+    with the `participants:sensitive` right — null when the record has none — and every such read is audited. For
+    other callers they are absent."""
 
     id: uuid.UUID
     owner_partner_id: uuid.UUID
@@ -142,13 +139,13 @@ class ParticipantOut(ResponseModel):
     registered_at: datetime
     updated_at: datetime
     erased: bool
-    gender_identity: str | None = Field(None, exclude_if=_absent)
-    migratory_status: MigratoryStatus | None = Field(None, exclude_if=_absent)
-    documents: list[DocumentOut] | None = Field(None, exclude_if=_absent)
-    disability: dict[str, Difficulty | None] | None = Field(None, exclude_if=_absent)
-    has_disability: bool | None = Field(None, exclude_if=_absent)
-    phone: str | None = Field(None, exclude_if=_absent)
-    email: str | None = Field(None, exclude_if=_absent)
+    gender_identity: str | None = None
+    migratory_status: MigratoryStatus | None = None
+    documents: list[DocumentOut] | None = None
+    disability: dict[str, Difficulty | None] | None = None
+    has_disability: bool | None = None
+    phone: str | None = None
+    email: str | None = None
 
 
 class RegistrationOut(ParticipantOut):

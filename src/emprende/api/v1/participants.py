@@ -158,6 +158,7 @@ def consent_out(consent: Consent) -> ConsentOut:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=RegistrationOut,
+    response_model_exclude_unset=True,  # sensitive fields are absent, not null, for those who may not see them
     operation_id="register_participant",
     responses=problem_responses(400, 401, 403, 409, 413, 422),
     openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
@@ -196,6 +197,7 @@ async def register_participant(
 @router.get(
     "",
     response_model=Page[ParticipantOut],
+    response_model_exclude_unset=True,  # sensitive fields are absent, not null, for those who may not see them
     operation_id="list_participants",
     responses=problem_responses(400, 401, 403, 422),
     openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
@@ -298,6 +300,7 @@ async def list_participants(
 @router.get(
     _ITEM,
     response_model=ParticipantOut,
+    response_model_exclude_unset=True,  # sensitive fields are absent, not null, for those who may not see them
     operation_id="get_participant",
     responses=problem_responses(401, 403, 404),
     openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
@@ -329,6 +332,7 @@ _NOT_NULL = (
 @router.patch(
     _ITEM,
     response_model=ParticipantOut,
+    response_model_exclude_unset=True,  # sensitive fields are absent, not null, for those who may not see them
     operation_id="update_participant",
     responses=problem_responses(401, 403, 404, 409, 412, 422),
     openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
@@ -471,6 +475,7 @@ async def export_participant(
 @router.post(
     _ITEM + "/erasure",
     response_model=ParticipantOut,
+    response_model_exclude_unset=True,  # sensitive fields are absent, not null, for those who may not see them
     operation_id="erase_participant",
     responses=problem_responses(401, 403, 404),
     openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
