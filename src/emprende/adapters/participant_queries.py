@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -84,48 +84,49 @@ def visible_to(tenant: uuid.UUID | BindParameter[Any]) -> Any:
 
 
 def _value(value: object) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
+    """An enum column's value as text: PostgreSQL reads give the text already, SQLite reads the member."""
+    if value is None or type(value) is str:
+        return value
+    return str(getattr(value, "value", value))
 
 
 def _row(row: dict[str, Any], sensitive: bool, sort: ParticipantSort = ParticipantSort.REGISTERED_AT) -> ParticipantRow:
-    extra: dict[str, Any] = {}
-    if sensitive:
-        extra = {
-            "gender_identity": row["gender_identity"],
-            "migratory_status": _value(row["migratory_status"]),
-            "documents": row["documents"],
-            "disability": row["disability"],
-            "has_disability": row["has_disability"],
-            "phone": row["phone"],
-            "email": row["email"],
-        }
-    return ParticipantRow(
-        id=row["id"],
-        owner_partner_id=row["owner_partner_id"],
-        given_names=row["given_names"],
-        family_names=row["family_names"],
-        birth_date=row["birth_date"],
-        birth_year=row["birth_year"],
-        sex=str(_value(row["sex"])),
-        population_group=str(_value(row["population_group"])),
-        nationality=row["nationality"],
-        household_size=row["household_size"],
-        dependants=row["dependants"],
-        education_level=_value(row["education_level"]),
-        province_code=row["province_code"],
-        canton_code=row["canton_code"],
-        preferred_language=str(_value(row["preferred_language"])),
-        external_ids=row["external_ids"],
-        registered_at=row["registered_at"],
-        updated_at=row["updated_at"],
-        erased_at=row["erased_at"],
-        version=row["version"],
-        sensitive=sensitive,
-        cursor_position=(
-            row["name_key"] if sort is ParticipantSort.NAME else row["registered_at"].isoformat(),
-            str(row["id"]),
-        ),
-        **extra,
+    registered_at = row["registered_at"]
+    participant = ParticipantRow(
+        row["id"],
+        row["owner_partner_id"],
+        row["given_names"],
+        row["family_names"],
+        row["birth_date"],
+        row["birth_year"],
+        str(_value(row["sex"])),
+        str(_value(row["population_group"])),
+        row["nationality"],
+        row["household_size"],
+        row["dependants"],
+        _value(row["education_level"]),
+        row["province_code"],
+        row["canton_code"],
+        str(_value(row["preferred_language"])),
+        row["external_ids"],
+        registered_at,
+        row["updated_at"],
+        row["erased_at"],
+        row["version"],
+        sensitive,
+        (row["name_key"] if sort is ParticipantSort.NAME else registered_at.isoformat(), str(row["id"])),
+    )
+    if not sensitive:
+        return participant
+    return replace(
+        participant,
+        gender_identity=row["gender_identity"],
+        migratory_status=_value(row["migratory_status"]),
+        documents=row["documents"],
+        disability=row["disability"],
+        has_disability=row["has_disability"],
+        phone=row["phone"],
+        email=row["email"],
     )
 
 
