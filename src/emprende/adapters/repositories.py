@@ -9,8 +9,30 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, insert, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    ColumnElement,
+    Executable,
+    Row,
+    Select,
+    Uuid,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emprende.adapters import tables
@@ -22,12 +44,44 @@ from emprende.domain.participants import Consent, ConsentPurpose, Participant, i
 from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import User
+from emprende.services.ports import Lookalikes
+
+
+class NewRows:
+    """People, consents and duplicate pairs created in a unit of work, inserted when it commits.
+
+    They are written with one `INSERT` per table, parents first, instead of through the ORM: the ORM does not order
+    tables that have no relationship between them (a registration needed two flushes to insert the person before
+    their consent) and its flush costs several times the CPU of the statements themselves. The unit of work audits
+    them and writes their events exactly as it does for what the session flushes; a flush does not write them."""
+
+    def __init__(self) -> None:
+        self.entities: list[object] = []
+        self.identifier_keys: dict[uuid.UUID, list[str]] = {}
+
+    def add(self, entity: object) -> None:
+        self.entities.append(entity)
+
+    def holds(self, entity: object) -> bool:
+        return any(item is entity for item in self.entities)
+
+    def clear(self) -> None:
+        self.entities.clear()
+        self.identifier_keys.clear()
 
 
 class _TenantRepository:
     def __init__(self, session: AsyncSession, tenant: uuid.UUID | None) -> None:
         self._session = session
         self._tenant = tenant
+
+
+class _InsertingRepository(_TenantRepository):
+    """A repository whose new entities go to the unit of work's `NewRows`."""
+
+    def __init__(self, session: AsyncSession, tenant: uuid.UUID | None, new_rows: NewRows) -> None:
+        super().__init__(session, tenant)
+        self._new_rows = new_rows
 
 
 class SqlUserRepository(_TenantRepository):
@@ -86,6 +140,16 @@ class SqlPartnerRepository(_TenantRepository):
             return None
         return await self._session.get(InstitutionalPartner, partner_id)
 
+    async def get_with_agreements(
+        self, partner_id: uuid.UUID
+    ) -> tuple[InstitutionalPartner, list[CooperationAgreement]] | None:
+        if self._tenant is not None and partner_id != self._tenant:
+            return None
+        rows = (await self._session.execute(_partner_with_agreements(), {"partner_id": partner_id})).all()
+        if not rows:
+            return None
+        return rows[0][0], [row[1] for row in rows if row[1] is not None]  # outer join: None without agreements
+
     async def exists(self, partner_id: uuid.UUID) -> bool:
         return bool(await self._session.scalar(select(exists().where(self._c.id == partner_id))))
 
@@ -94,6 +158,18 @@ class SqlPartnerRepository(_TenantRepository):
         if other_than is not None:
             condition = condition & (self._c.id != other_than)
         return bool(await self._session.scalar(select(exists().where(condition))))
+
+
+@cache
+def _partner_with_agreements() -> Select[InstitutionalPartner, CooperationAgreement]:
+    """Built once, on first use (the entities are mapped at start-up, after this module is imported)."""
+    partners, agreements = tables.partners.c, tables.cooperation_agreements.c
+    return (
+        select(InstitutionalPartner, CooperationAgreement)
+        .outerjoin(CooperationAgreement, agreements.partner_id == partners.id)
+        .where(partners.id == bindparam("partner_id"))
+        .order_by(agreements.id)
+    )
 
 
 class SqlAgreementRepository(_TenantRepository):
@@ -154,7 +230,7 @@ class SqlApiClientRepository(_TenantRepository):
         return list((await self._session.execute(statement)).scalars())
 
 
-def _sharing_visible(tenant: uuid.UUID) -> ColumnElement[bool]:
+def _sharing_visible(tenant: uuid.UUID | BindParameter[uuid.UUID]) -> ColumnElement[bool]:
     """Owned by the tenant, or shared with it by a consent in force that names it."""
     c = tables.consents.c
     return (tables.participants.c.owner_partner_id == tenant) | exists().where(
@@ -165,13 +241,75 @@ def _sharing_visible(tenant: uuid.UUID) -> ColumnElement[bool]:
     )
 
 
-class SqlParticipantRepository(_TenantRepository):
+# Statements of the duplicate checks, built once: only their parameters change from one registration to the next.
+_people, _ids = tables.participants.c, tables.participant_identifiers.c
+
+
+def _holders(visible: ColumnElement[bool]) -> Select[Any, Any, Any, Any, Any, Any]:
+    """Whoever holds one of the `keys` (exact duplicates), whichever partner owns them, and whether the tenant sees
+    them; in the columns of `_block`, so that the two can be read together."""
+    return (
+        select(
+            true().label("holder"),
+            _ids.participant_id.label("id"),
+            visible.label("visible"),
+            cast(null(), _people.name_key.type).label("name_key"),
+            cast(null(), _people.birth_date.type).label("birth_date"),
+            cast(null(), _people.phone.type).label("phone"),
+        )
+        .join_from(tables.participant_identifiers, tables.participants, _people.id == _ids.participant_id)
+        .where(_ids.key.in_(bindparam("keys", expanding=True)))
+    )
+
+
+def _block(*same: ColumnElement[bool]) -> Select[Any, Any, Any, Any, Any, Any]:
+    """Blocking for probable duplicates: live people with the same birth date or phone (both indexed), never a scan."""
+    return (
+        select(
+            false().label("holder"),
+            _people.id,
+            cast(null(), Boolean).label("visible"),
+            _people.name_key,
+            _people.birth_date,
+            _people.phone,
+        )
+        .where(
+            or_(*same),
+            _people.id != bindparam("exclude"),
+            _people.erased_at.is_(None),
+            _people.merged_into_id.is_(None),
+        )
+        .limit(500)
+    )
+
+
+_HOLDERS = {  # by whether the tenant is the operator, who sees everyone
+    True: _holders(true()),
+    False: _holders(_sharing_visible(bindparam("tenant", type_=Uuid))),
+}
+_SAME_BIRTH_DATE = _people.birth_date == bindparam("birth_date")
+_SAME_PHONE = _people.phone == bindparam("phone")
+_BLOCKS = {  # by (has a birth date, has a phone)
+    (True, True): _block(_SAME_BIRTH_DATE, _SAME_PHONE),
+    (True, False): _block(_SAME_BIRTH_DATE),
+    (False, True): _block(_SAME_PHONE),
+}
+# Both checks in one round trip. The block goes first, as a subquery: the union's result types are its columns'
+# (dates come back as dates on SQLite too) and its LIMIT stays its own.
+_LOOKALIKES = {
+    (operator, has): union_all(select(*block.subquery().c), _HOLDERS[operator])
+    for operator in (True, False)
+    for has, block in _BLOCKS.items()
+}
+
+
+class SqlParticipantRepository(_InsertingRepository):
     """Participants the tenant owns or that were shared with it; identifiers kept unique in their own table."""
 
     _c = tables.participants.c
 
     def add(self, participant: Participant) -> None:
-        self._session.add(participant)
+        self._new_rows.add(participant)
 
     async def get(self, participant_id: uuid.UUID) -> Participant | None:
         statement = select(Participant).where(self._c.id == participant_id)
@@ -184,6 +322,10 @@ class SqlParticipantRepository(_TenantRepository):
 
     async def save_identifiers(self, participant: Participant) -> None:
         """Make the identifier index match the participant's documents and external identifiers."""
+        if self._new_rows.holds(participant):
+            # Inserted with the person at commit: a new person has no keys to delete yet.
+            self._new_rows.identifier_keys[participant.id] = identifier_keys(participant)
+            return
         await self._session.flush()
         ids = tables.participant_identifiers
         await self._session.execute(delete(ids).where(ids.c.participant_id == participant.id))
@@ -191,45 +333,47 @@ class SqlParticipantRepository(_TenantRepository):
         if keys:
             await self._session.execute(insert(ids), [{"key": key, "participant_id": participant.id} for key in keys])
 
-    async def holders_of(self, keys: Sequence[str]) -> list[tuple[uuid.UUID, uuid.UUID]]:
-        """(participant id, owner partner id) of whoever holds any of these identifier keys, across all tenants."""
+    async def holders_of(self, keys: Sequence[str]) -> list[tuple[uuid.UUID, bool]]:
+        """(participant id, whether the tenant may see it) of whoever holds any of these identifier keys, across all
+        tenants."""
         if not keys:
             return []
-        ids = tables.participant_identifiers
-        statement = (
-            select(ids.c.participant_id, self._c.owner_partner_id)
-            .join(tables.participants, self._c.id == ids.c.participant_id)
-            .where(ids.c.key.in_(list(keys)))
+        rows = await self._rows(_HOLDERS[self._tenant is None], keys=list(keys), tenant=self._tenant)
+        return [(pid, bool(visible)) for _, pid, visible, *_ in rows]
+
+    async def lookalikes(
+        self, keys: Sequence[str], birth_date: date | None, phone: str | None, exclude: uuid.UUID
+    ) -> Lookalikes:
+        blocking = (birth_date is not None, phone is not None)
+        if not any(blocking):
+            return Lookalikes(await self.holders_of(keys), [])
+        if keys:
+            statement: Executable = _LOOKALIKES[self._tenant is None, blocking]
+        else:
+            statement = _BLOCKS[blocking]
+        holders: list[tuple[uuid.UUID, bool]] = []
+        sketches: list[tuple[uuid.UUID, PersonSketch]] = []
+        rows = await self._rows(
+            statement, keys=list(keys), tenant=self._tenant, birth_date=birth_date, phone=phone, exclude=exclude
         )
-        return [(row[0], row[1]) for row in (await self._session.execute(statement)).all()]
+        for holder, pid, visible, other_name_key, other_birth_date, other_phone in rows:  # unpacked: a block is ~60
+            if holder:
+                holders.append((pid, bool(visible)))
+            else:
+                sketches.append((pid, PersonSketch(other_name_key, other_birth_date, other_phone)))
+        return Lookalikes(holders, sketches)
 
-    async def sketches_like(
-        self, birth_date: date | None, phone: str | None, exclude: uuid.UUID
-    ) -> list[tuple[uuid.UUID, PersonSketch]]:
-        """Blocking for probable duplicates: same birth date or same phone (both indexed), never a scan."""
-        conditions = []
-        if birth_date is not None:
-            conditions.append(self._c.birth_date == birth_date)
-        if phone is not None:
-            conditions.append(self._c.phone == phone)
-        if not conditions:
-            return []
-        statement = (
-            select(self._c.id, self._c.name_key, self._c.birth_date, self._c.phone)
-            .where(
-                or_(*conditions), self._c.id != exclude, self._c.erased_at.is_(None), self._c.merged_into_id.is_(None)
-            )
-            .limit(500)
-        )
-        rows = (await self._session.execute(statement)).all()
-        return [(row.id, PersonSketch(row.name_key, row.birth_date, row.phone)) for row in rows]
+    async def _rows(self, statement: Executable, **parameters: object) -> Sequence[Row[*tuple[Any, ...]]]:
+        """Run a prebuilt Core statement on the session's connection (the ORM has nothing to add to a plain read)."""
+        connection = await self._session.connection()
+        return (await connection.execute(statement, parameters)).all()
 
 
-class SqlConsentRepository(_TenantRepository):
+class SqlConsentRepository(_InsertingRepository):
     _c = tables.consents.c
 
     def add(self, consent: Consent) -> None:
-        self._session.add(consent)
+        self._new_rows.add(consent)
 
     async def for_participant(self, participant_id: uuid.UUID) -> Sequence[Consent]:
         statement = select(Consent).where(self._c.participant_id == participant_id).order_by(self._c.id)
@@ -239,11 +383,11 @@ class SqlConsentRepository(_TenantRepository):
         return await self._session.get(Consent, consent_id)
 
 
-class SqlDuplicateRepository(_TenantRepository):
+class SqlDuplicateRepository(_InsertingRepository):
     _c = tables.duplicate_candidates.c
 
     def add(self, candidate: DuplicateCandidate) -> None:
-        self._session.add(candidate)
+        self._new_rows.add(candidate)
 
     async def get(self, candidate_id: uuid.UUID) -> DuplicateCandidate | None:
         return await self._session.get(DuplicateCandidate, candidate_id)

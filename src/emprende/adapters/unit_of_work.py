@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import event, insert, inspect
+from asyncpg.exceptions import UniqueViolationError
+from sqlalchemy import Dialect, Insert, Table, event, insert, inspect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
 from sqlalchemy.orm.exc import StaleDataError
 
 from emprende.adapters import tables
 from emprende.adapters.orm import AUDITED_ENTITIES
 from emprende.adapters.repositories import (
+    NewRows,
     SqlAgreementRepository,
     SqlApiClientRepository,
     SqlConsentRepository,
@@ -30,11 +34,12 @@ from emprende.adapters.repositories import (
     SqlUserRepository,
 )
 from emprende.domain.agreements import AgreementCodeTaken
-from emprende.domain.audit import Actor, AuditAction, FieldChange, redact
+from emprende.domain.audit import REDACTED, Actor, AuditAction
+from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
 from emprende.domain.events import Aggregate
 from emprende.domain.ids import new_id
-from emprende.domain.participants import DuplicateParticipant
+from emprende.domain.participants import Consent, DuplicateParticipant, Participant
 from emprende.domain.partners import RucTaken
 from emprende.domain.users import PortalAccountExists
 from emprende.services.context import current_request_id
@@ -62,8 +67,10 @@ def _unique_violation(name: str) -> DomainError | None:
     return None
 
 
-def translate_integrity_error(error: IntegrityError) -> DomainError | None:
+def translate_integrity_error(error: IntegrityError | UniqueViolationError) -> DomainError | None:
     """Map a violated constraint, by its conventional name, to a domain error; None when it is a plain bug."""
+    if isinstance(error, UniqueViolationError):  # raised by the driver itself (`_Inserts`)
+        return _unique_violation(error.constraint_name or "")
     message = str(error.orig)
     name = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)  # asyncpg
     if name is None and (match := _SQLITE_UNIQUE.search(message.strip())):
@@ -88,36 +95,77 @@ def to_json_value(value: Any) -> Any:
     return str(value)
 
 
+_BindProcessor = Callable[[Any], Any]
+_Changes = dict[str, dict[str, Any]]
+"""An audit row's `changes`: field name -> {"before": …, "after": …}, sensitive values redacted."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Change:
     action: AuditAction
     entity_type: str
     entity_id: str
-    changes: dict[str, FieldChange]
+    changes: _Changes
 
 
 class AuditingSession(Session):
     """A session that notes, before each flush, what each audited entity is about to change."""
 
 
-def _column_changes(obj: object, *, new: bool) -> dict[str, FieldChange]:
-    state = inspect(obj)
-    changes: dict[str, FieldChange] = {}
-    for attr in state.mapper.column_attrs:
-        name = attr.key
-        if name in _UNAUDITED_FIELDS:
-            continue
-        if new:
-            value = getattr(obj, name, None)
-            if value is not None:
-                changes[name] = FieldChange(None, to_json_value(value))
-            continue
-        history = state.attrs[name].history
+@dataclass(frozen=True, slots=True)
+class _AuditedColumns:
+    """What the audit trail records of one entity class, worked out once per class."""
+
+    entity_type: str
+    names: tuple[str, ...]
+    """Mapped column attributes, bookkeeping ones left out."""
+    sensitive: frozenset[str]
+
+
+_AUDITED_COLUMNS: dict[type, _AuditedColumns | None] = {}
+
+
+def _audited_columns(cls: type) -> _AuditedColumns | None:
+    if cls in _AUDITED_COLUMNS:
+        return _AUDITED_COLUMNS[cls]
+    audited = None
+    entity_type = AUDITED_ENTITIES.get(cls)
+    if entity_type is not None:
+        mapper: Mapper[Any] = inspect(cls)
+        names = tuple(attr.key for attr in mapper.column_attrs if attr.key not in _UNAUDITED_FIELDS)
+        audited = _AuditedColumns(entity_type, names, frozenset(getattr(cls, "sensitive_fields", frozenset())))
+    _AUDITED_COLUMNS[cls] = audited
+    return audited
+
+
+def _created(obj: object, audited: _AuditedColumns) -> _Changes:
+    """Every value a new entity is created with; sensitive ones redacted."""
+    state = vars(obj)  # every mapped attribute is set by the entities' constructors: read past the instrumentation
+    changes: _Changes = {}
+    for name in audited.names:
+        value = state[name] if name in state else getattr(obj, name, None)
+        if value is not None:
+            changes[name] = {"before": None, "after": REDACTED if name in audited.sensitive else to_json_value(value)}
+    return changes
+
+
+def _updated(obj: object, audited: _AuditedColumns) -> _Changes:
+    """The values an entity's flush changes, before and after; sensitive ones redacted."""
+    attrs = inspect(obj).attrs
+    changes: _Changes = {}
+    for name in audited.names:
+        history = attrs[name].history
         if history.added or history.deleted:
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
             if before != after:
-                changes[name] = FieldChange(to_json_value(before), to_json_value(after))
+                if name in audited.sensitive:
+                    changes[name] = {
+                        "before": None if before is None else REDACTED,
+                        "after": None if after is None else REDACTED,
+                    }
+                else:
+                    changes[name] = {"before": to_json_value(before), "after": to_json_value(after)}
     return changes
 
 
@@ -130,16 +178,91 @@ def _collect_changes(session: Session, _flush: UOWTransaction, _instances: objec
         (AuditAction.DELETE, session.deleted),
     ):
         for obj in objects:
-            entity_type = AUDITED_ENTITIES.get(type(obj))
-            if entity_type is None:
+            audited = _audited_columns(type(obj))
+            if audited is None:
                 continue
             if action is AuditAction.UPDATE and not session.is_modified(obj, include_collections=False):
                 continue
-            changes = {} if action is AuditAction.DELETE else _column_changes(obj, new=action is AuditAction.CREATE)
-            if action is AuditAction.UPDATE and not changes:
-                continue
-            sensitive: frozenset[str] = getattr(type(obj), "sensitive_fields", frozenset())
-            pending.append(_Change(action, entity_type, str(getattr(obj, "id", "")), redact(changes, sensitive)))
+            if action is AuditAction.CREATE:
+                changes = _created(obj, audited)
+            elif action is AuditAction.UPDATE:
+                changes = _updated(obj, audited)
+                if not changes:
+                    continue
+            else:
+                changes = {}
+            pending.append(_Change(action, audited.entity_type, str(getattr(obj, "id", "")), changes))
+
+
+# Tables of the entities that repositories hand over as new (`NewRows`), parents first.
+_NEW_ROW_TABLES: tuple[tuple[Table, type], ...] = (
+    (tables.participants, Participant),
+    (tables.consents, Consent),
+    (tables.duplicate_candidates, DuplicateCandidate),
+)
+
+
+@cache
+def _columns(table: Table) -> tuple[str, ...]:
+    return tuple(column.key for column in table.c)
+
+
+@cache
+def _core_insert(table: Table) -> Insert:
+    return insert(table)
+
+
+@cache
+def _driver_insert(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[tuple[str, _BindProcessor | None], ...]]:
+    """The INSERT of these columns as the driver runs it, and the bind processor of each of its parameters
+    (SQLAlchemy's own: enums to their values, JSON to text, timestamps to UTC…), compiled once per dialect."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    binds = tuple(
+        (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in compiled.positiontup or ()
+    )
+    return compiled.string, binds
+
+
+class _Inserts:
+    """Whole-row INSERTs of what the unit of work writes itself: new people, their identifier keys, consents and
+    duplicate pairs, the audit trail and the outbox.
+
+    On PostgreSQL, once the transaction has begun, they run on the asyncpg connection of the session itself: compiled
+    once, with SQLAlchemy's bind processors, but without the per-statement compilation lookup, cache key, cursor and
+    result objects that make up most of the CPU a small INSERT costs through Core. Elsewhere, or to begin the
+    transaction, they run through Core."""
+
+    def __init__(self, connection: AsyncConnection, driver: Any) -> None:
+        self._connection = connection
+        self._driver = driver
+
+    @classmethod
+    async def open(cls, session: AsyncSession) -> _Inserts:
+        connection = await session.connection()
+        driver = None
+        if connection.dialect.driver == "asyncpg":
+            driver = (await connection.get_raw_connection()).driver_connection
+        return cls(connection, driver)
+
+    async def __call__(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        driver = self._driver
+        if driver is None or not driver.is_in_transaction():
+            await self._connection.execute(_core_insert(table), rows)
+            return
+        sql, binds = _driver_insert(table, tuple(rows[0]), self._connection.dialect)  # rows of a batch share keys
+        arguments = [[row[name] if process is None else process(row[name]) for name, process in binds] for row in rows]
+        if len(arguments) == 1:
+            await driver.execute(sql, *arguments[0])
+        else:
+            await driver.executemany(sql, arguments)
+
+
+def _row(entity: object, columns: tuple[str, ...]) -> dict[str, Any]:
+    state = vars(entity)  # as in `_created`
+    return {name: state[name] if name in state else getattr(entity, name, None) for name in columns}
 
 
 def build_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -168,14 +291,15 @@ class SqlAlchemyUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
+        self._new_rows = new_rows = NewRows()
         self.users = SqlUserRepository(self.session, self._tenant)
         self.sessions = SqlLoginSessionRepository(self.session, self._tenant)
         self.partners = SqlPartnerRepository(self.session, self._tenant)
         self.agreements = SqlAgreementRepository(self.session, self._tenant)
         self.clients = SqlApiClientRepository(self.session, self._tenant)
-        self.participants = SqlParticipantRepository(self.session, self._tenant)
-        self.consents = SqlConsentRepository(self.session, self._tenant)
-        self.duplicates = SqlDuplicateRepository(self.session, self._tenant)
+        self.participants = SqlParticipantRepository(self.session, self._tenant, new_rows)
+        self.consents = SqlConsentRepository(self.session, self._tenant, new_rows)
+        self.duplicates = SqlDuplicateRepository(self.session, self._tenant, new_rows)
         return self
 
     async def __aexit__(
@@ -189,9 +313,15 @@ class SqlAlchemyUnitOfWork:
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        created = list(self._new_rows.entities)
+        inserts = None
         try:
-            await self.session.flush()  # constraint violations surface here, before anything is recorded
-        except IntegrityError as error:
+            # Constraint violations surface here, before anything is recorded.
+            await self.session.flush()
+            if created:
+                inserts = await _Inserts.open(self.session)
+                await self._insert_new_rows(inserts)
+        except (IntegrityError, UniqueViolationError) as error:
             # Two writers raced past the use case's own check: answer as the check would have.
             translated = translate_integrity_error(error)
             if translated is None:
@@ -199,17 +329,47 @@ class SqlAlchemyUnitOfWork:
             raise translated from error
         except StaleDataError as error:
             raise PreconditionFailed("the object changed concurrently; read it again and retry") from error
-        await self._write_audit_and_outbox()
+        await self._write_audit_and_outbox(created, inserts)
         await self.session.commit()
 
     async def rollback(self) -> None:
         await self.session.rollback()
         self.session.info.pop(_PENDING_KEY, None)
+        self._new_rows.clear()
 
-    async def _write_audit_and_outbox(self) -> None:
+    async def _insert_new_rows(self, inserts: _Inserts) -> None:
+        """Insert what the repositories were handed as new (`NewRows`): one statement per table, parents first."""
+        new_rows = self._new_rows
+        for table, cls in _NEW_ROW_TABLES:
+            columns = _columns(table)
+            rows = [_row(entity, columns) for entity in new_rows.entities if type(entity) is cls]
+            if rows:
+                await inserts(table, rows)
+            if table is tables.participants:
+                keys = [
+                    {"key": key, "participant_id": participant_id}
+                    for participant_id, held in new_rows.identifier_keys.items()
+                    for key in held
+                ]
+                if keys:
+                    await inserts(tables.participant_identifiers, keys)
+        new_rows.clear()
+
+    async def _write_audit_and_outbox(self, created: list[object], inserts: _Inserts | None) -> None:
         now = self._clock.now()
         request_id = current_request_id.get()
         changes: list[_Change] = self.session.info.pop(_PENDING_KEY, [])
+        for entity in created:
+            audited = _audited_columns(type(entity))
+            if audited is not None:
+                changes.append(
+                    _Change(
+                        AuditAction.CREATE,
+                        audited.entity_type,
+                        str(getattr(entity, "id", "")),
+                        _created(entity, audited),
+                    )
+                )
         audit_rows = [
             {
                 "id": new_id(),
@@ -219,7 +379,7 @@ class SqlAlchemyUnitOfWork:
                 "action": change.action.value,
                 "entity_type": change.entity_type,
                 "entity_id": change.entity_id,
-                "changes": {name: asdict(value) for name, value in change.changes.items()},
+                "changes": change.changes,
                 "request_id": request_id,
             }
             for change in changes
@@ -234,11 +394,15 @@ class SqlAlchemyUnitOfWork:
                 "payload": to_json_value(domain_event.payload),
                 "request_id": request_id,
             }
-            for obj in list(self.session.identity_map.values())
+            for obj in [*self.session.identity_map.values(), *created]
             if isinstance(obj, Aggregate)
             for domain_event in obj.pull_events()
         ]
+        if not audit_rows and not outbox_rows:
+            return
+        if inserts is None:
+            inserts = await _Inserts.open(self.session)
         if audit_rows:
-            await self.session.execute(insert(tables.audit_events), audit_rows)
+            await inserts(tables.audit_events, audit_rows)
         if outbox_rows:
-            await self.session.execute(insert(tables.outbox), outbox_rows)
+            await inserts(tables.outbox, outbox_rows)

@@ -73,10 +73,10 @@ def require_sensitive(principal: Principal, what: str) -> None:
 async def require_any_partner_role(
     uow: UnitOfWork, partner_id: uuid.UUID, roles: Sequence[AgreementRole], now: datetime
 ) -> None:
-    partner = await uow.partners.get(partner_id)
-    if partner is None:
+    found = await uow.partners.get_with_agreements(partner_id)
+    if found is None:
         raise NotFound("partner")
-    agreements = await uow.agreements.for_partner(partner_id)
+    partner, agreements = found
     day = now.date()
     if not partner.is_active or not any(a.grants(role, day) for a in agreements for role in roles):
         raise AgreementRequired(
@@ -84,12 +84,12 @@ async def require_any_partner_role(
         )
 
 
-async def _queue_probable_duplicates(uow: UnitOfWork, participant: Participant, now: datetime) -> list[uuid.UUID]:
+def _queue_probable_duplicates(
+    uow: UnitOfWork, participant: Participant, others: Sequence[tuple[uuid.UUID, PersonSketch]], now: datetime
+) -> list[uuid.UUID]:
     sketch = PersonSketch(participant.name_key, participant.birth_date, participant.phone)
     found: list[uuid.UUID] = []
-    for other_id, other in await uow.participants.sketches_like(
-        participant.birth_date, participant.phone, participant.id
-    ):
+    for other_id, other in others:
         reasons, similarity = duplicate_reasons(sketch, other)
         if reasons:
             uow.duplicates.add(
@@ -105,19 +105,13 @@ async def _queue_probable_duplicates(uow: UnitOfWork, participant: Participant, 
     return found
 
 
-async def _refuse_exact_duplicates(uow: UnitOfWork, participant: Participant) -> None:
-    holders = [
-        (pid, owner)
-        for pid, owner in await uow.participants.holders_of(identifier_keys(participant))
-        if pid != participant.id
-    ]
-    if holders:
-        existing_id = holders[0][0]
-        # Name the existing record only to a caller who may see it.
-        visible = await uow.participants.get(existing_id) is not None
+def _refuse_exact_duplicates(participant: Participant, holders: Sequence[tuple[uuid.UUID, bool]]) -> None:
+    others = [(pid, visible) for pid, visible in holders if pid != participant.id]
+    if others:
+        existing_id, visible = others[0]
         raise DuplicateParticipant(
             "a person with the same identity document or external identifier is already registered",
-            existing_id=existing_id if visible else None,
+            existing_id=existing_id if visible else None,  # named only to a caller who may see it
         )
 
 
@@ -150,11 +144,14 @@ async def register_participant(
     )
     async with uow_factory(principal) as uow:
         await require_any_partner_role(uow, owner, REGISTERING_ROLES, now)
-        await _refuse_exact_duplicates(uow, participant)
+        known = await uow.participants.lookalikes(
+            identifier_keys(participant), participant.birth_date, participant.phone, participant.id
+        )
+        _refuse_exact_duplicates(participant, known.holders)
         uow.participants.add(participant)
-        await uow.participants.save_identifiers(participant)  # flushes the person before anything refers to it
+        await uow.participants.save_identifiers(participant)
         uow.consents.add(consent)
-        probable = await _queue_probable_duplicates(uow, participant, now)
+        probable = _queue_probable_duplicates(uow, participant, known.sketches, now)
         await uow.commit()
     return Registration(participant, probable)
 
@@ -233,7 +230,7 @@ async def rectify_participant(
         if expected_version is not None and expected_version != participant.version:
             raise PreconditionFailed("the participant changed since it was read")
         participant.rectify(replace(participant.details(), **changes), now)
-        await _refuse_exact_duplicates(uow, participant)
+        _refuse_exact_duplicates(participant, await uow.participants.holders_of(identifier_keys(participant)))
         await uow.participants.save_identifiers(participant)
         await uow.commit()
     return participant

@@ -184,7 +184,8 @@ async def register_participant(
         clock=container.clock,
     )
     participant = registration.participant
-    response.headers["Location"] = request.url_for("get_participant", participant_id=participant.id).path
+    # The collection's own path plus the id (what url_for would give, without searching the route table).
+    response.headers["Location"] = f"{request.scope['path'].rstrip('/')}/{participant.id}"
     response.headers["ETag"] = etag(participant.version)
     response.headers.update(_PERSONAL)
     sensitive = participant_service.may_see_sensitive(principal)
