@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import IO, Any
 
 from emprende.domain.errors import InvalidInput
-from emprende.services.imports import KNOWN_COLUMNS, REQUIRED_COLUMNS, FieldIssue, RawRow
+from emprende.services.import_rows import KNOWN_COLUMNS, REQUIRED_COLUMNS, FieldIssue, RawRow
 
 MAX_LINE = 65_536
 _SNIFF = 8192
@@ -133,10 +133,12 @@ def _csv_rows(text: IO[str], encoding: ImportEncoding) -> Iterator[RawRow]:
             issue = FieldIssue("row", "wrong_column_count", f"expected {width} cells, found {len(cells)}")
             yield RawRow(number, {}, (issue,))
             continue
-        if any(_UNDECODABLE.search(cell) for cell in cells):
+        if _UNDECODABLE.search("".join(cells)):  # one search per row: a cell boundary cannot make a surrogate
             yield RawRow(number, {}, (_encoding_issue(encoding),))
             continue
-        yield RawRow(number, {name: value for name, cell in zip(header, cells, strict=True) if (value := cell.strip())})
+        yield RawRow(
+            number, {name: value for name, cell in zip(header, cells, strict=True) if cell and (value := cell.strip())}
+        )
 
 
 def _jsonl_value(value: Any) -> str | None:

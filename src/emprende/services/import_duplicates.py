@@ -1,0 +1,83 @@
+"""Probable duplicates among imported people: blocking by birth date and phone, a name screen, the domain's decision.
+
+Each new person is compared with the live people born the same day or sharing the phone (the registry's blocks, looked
+up once per batch) and with the batch's earlier people. A registry day block (about 60 people in a registry of a
+million) is screened by name in one call into rapidfuzz; `duplicate_reasons` decides on whoever is left, so the pairs
+are exactly those it would flag comparing everyone in the blocks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from rapidfuzz import fuzz, process
+
+from emprende.domain.duplicates import DuplicateCandidate
+from emprende.domain.matching import PROBABLE_DUPLICATE_THRESHOLD, PersonSketch, duplicate_reasons
+from emprende.domain.participants import Participant
+from emprende.services.ports import RegistrySketches
+
+# `key_similarity` scores with token_set_ratio or token_sort_ratio; token_ratio is the larger of the two, so screening
+# with it drops no pair `duplicate_reasons` would flag. One point below the threshold absorbs any rounding.
+_SCREEN_CUTOFF = PROBABLE_DUPLICATE_THRESHOLD - 1.0
+NO_SKETCHES = RegistrySketches({}, [])
+
+
+def similar_names(key: str, keys: Sequence[str]) -> list[int]:
+    """Positions of the name keys that may score at or above the probable-duplicate threshold against `key`."""
+    return [
+        index for _, _, index in process.extract_iter(key, keys, scorer=fuzz.token_ratio, score_cutoff=_SCREEN_CUTOFF)
+    ]
+
+
+def blocking_keys(people: Sequence[Participant]) -> tuple[list[date], list[str]]:
+    """The birth dates and phones to look the batch's blocks up by."""
+    days = sorted({person.birth_date for person in people if person.birth_date is not None})
+    phones = sorted({person.phone for person in people if person.phone is not None})
+    return days, phones
+
+
+def probable_duplicates(
+    people: Sequence[Participant], known: RegistrySketches, now: datetime
+) -> list[list[DuplicateCandidate]]:
+    """For each person, in order, the pairs to queue: with the registry's blocks and with the people before it."""
+    by_phone: dict[str, list[tuple[uuid.UUID, PersonSketch]]] = {}
+    for pid, sketch in known.with_phone:
+        if sketch.phone is not None:
+            by_phone.setdefault(sketch.phone, []).append((pid, sketch))
+    by_day: dict[date, list[tuple[uuid.UUID, PersonSketch]]] = {}  # the earlier people of this batch
+    pairs: list[list[DuplicateCandidate]] = []
+    for person in people:
+        day, phone = person.birth_date, person.phone
+        sketch = PersonSketch(person.name_key, day, phone)
+        candidates: dict[uuid.UUID, PersonSketch] = {}
+        if day is not None:
+            if (block := known.born_on.get(day)) is not None:
+                # Someone screened out here has a dissimilar name, and someone kept here comes without a phone: if
+                # they share this person's phone, the phone block below brings them (back) with it.
+                for index in similar_names(sketch.name_key, block.name_keys):
+                    candidates[block.ids[index]] = PersonSketch(block.name_keys[index], day, None)
+            candidates.update(by_day.get(day, ()))
+            by_day.setdefault(day, []).append((person.id, sketch))
+        if phone is not None:
+            same_phone = by_phone.setdefault(phone, [])
+            candidates.update(same_phone)
+            same_phone.append((person.id, sketch))
+        candidates.pop(person.id, None)
+        found: list[DuplicateCandidate] = []
+        for other_id, other in candidates.items():
+            reasons, similarity = duplicate_reasons(sketch, other)
+            if reasons:
+                found.append(
+                    DuplicateCandidate(
+                        participant_id=person.id,
+                        other_id=other_id,
+                        reasons=frozenset(reasons),
+                        similarity=similarity,
+                        now=now,
+                    )
+                )
+        pairs.append(found)
+    return pairs

@@ -1,0 +1,397 @@
+"""Bulk import in batches: what the bulk writers store (COPY on PostgreSQL, executemany on SQLite), duplicate blocking
+against a full comparison, batches that see the earlier batches, interruptions and identifier keys taken meanwhile."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, timedelta
+from types import TracebackType
+from typing import Any, Self
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Table, Text, cast, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from emprende.adapters import tables
+from emprende.bootstrap import Container, read_rows
+from emprende.domain.contact import normalize_phone
+from emprende.domain.disability import WashingtonGroupShortSet
+from emprende.domain.duplicates import DuplicateCandidate
+from emprende.domain.identity import external_identifier, identity_document
+from emprende.domain.matching import PersonSketch, duplicate_reasons, name_key
+from emprende.domain.participants import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    EducationLevel,
+    MigratoryStatus,
+    Participant,
+    ParticipantDetails,
+    PopulationGroup,
+    Sex,
+)
+from emprende.domain.users import Language, Role
+from emprende.services.imports import (
+    ImportMode,
+    ImportParticipants,
+    ImportReport,
+    Outcome,
+    RawRow,
+    import_participants,
+)
+from emprende.services.ports import ImportSink, ImportSinkFactory, RegistrySketches
+from emprende.services.principal import Principal, PrincipalKind, Scope
+from tests.conftest import World
+
+HEADER = [
+    "given_names",
+    "family_names",
+    "birth_date",
+    "sex",
+    "population_group",
+    "nationality",
+    "document_type",
+    "document_number",
+    "document_country",
+    "phone",
+    "external_system",
+    "external_value",
+    "consent_notice_version",
+    "consent_method",
+]
+CREATED, REJECTED, VALID = Outcome.CREATED, Outcome.REJECTED, Outcome.VALID
+GUAYAQUIL = ZoneInfo("America/Guayaquil")
+
+
+def row(n: int, **changes: str) -> dict[str, str]:
+    values = {
+        "given_names": f"Importada{n}",
+        "family_names": f"Apellido{n}",
+        "birth_date": f"19{70 + n % 30:02d}-0{1 + n % 9}-1{n % 9}",
+        "sex": "female",
+        "population_group": "migrant",
+        "nationality": "VEN",
+        "document_type": "passport",
+        "document_number": f"P{n:07d}",
+        "document_country": "VEN",
+        "phone": "",
+        "external_system": "sigob",
+        "external_value": f"S-{n}",
+        "consent_notice_version": "2026-01",
+        "consent_method": "in_person",
+    }
+    values.update(changes)
+    return values
+
+
+def rows_of(values: Sequence[dict[str, str]]) -> Iterator[RawRow]:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADER, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(values)
+    return read_rows(io.BytesIO(out.getvalue().encode()), filename="people.csv")
+
+
+def administrator(world: World) -> Principal:
+    return Principal(kind=PrincipalKind.USER, id=world.admin.id, role=Role.ADMIN)
+
+
+async def run(
+    container: Container,
+    world: World,
+    rows: Iterable[RawRow],
+    mode: ImportMode,
+    batch_size: int,
+    sink_factory: ImportSinkFactory | None = None,
+) -> ImportReport:
+    return await import_participants(
+        ImportParticipants(mode=mode, owner_partner_id=world.a.partner_id, batch_size=batch_size),
+        rows,
+        administrator(world),
+        uow_factory=container.uow,
+        sink_factory=sink_factory or container.import_sink,
+        clock=container.clock,
+    )
+
+
+async def stored_as_text(engine: AsyncEngine, rows: dict[Table, list[uuid.UUID]]) -> dict[str, list[tuple[Any, ...]]]:
+    """These rows with every column as the database renders it in text: SQL NULL and JSON null stay apart."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    async with engine.connect() as connection:
+        for table, ids in rows.items():
+            columns = [cast(column, Text) for column in table.c]
+            statement = select(*columns).where(table.c.id.in_(ids)).order_by(*columns)
+            found[table.name] = [tuple(r) for r in await connection.execute(statement)]
+    return found
+
+
+async def people_ids(engine: AsyncEngine) -> set[uuid.UUID]:
+    async with engine.connect() as connection:
+        return set(await connection.scalars(select(tables.participants.c.id)))
+
+
+async def test_bulk_writes_store_what_core_inserts_store(container: Container, world: World) -> None:
+    now = container.clock.now()
+    owner = world.a.partner_id
+    full = Participant(
+        owner_partner_id=owner,
+        details=ParticipantDetails(
+            given_names="María José",
+            family_names="Peña Núñez",
+            birth_date=date(1990, 5, 17),
+            sex=Sex.FEMALE,
+            population_group=PopulationGroup.MIGRANT,
+            nationality="VEN",
+            gender_identity="mujer",
+            migratory_status=MigratoryStatus.IN_PROCESS,
+            documents=(identity_document("passport", "AB 123", "VEN"), identity_document("cedula", "1710034065", None)),
+            disability=WashingtonGroupShortSet.from_answers({"seeing": "a_lot_of_difficulty"}),
+            household_size=4,
+            dependants=2,
+            education_level=EducationLevel.SECONDARY,
+            province_code="17",
+            canton_code="1701",
+            phone="0991234567",
+            email="MJ@example.org",
+            preferred_language=Language.EN,
+            external_ids=(external_identifier("sigob", "X-1"),),
+        ),
+        now=now,
+        registered_by=world.admin.id,
+    )
+    bare = Participant(  # every optional value left out: SQL NULLs, empty lists, and disability as JSON null
+        owner_partner_id=owner,
+        details=ParticipantDetails(
+            given_names="Luis",
+            family_names="Mora",
+            birth_date=date(1985, 1, 2),
+            sex=Sex.MALE,
+            population_group=PopulationGroup.RETURNEE,
+            nationality="ECU",
+        ),
+        now=now.replace(microsecond=0),  # timestamps keep their six digits of microseconds
+        registered_by=None,
+    )
+    people = [full, bare]
+    consents = [
+        Consent(
+            participant_id=person.id,
+            purpose=ConsentPurpose.REGISTRATION,
+            notice_version="2026-01",
+            language=Language.ES,
+            method=ConsentMethod.GUARDIAN,
+            given_at=given_at,
+            now=now,
+            recorded_by=world.admin.id,
+        )
+        for person, given_at in zip(people, [now - timedelta(days=3), now.astimezone(GUAYAQUIL)], strict=True)
+    ]
+    pair = DuplicateCandidate(
+        participant_id=full.id, other_id=bare.id, reasons=frozenset({"same_phone"}), similarity=42.4, now=now
+    )
+    written: dict[Table, Sequence[Any]] = {
+        tables.participants: people,
+        tables.consents: consents,
+        tables.duplicate_candidates: [pair],
+    }
+    async with container.engine.begin() as connection:  # what the ORM's unit of work would store
+        for table, entities in written.items():
+            await connection.execute(insert(table), [{c.key: getattr(e, c.key) for c in table.c} for e in entities])
+    ids = {table: [entity.id for entity in entities] for table, entities in written.items()}
+    expected = await stored_as_text(container.engine, ids)
+    assert [len(found) for found in expected.values()] == [2, 2, 1]
+    async with container.engine.begin() as connection:
+        for table in reversed(list(written)):
+            await connection.execute(delete(table).where(table.c.id.in_(ids[table])))
+
+    async with container.import_sink(administrator(world)) as sink:
+        await sink.write(list(zip(people, consents, strict=True)), [], [pair])
+        await sink.commit()
+
+    assert await stored_as_text(container.engine, ids) == expected
+    async with container.engine.connect() as connection:
+        audit = (
+            await connection.execute(
+                select(tables.audit_events.c.entity_id, tables.audit_events.c.changes).where(
+                    tables.audit_events.c.entity_id.in_([str(full.id), str(bare.id)])
+                )
+            )
+        ).all()
+        events = await connection.scalars(
+            select(tables.outbox.c.event_type).where(tables.outbox.c.aggregate_id.in_([full.id, bare.id]))
+        )
+        keys = await connection.scalars(select(tables.participant_identifiers.c.key))
+        assert sorted(events) == ["consent.given"] * 2 + ["participant.registered"] * 2
+        assert set(keys) == {"passport:VEN:AB123", "cedula:ECU:1710034065", "ext:sigob:X-1"}
+    changes = dict(audit)
+    assert changes[str(full.id)]["preferred_language"] == {"before": None, "after": "en"}
+    assert changes[str(full.id)]["email"] == {"before": None, "after": "[redacted]"}
+    assert changes[str(full.id)]["external_ids"]["after"] == ["ExternalIdentifier(system='sigob')"]
+    assert "email" not in changes[str(bare.id)]
+
+
+async def test_probable_duplicates_are_those_a_full_comparison_finds(container: Container, world: World) -> None:
+    rng = random.Random(20261123)
+    days = [f"1990-01-{day:02d}" for day in range(1, 6)]
+    phones = [f"+5939912345{n:02d}" for n in range(8)]
+    given = ["Ana", "Ana María", "Anna", "María", "Mario", "Luis", "Luisa", "José Luis"]
+    family = ["Pérez", "Peres", "Pérez Gómez", "Gómez", "Quispe", "Quispe Mamani", "Cedeño"]
+
+    def somebody(n: int) -> dict[str, str]:
+        return row(
+            n,
+            given_names=rng.choice(given),
+            family_names=rng.choice(family),
+            birth_date=rng.choice(days),
+            phone=rng.choice(phones) if rng.random() < 0.4 else "",
+        )
+
+    seeded = await run(container, world, rows_of([somebody(n) for n in range(300)]), ImportMode.PER_RECORD, 70)
+    assert seeded.counts()["created"] == 300
+    async with container.engine.connect() as connection:
+        c = tables.participants.c
+        known = [
+            (pid, PersonSketch(key, day, phone))
+            for pid, key, day, phone in await connection.execute(select(c.id, c.name_key, c.birth_date, c.phone))
+        ]
+
+    incoming = [somebody(n) for n in range(1000, 1120)]
+    report = await run(container, world, rows_of(incoming), ImportMode.DRY_RUN, 500)
+
+    earlier: list[tuple[uuid.UUID, PersonSketch]] = []
+    flagged = 0
+    for values, item in zip(incoming, report.rows, strict=True):
+        assert item.outcome is VALID
+        assert item.participant_id is not None
+        sketch = PersonSketch(
+            name_key(values["given_names"], values["family_names"]),
+            date.fromisoformat(values["birth_date"]),
+            normalize_phone(values["phone"]) if values["phone"] else None,
+        )
+        expected = {pid for pid, other in [*known, *earlier] if duplicate_reasons(sketch, other)[0]}
+        assert set(item.duplicates) == expected
+        assert len(item.duplicates) == len(expected)
+        flagged += len(expected)
+        earlier.append((item.participant_id, sketch))
+    assert flagged > 100  # the data makes the check work: many pairs by name and birth date, and by phone
+
+
+async def test_later_batches_see_the_rows_of_earlier_batches(container: Container, world: World) -> None:
+    before = await people_ids(container.engine)
+    rows = [row(n) for n in range(1, 11)]
+    rows.append(row(11, document_number="P0000002"))  # row 2's passport, three batches later
+    rows.append(row(12, given_names="Importada3", family_names="Apellido3", birth_date=rows[2]["birth_date"]))
+    report = await run(container, world, rows_of(rows), ImportMode.PER_RECORD, 3)
+    assert [item.outcome for item in report.rows] == [CREATED] * 10 + [REJECTED, CREATED]
+    assert report.rows[10].errors[0].code == "duplicate_participant"
+    assert report.rows[11].duplicates == (report.rows[2].participant_id,)
+    assert len(await people_ids(container.engine) - before) == 11
+
+
+async def test_an_atomic_import_in_many_batches(container: Container, world: World) -> None:
+    before = await people_ids(container.engine)
+    rows = [row(n) for n in range(1, 11)]
+    rows.append(row(11, given_names="Importada2", family_names="Apellido2", birth_date=rows[1]["birth_date"]))
+    report = await run(container, world, rows_of(rows), ImportMode.ATOMIC, 3)
+    assert report.committed
+    assert [item.outcome for item in report.rows] == [CREATED] * 11
+    assert report.rows[10].duplicates == (report.rows[1].participant_id,)  # an earlier batch, not yet committed
+    assert len(await people_ids(container.engine) - before) == 11
+
+    again = [row(n) for n in range(21, 30)] + [row(30, nationality="XXX")]  # rejected in the last batch
+    report = await run(container, world, rows_of(again), ImportMode.ATOMIC, 3)
+    assert not report.committed
+    assert [item.outcome for item in report.rows] == [VALID] * 9 + [REJECTED]
+    assert len(await people_ids(container.engine) - before) == 11
+
+
+async def test_an_interrupted_import_leaves_no_half_written_person(container: Container, world: World) -> None:
+    before = await people_ids(container.engine)
+
+    def cut_short() -> Iterator[RawRow]:
+        yield from rows_of([row(n) for n in range(1, 9)])
+        raise OSError("the upload was cut")
+
+    with pytest.raises(OSError, match="cut"):
+        await run(container, world, cut_short(), ImportMode.PER_RECORD, 3)
+
+    people = await people_ids(container.engine) - before
+    assert len(people) in (3, 6)  # whole batches (the one in flight, if any, rolled back)
+    async with container.engine.connect() as connection:
+        with_consent = set(await connection.scalars(select(tables.consents.c.participant_id)))
+        ids = tables.participant_identifiers.c
+        statement = select(ids.participant_id, func.count()).group_by(ids.participant_id)
+        keys = dict((await connection.execute(statement)).all())
+        audited = set(await connection.scalars(select(tables.audit_events.c.entity_id)))
+        registered = set(await connection.scalars(select(tables.outbox.c.aggregate_id)))
+    for person in people:
+        assert person in with_consent
+        assert keys[person] == 2  # passport and external identifier
+        assert str(person) in audited
+        assert person in registered
+
+
+class ForgetfulSink:
+    """A sink whose first identifier lookup finds nothing, as if another writer had committed just after it."""
+
+    def __init__(self, inner: ImportSink, forgotten: list[bool]) -> None:
+        self._inner = inner
+        self._forgotten = forgotten
+
+    @property
+    def overlaps_validation(self) -> bool:
+        return self._inner.overlaps_validation
+
+    async def __aenter__(self) -> Self:
+        await self._inner.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._inner.__aexit__(exc_type, exc, tb)
+
+    async def holders(self, keys: Sequence[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
+        if not self._forgotten:
+            self._forgotten.append(True)
+            return {}
+        return await self._inner.holders(keys)
+
+    async def sketches(self, birth_dates: Sequence[date], phones: Sequence[str]) -> RegistrySketches:
+        return await self._inner.sketches(birth_dates, phones)
+
+    async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:
+        return await self._inner.load(participant_ids)
+
+    async def write(
+        self,
+        created: Sequence[tuple[Participant, Consent]],
+        updated: Sequence[Participant],
+        duplicates: Sequence[DuplicateCandidate],
+    ) -> None:
+        await self._inner.write(created, updated, duplicates)
+
+    async def commit(self) -> None:
+        await self._inner.commit()
+
+
+async def test_a_key_taken_after_the_lookup_sends_the_batch_row_by_row(container: Container, world: World) -> None:
+    first = await run(container, world, rows_of([row(2, external_value="OTRO-2")]), ImportMode.PER_RECORD, 10)
+    assert [item.outcome for item in first.rows] == [CREATED]
+    before = await people_ids(container.engine)
+    forgotten: list[bool] = []
+
+    def forgetful(scope: Scope, *, dry_run: bool = False) -> ImportSink:
+        return ForgetfulSink(container.import_sink(scope, dry_run=dry_run), forgotten)
+
+    report = await run(container, world, rows_of([row(1), row(2), row(3)]), ImportMode.PER_RECORD, 10, forgetful)
+    assert forgotten  # the batch's lookup missed the key: its write hit the unique constraint
+    assert [item.outcome for item in report.rows] == [CREATED, REJECTED, CREATED]
+    assert report.rows[1].errors[0].code == "duplicate_participant"
+    added = await people_ids(container.engine) - before
+    assert added == {report.rows[0].participant_id, report.rows[2].participant_id}
