@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from importlib import resources
 
 import pytest
@@ -158,11 +157,9 @@ def test_parish_lookup() -> None:
     assert places.parish("999999") is None
 
 
-def test_loading_is_fast_and_done_once() -> None:
+def test_loading_is_done_once() -> None:
     places._division.cache_clear()
-    started = time.perf_counter()
     places.provinces()
-    assert time.perf_counter() - started < 0.05
     assert places._division.cache_info().misses == 1
     places.canton("1701")
     places.cantons("17")
