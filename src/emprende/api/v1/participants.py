@@ -7,6 +7,7 @@ from dataclasses import fields
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response, status
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, ExpectedVersion, PageDep
@@ -109,6 +110,14 @@ def participant_out(source: ParticipantRow | Participant, *, sensitive: bool, to
     return body
 
 
+def _json(body: Any, headers: dict[str, str]) -> Response:
+    """The registry's hot reads, serialised by orjson as the response model would serialise them (UTC as `Z`, no
+    unset fields): `tests/api/test_participant_reads.py` holds every such body to the model. Validating and
+    serialising a page through pydantic costs several times more than building it."""
+    content = orjson.dumps(body, default=str, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
+    return Response(content, media_type="application/json", headers=headers)
+
+
 def _details(body: ParticipantCreateIn) -> ParticipantDetails:
     return ParticipantDetails(
         given_names=body.given_names,
@@ -204,7 +213,6 @@ async def register_participant(
     openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
 )
 async def list_participants(
-    response: Response,
     principal: CurrentPrincipal,
     container: ContainerDep,
     codec: CursorCodecDep,
@@ -231,7 +239,7 @@ async def list_participants(
     sort: Annotated[
         ParticipantSort, Query(description="`registered_at` (default) or `name`.")
     ] = ParticipantSort.REGISTERED_AT,
-) -> dict[str, Any]:
+) -> Response:
     """List and search participants you may see: your partner's, and those shared with it by consent."""
     require_utc_offset("query.registered_from", registered_from)
     require_utc_offset("query.registered_to", registered_to)
@@ -290,12 +298,10 @@ async def list_participants(
         sensitive_log=container.sensitive_log,
     )
     items, cursor = split_page(codec, "participants", bound, rows, page.limit, key="cursor_position")
-    response.headers.update(_PERSONAL)
-    # Plain dicts: FastAPI validates them once against the response model and serialises straight to JSON.
-    return {
-        "items": [participant_out(row, sensitive=row.sensitive, today=today) for row in items],
-        "next_cursor": cursor,
-    }
+    body: dict[str, Any] = {"items": [participant_out(row, sensitive=row.sensitive, today=today) for row in items]}
+    if cursor is not None:
+        body["next_cursor"] = cursor
+    return _json(body, _PERSONAL)
 
 
 @router.get(
@@ -306,16 +312,13 @@ async def list_participants(
     responses=problem_responses(401, 403, 404),
     openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
 )
-async def get_participant(
-    participant_id: uuid.UUID, response: Response, principal: CurrentPrincipal, container: ContainerDep
-) -> dict[str, Any]:
+async def get_participant(participant_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep) -> Response:
     """One participant. Sensitive fields only with the `participants:sensitive` right (each such read is audited)."""
     row = await participant_service.get_participant(
         principal, participant_id, queries=container.participant_queries, sensitive_log=container.sensitive_log
     )
-    response.headers["ETag"] = etag(row.version)
-    response.headers.update(_PERSONAL)
-    return participant_out(row, sensitive=row.sensitive, today=container.clock.now().date())
+    body = participant_out(row, sensitive=row.sensitive, today=container.clock.now().date())
+    return _json(body, {"ETag": etag(row.version), **_PERSONAL})
 
 
 _CONVERTERS: dict[str, Any] = {"documents": _documents, "external_ids": _externals, "disability": _disability}
