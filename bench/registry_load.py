@@ -505,7 +505,7 @@ def report(
             r = emprende[key]
             f = floors.get("fastapi", {}).get(key)
             bare = floors.get("asgi", {}).get(key)
-            floor_cells = "| | | | |"
+            floor_cells = "| | | | | "
             if f is not None:
                 ratio = r.rate / f.rate if f.rate else float("nan")
                 floor_cells = (
