@@ -15,11 +15,12 @@ import signal
 import socket
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import text
@@ -424,23 +425,29 @@ async def run(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark; the exit status is 0 only for a complete run without failed requests."""
-    args = parse_args(argv)
+def run_benchmark(benchmark: Coroutine[Any, Any, int], loop: str, interrupted: str) -> int:
+    """Run a benchmark's coroutine on the chosen event loop; Ctrl-C and SIGTERM print `interrupted` (the benchmark
+    cleans up in its own `finally` blocks) and give 130, a `BenchError` gives 1."""
     loop_factory = None
-    if args.loop == "uvloop":
+    if loop == "uvloop":
         import uvloop
 
         loop_factory = uvloop.new_event_loop
     try:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
-            return runner.run(run(args))
+            return runner.run(benchmark)
     except (KeyboardInterrupt, asyncio.CancelledError):
-        print("interrupted; the server was stopped and the database removed", file=sys.stderr)
+        print(f"interrupted; {interrupted}", file=sys.stderr)
         return 130
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; the exit status is 0 only for a complete run without failed requests."""
+    args = parse_args(argv)
+    return run_benchmark(run(args), args.loop, "the server was stopped and the database removed")
 
 
 if __name__ == "__main__":

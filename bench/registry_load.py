@@ -49,6 +49,7 @@ from http_load import (
     _percent,
     clean_environment,
     git_revision,
+    run_benchmark,
     server,
     sign_in,
 )
@@ -605,20 +606,7 @@ async def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    loop_factory = None
-    if args.loop == "uvloop":
-        import uvloop
-
-        loop_factory = uvloop.new_event_loop
-    try:
-        with asyncio.Runner(loop_factory=loop_factory) as runner:
-            return runner.run(run(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("interrupted; the servers were stopped and the database removed", file=sys.stderr)
-        return 130
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    return run_benchmark(run(args), args.loop, "the servers were stopped and the database removed")
 
 
 if __name__ == "__main__":

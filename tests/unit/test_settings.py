@@ -87,7 +87,7 @@ def test_configurations_that_must_not_run(values: dict[str, str], message: str) 
 
 
 def test_secret_length_counts_bytes_not_characters() -> None:
-    Settings(secret_key="ñ" * 16).check()  # type: ignore[arg-type]  # 32 bytes in UTF-8
+    Settings(secret_key="ñ" * 16).check()  # 32 bytes in UTF-8
     with pytest.raises(ConfigurationError):
         Settings(secret_key="ñ" * 15 + "a").check()
 
