@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -19,16 +19,24 @@ from emprende.domain.participants import (
     ConsentAlreadyWithdrawn,
     ConsentMethod,
     ConsentPurpose,
+    EducationLevel,
+    MigratoryStatus,
+    NewConsent,
+    NewParticipant,
     OwnersDiffer,
     Participant,
     ParticipantDetails,
     ParticipantErased,
+    ParticipantValues,
     PopulationGroup,
     Sex,
     age_on,
     check_birth_date,
     has_active,
     identifier_keys,
+    new_consent,
+    new_participant,
+    participant_values,
 )
 from emprende.domain.users import Language
 
@@ -150,32 +158,100 @@ def test_has_disability_is_derived() -> None:
     assert participant(disability=WashingtonGroupShortSet(hearing=Difficulty.A_LOT_OF_DIFFICULTY)).has_disability
 
 
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"given_names": "   "},
-        {"family_names": "x" * 101},
-        {"birth_date": date(2027, 1, 1)},
-        {"birth_date": date(1900, 1, 1)},
-        {"nationality": "XXX"},
-        {"gender_identity": "g" * 61},
-        {"household_size": 31},
-        {"household_size": -1},
-        {"household_size": 3, "dependants": 3},
-        {"province_code": "99"},
-        {"canton_code": "1799"},
-        {"province_code": "09", "canton_code": "1701"},
-        {"phone": "12"},
-        {"email": "nobody"},
-        {"documents": tuple(identity_document("passport", f"N{i}", "VEN") for i in range(6))},
-        {"documents": (identity_document("passport", "N1", "VEN"), identity_document("passport", "n-1", "VEN"))},
-        {"external_ids": (external_identifier("sigob", "1"), external_identifier("SIGOB", "2"))},
-        {"external_ids": tuple(external_identifier(f"s{i}", "1") for i in range(11))},
-    ],
-)
+INVALID_DETAILS: list[dict[str, object]] = [
+    {"given_names": "   "},
+    {"family_names": "x" * 101},
+    {"birth_date": date(2027, 1, 1)},
+    {"birth_date": date(1900, 1, 1)},
+    {"nationality": "XXX"},
+    {"gender_identity": "g" * 61},
+    {"household_size": 31},
+    {"household_size": -1},
+    {"household_size": 3, "dependants": 3},
+    {"province_code": "99"},
+    {"canton_code": "1799"},
+    {"province_code": "09", "canton_code": "1701"},
+    {"phone": "12"},
+    {"email": "nobody"},
+    {"documents": tuple(identity_document("passport", f"N{i}", "VEN") for i in range(6))},
+    {"documents": (identity_document("passport", "N1", "VEN"), identity_document("passport", "n-1", "VEN"))},
+    {"external_ids": (external_identifier("sigob", "1"), external_identifier("SIGOB", "2"))},
+    {"external_ids": tuple(external_identifier(f"s{i}", "1") for i in range(11))},
+]
+
+
+@pytest.mark.parametrize("changes", INVALID_DETAILS)
 def test_invalid_details_are_refused(changes: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):
         participant(**changes)
+
+
+FULL = replace(
+    BASE,
+    gender_identity="  mujer   trans ",
+    migratory_status=MigratoryStatus.IN_PROCESS,
+    documents=(identity_document("cedula", CEDULA, None), identity_document("passport", "ab 1", "ven")),
+    disability=WashingtonGroupShortSet(walking=Difficulty.A_LOT_OF_DIFFICULTY),
+    household_size=3,
+    dependants=1,
+    education_level=EducationLevel.TECHNICAL,
+    canton_code="1701",
+    phone="099 123 4567",
+    email=" MJ@Example.ORG ",
+    preferred_language=Language.EN,
+    external_ids=(external_identifier("sigob", " S-1 "),),
+)
+
+
+@pytest.mark.parametrize("details", [BASE, FULL])
+def test_a_new_participant_record_holds_what_the_entity_holds(details: ParticipantDetails) -> None:
+    registered_by = uuid.UUID(int=3)
+    record = new_participant(owner_partner_id=OWNER, details=details, now=NOW, registered_by=registered_by)
+    person = Participant(owner_partner_id=OWNER, details=details, now=NOW, registered_by=registered_by)
+    names = {item.name for item in fields(NewParticipant)}
+    assert names == set(Participant.__annotations__) - {"sensitive_fields"}  # every column of the entity
+    assert {name: getattr(record, name) for name in names - {"id"}} == {
+        name: getattr(person, name) for name in names - {"id"}
+    }
+    assert record.id != person.id
+    assert record.details() == person.details()
+    event = record.registered_event()
+    [recorded] = person.pending_events()
+    assert (event.name, event.aggregate_type, event.payload) == (
+        recorded.name,
+        recorded.aggregate_type,
+        recorded.payload,
+    )
+    assert event.aggregate_id == record.id
+    assert participant_values(details, NOW) == ParticipantValues(
+        **{item.name: getattr(person, item.name) for item in fields(ParticipantValues)}
+    )
+
+
+@pytest.mark.parametrize("changes", INVALID_DETAILS)
+def test_a_new_participant_record_is_refused_as_the_entity_is(changes: dict[str, object]) -> None:
+    details = replace(BASE, **changes)
+    with pytest.raises(InvalidInput) as entity:
+        Participant(owner_partner_id=OWNER, details=details, now=NOW, registered_by=None)
+    with pytest.raises(InvalidInput) as record:
+        new_participant(owner_partner_id=OWNER, details=details, now=NOW, registered_by=None)
+    with pytest.raises(InvalidInput) as values:
+        participant_values(details, NOW)
+    for raised in (record, values):
+        assert (str(raised.value), raised.value.field, raised.value.code) == (
+            str(entity.value),
+            entity.value.field,
+            entity.value.code,
+        )
+
+
+def test_a_refused_rectification_leaves_the_record_as_it_was() -> None:
+    person = participant(phone="0991234567")
+    before = person.details()
+    with pytest.raises(InvalidInput):
+        person.rectify(replace(before, family_names="Pérez", email="nobody"), NOW + timedelta(days=1))
+    assert person.details() == before
+    assert person.updated_at == NOW
 
 
 def test_rectify_revalidates_and_keeps_identity() -> None:
@@ -304,6 +380,40 @@ def test_consent_rules() -> None:
     ):
         with pytest.raises(InvalidInput):
             consent(**bad)
+
+
+def test_a_new_consent_record_holds_what_the_entity_holds() -> None:
+    values: dict[str, object] = {
+        "participant_id": uuid.UUID(int=1),
+        "purpose": ConsentPurpose.SHARING,
+        "notice_version": " 2026-01 ",
+        "language": Language.EN,
+        "method": ConsentMethod.GUARDIAN,
+        "given_at": NOW - timedelta(days=1),
+        "now": NOW,
+        "recipient_partner_id": uuid.UUID(int=9),
+        "recorded_by": uuid.UUID(int=3),
+    }
+    record = new_consent(**values)
+    entity = Consent(**values)
+    names = {item.name for item in fields(NewConsent)}
+    assert names == set(Consent.__annotations__)
+    assert {name: getattr(record, name) for name in names - {"id"}} == {
+        name: getattr(entity, name) for name in names - {"id"}
+    }
+    event = record.given_event()
+    [recorded] = entity.pending_events()
+    assert (event.name, event.aggregate_id) == (recorded.name, recorded.aggregate_id)
+    assert event.payload == {"purpose": "sharing", "id": str(record.id)}
+    assert recorded.payload == {"purpose": "sharing", "id": str(entity.id)}
+    for bad in (
+        {"purpose": ConsentPurpose.TRAINING},
+        {"notice_version": "  "},
+        {"given_at": NOW + timedelta(seconds=1)},
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            new_consent(**{**values, **bad})
+        assert refused.value.field in {"recipient_partner_id", "notice_version", "given_at"}
 
 
 def test_withdrawal_is_a_new_fact() -> None:

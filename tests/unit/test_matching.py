@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+import sys
 import unicodedata
 
 import pytest
@@ -219,6 +221,25 @@ name_text = st.one_of(
     st.text(alphabet="aáàäbcçdeéèëfghiíìïjklmnñoóòöpqrstuúùüvwxyzAÁÉÍÑÓÚÜBCDEFGZ '-.,_\t\u0301\u0303", max_size=40),
     st.text(max_size=40),
 )
+
+
+def defined_search_key(text: str) -> str:
+    """`search_key` as defined: NFKD without combining marks (category M), case folded, marks stripped again,
+    runs of anything but letters and digits made one space."""
+
+    def strip_marks(value: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", value)
+        return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+
+    folded = strip_marks(strip_marks(text).casefold().lower())
+    return " ".join(re.split(r"[\W_]+", folded)).strip()
+
+
+def test_search_key_follows_its_definition_on_every_code_point() -> None:
+    step = 4096  # each code point once, next to its neighbours (marks follow letters in most blocks)
+    for start in range(0, sys.maxunicode + 1, step):
+        text = "".join(map(chr, range(start, min(start + step, sys.maxunicode + 1))))
+        assert search_key(text) == defined_search_key(text)
 
 
 @given(name_text)

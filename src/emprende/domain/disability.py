@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
 
 from emprende.domain.errors import InvalidInput
@@ -28,6 +28,8 @@ class Domain(StrEnum):
     SELF_CARE = "self_care"
     COMMUNICATING = "communicating"
 
+
+_DOMAIN_NAMES = tuple(domain.value for domain in Domain)  # iterating the enumeration itself is slow
 
 # The WG recommended cut-off: at least one domain answered "a lot of difficulty" or "cannot do at all".
 DISABILITY_CUTOFF = frozenset({Difficulty.A_LOT_OF_DIFFICULTY, Difficulty.CANNOT_DO_AT_ALL})
@@ -63,15 +65,15 @@ class WashingtonGroupShortSet:
     def answers(self) -> dict[str, str | None]:
         """Every domain name with its answer value, or None when unanswered."""
         result: dict[str, str | None] = {}
-        for domain in Domain:
-            answer: Difficulty | None = getattr(self, domain.value)
-            result[domain.value] = None if answer is None else answer.value
+        for name in _DOMAIN_NAMES:
+            answer: Difficulty | None = getattr(self, name)
+            result[name] = None if answer is None else answer.value
         return result
 
     @property
     def has_disability(self) -> bool | None:
         """The WG cut-off: True if any domain reaches it, False if all six are answered below it, else None."""
-        given = [getattr(self, item.name) for item in fields(self)]
+        given = (self.seeing, self.hearing, self.walking, self.remembering, self.self_care, self.communicating)
         if any(answer in DISABILITY_CUTOFF for answer in given):
             return True
         if all(answer is not None for answer in given):

@@ -36,8 +36,27 @@ SAME_PHONE = "same_phone"
 _NON_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_": any run of anything else becomes one space
 
 
+_MARK_TABLE_MAX = 20_000  # distinct code points remembered; names use a few hundred
+
+
+class _MarkTable(dict[int, int | None]):
+    """A `str.translate` table that drops combining marks (category M) and keeps everything else, filled as code
+    points are met (bounded: past the limit a code point is looked up every time)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)).startswith("M") else code
+        if len(self) < _MARK_TABLE_MAX:
+            self[code] = kept
+        return kept
+
+
+_MARKS = _MarkTable()
+
+
 def _strip_marks(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.category(c).startswith("M"))
+    if text.isascii():  # ASCII has no marks and no decompositions: already its own NFKD
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_MARKS)
 
 
 def search_key(text: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from emprende.domain.contact import normalize_contact_email, normalize_country, normalize_phone
 from emprende.domain.disability import WashingtonGroupShortSet
@@ -15,7 +15,7 @@ from emprende.domain.errors import Conflict, InvalidInput
 from emprende.domain.events import Aggregate, DomainEvent
 from emprende.domain.identity import ExternalIdentifier, IdentityDocument, document_key
 from emprende.domain.ids import new_id
-from emprende.domain.matching import name_key
+from emprende.domain.matching import PersonSketch, name_key
 from emprende.domain.places import check_residence
 from emprende.domain.users import Language
 
@@ -134,6 +134,162 @@ class ParticipantDetails:
     external_ids: tuple[ExternalIdentifier, ...] = ()
 
 
+@dataclass(slots=True, kw_only=True)
+class ParticipantValues:
+    """What a registration or a rectification stores from `ParticipantDetails`: the values validated and normalised."""
+
+    given_names: str
+    family_names: str
+    name_key: str
+    birth_date: date
+    birth_year: int
+    sex: Sex
+    gender_identity: str | None
+    population_group: PopulationGroup
+    nationality: str
+    migratory_status: MigratoryStatus | None
+    documents: list[IdentityDocument]
+    disability: WashingtonGroupShortSet | None
+    has_disability: bool | None
+    household_size: int | None
+    dependants: int | None
+    education_level: EducationLevel | None
+    province_code: str | None
+    canton_code: str | None
+    phone: str | None
+    email: str | None
+    preferred_language: Language
+    external_ids: list[ExternalIdentifier]
+    updated_at: datetime
+
+    def details(self) -> ParticipantDetails:
+        return _details_of(self, self.birth_date)
+
+    def sketch(self) -> PersonSketch:
+        """What the probable-duplicate check compares of this person."""
+        return PersonSketch(self.name_key, self.birth_date, self.phone)
+
+
+@dataclass(slots=True, kw_only=True)
+class NewParticipant(ParticipantValues):
+    """A registration's record as `Participant(...)` holds it, without the entity: what a bulk writer stores."""
+
+    id: uuid.UUID
+    owner_partner_id: uuid.UUID
+    registered_at: datetime
+    registered_by: uuid.UUID | None
+    erased_at: datetime | None = None
+    merged_into_id: uuid.UUID | None = None
+    version: int = 1
+
+    def registered_event(self) -> DomainEvent:
+        return DomainEvent(
+            "participant.registered",
+            "participant",
+            self.id,
+            {"owner_partner_id": str(self.owner_partner_id), "population_group": self.population_group.value},
+        )
+
+
+_V = TypeVar("_V", bound=ParticipantValues)
+
+
+def participant_values(details: ParticipantDetails, now: datetime) -> ParticipantValues:
+    """Validate and normalise `details` as of `now`; raises InvalidInput naming the first field at fault."""
+    return _checked(ParticipantValues, details, now)
+
+
+def new_participant(
+    *, owner_partner_id: uuid.UUID, details: ParticipantDetails, now: datetime, registered_by: uuid.UUID | None
+) -> NewParticipant:
+    """A new participant's record (validated as `Participant(...)` validates it), with a new identifier."""
+    return _checked(
+        NewParticipant,
+        details,
+        now,
+        id=new_id(),
+        owner_partner_id=owner_partner_id,
+        registered_at=now,
+        registered_by=registered_by,
+    )
+
+
+def _checked(kind: type[_V], details: ParticipantDetails, now: datetime, **identity: Any) -> _V:
+    """The rules of registration and rectification: `details` validated and normalised, as a `kind` that also holds
+    `identity` (the fields a new record adds)."""
+    if len(details.documents) > MAX_DOCUMENTS:
+        raise InvalidInput(f"at most {MAX_DOCUMENTS} identity documents", field="documents")
+    if len(details.external_ids) > MAX_EXTERNAL_IDS:
+        raise InvalidInput(f"at most {MAX_EXTERNAL_IDS} external identifiers", field="external_ids")
+    if len({(d.type, d.issuing_country, d.number) for d in details.documents}) != len(details.documents):
+        raise InvalidInput("the same document is listed twice", field="documents")
+    if len({e.system for e in details.external_ids}) != len(details.external_ids):
+        raise InvalidInput("one identifier per system", field="external_ids")
+    gender = " ".join(details.gender_identity.split()) if details.gender_identity else None
+    if gender is not None and len(gender) > MAX_GENDER_IDENTITY:
+        raise InvalidInput("gender identity is too long", field="gender_identity")
+    given_names = _name(details.given_names, "given_names")
+    family_names = _name(details.family_names, "family_names")
+    birth_date = check_birth_date(details.birth_date, now.date())
+    nationality = normalize_country(details.nationality, field="nationality")
+    household_size = _count(details.household_size, "household_size")
+    dependants = _count(details.dependants, "dependants")
+    if household_size is not None and dependants is not None and dependants >= household_size:
+        raise InvalidInput("dependants must be fewer than the household size", field="dependants")
+    province_code, canton_code = check_residence(details.province_code, details.canton_code)
+    disability = details.disability
+    return kind(
+        given_names=given_names,
+        family_names=family_names,
+        name_key=name_key(given_names, family_names),
+        birth_date=birth_date,
+        birth_year=birth_date.year,
+        sex=details.sex,
+        gender_identity=gender or None,
+        population_group=details.population_group,
+        nationality=nationality,
+        migratory_status=details.migratory_status,
+        documents=list(details.documents),
+        disability=disability,
+        has_disability=disability.has_disability if disability is not None else None,
+        household_size=household_size,
+        dependants=dependants,
+        education_level=details.education_level,
+        province_code=province_code,
+        canton_code=canton_code,
+        phone=normalize_phone(details.phone, field="phone") if details.phone else None,
+        email=normalize_contact_email(details.email, field="email") if details.email else None,
+        preferred_language=details.preferred_language,
+        external_ids=list(details.external_ids),
+        updated_at=now,
+        **identity,
+    )
+
+
+def _details_of(source: ParticipantValues | Participant, birth_date: date) -> ParticipantDetails:
+    return ParticipantDetails(
+        given_names=source.given_names,
+        family_names=source.family_names,
+        birth_date=birth_date,
+        sex=source.sex,
+        population_group=source.population_group,
+        nationality=source.nationality,
+        gender_identity=source.gender_identity,
+        migratory_status=source.migratory_status,
+        documents=tuple(source.documents),
+        disability=source.disability,
+        household_size=source.household_size,
+        dependants=source.dependants,
+        education_level=source.education_level,
+        province_code=source.province_code,
+        canton_code=source.canton_code,
+        phone=source.phone,
+        email=source.email,
+        preferred_language=source.preferred_language,
+        external_ids=tuple(source.external_ids),
+    )
+
+
 class Participant(Aggregate):
     """A person in the programme. Sensitive fields are guarded by the services; erasure anonymises for good."""
 
@@ -184,59 +340,45 @@ class Participant(Aggregate):
         now: datetime,
         registered_by: uuid.UUID | None,
     ) -> None:
-        self.id = new_id()
-        self.owner_partner_id = owner_partner_id
-        self.registered_at = now
-        self.registered_by = registered_by
-        self.erased_at = None
-        self.merged_into_id = None
-        self.version = 1
-        self._apply(details, now)
-        self.record(
-            DomainEvent(
-                "participant.registered",
-                "participant",
-                self.id,
-                {"owner_partner_id": str(owner_partner_id), "population_group": self.population_group.value},
-            )
-        )
+        new = new_participant(owner_partner_id=owner_partner_id, details=details, now=now, registered_by=registered_by)
+        self.id = new.id
+        self.owner_partner_id = new.owner_partner_id
+        self.registered_at = new.registered_at
+        self.registered_by = new.registered_by
+        self.erased_at = new.erased_at
+        self.merged_into_id = new.merged_into_id
+        self.version = new.version
+        self._set(new)
+        self.record(new.registered_event())
 
     def _apply(self, details: ParticipantDetails, now: datetime) -> None:
-        if len(details.documents) > MAX_DOCUMENTS:
-            raise InvalidInput(f"at most {MAX_DOCUMENTS} identity documents", field="documents")
-        if len(details.external_ids) > MAX_EXTERNAL_IDS:
-            raise InvalidInput(f"at most {MAX_EXTERNAL_IDS} external identifiers", field="external_ids")
-        if len({(d.type, d.issuing_country, d.number) for d in details.documents}) != len(details.documents):
-            raise InvalidInput("the same document is listed twice", field="documents")
-        if len({e.system for e in details.external_ids}) != len(details.external_ids):
-            raise InvalidInput("one identifier per system", field="external_ids")
-        gender = " ".join(details.gender_identity.split()) if details.gender_identity else None
-        if gender is not None and len(gender) > MAX_GENDER_IDENTITY:
-            raise InvalidInput("gender identity is too long", field="gender_identity")
-        self.given_names = _name(details.given_names, "given_names")
-        self.family_names = _name(details.family_names, "family_names")
-        self.name_key = name_key(self.given_names, self.family_names)
-        self.birth_date = check_birth_date(details.birth_date, now.date())
-        self.birth_year = details.birth_date.year
-        self.sex = details.sex
-        self.gender_identity = gender or None
-        self.population_group = details.population_group
-        self.nationality = normalize_country(details.nationality, field="nationality")
-        self.migratory_status = details.migratory_status
-        self.documents = list(details.documents)
-        self.disability = details.disability
-        self.has_disability = details.disability.has_disability if details.disability is not None else None
-        self.household_size = _count(details.household_size, "household_size")
-        self.dependants = _count(details.dependants, "dependants")
-        if self.household_size is not None and self.dependants is not None and self.dependants >= self.household_size:
-            raise InvalidInput("dependants must be fewer than the household size", field="dependants")
-        self.education_level = details.education_level
-        self.province_code, self.canton_code = check_residence(details.province_code, details.canton_code)
-        self.phone = normalize_phone(details.phone, field="phone") if details.phone else None
-        self.email = normalize_contact_email(details.email, field="email") if details.email else None
-        self.preferred_language = details.preferred_language
-        self.external_ids = list(details.external_ids)
-        self.updated_at = now
+        self._set(participant_values(details, now))
+
+    def _set(self, values: ParticipantValues) -> None:
+        # Attribute by attribute: on a mapped instance, each assignment is what the ORM tracks as a change.
+        self.given_names = values.given_names
+        self.family_names = values.family_names
+        self.name_key = values.name_key
+        self.birth_date = values.birth_date
+        self.birth_year = values.birth_year
+        self.sex = values.sex
+        self.gender_identity = values.gender_identity
+        self.population_group = values.population_group
+        self.nationality = values.nationality
+        self.migratory_status = values.migratory_status
+        self.documents = values.documents
+        self.disability = values.disability
+        self.has_disability = values.has_disability
+        self.household_size = values.household_size
+        self.dependants = values.dependants
+        self.education_level = values.education_level
+        self.province_code = values.province_code
+        self.canton_code = values.canton_code
+        self.phone = values.phone
+        self.email = values.email
+        self.preferred_language = values.preferred_language
+        self.external_ids = values.external_ids
+        self.updated_at = values.updated_at
 
     @property
     def is_erased(self) -> bool:
@@ -252,27 +394,7 @@ class Participant(Aggregate):
     def details(self) -> ParticipantDetails:
         if self.birth_date is None:
             raise ParticipantErased("an erased participant has no details")
-        return ParticipantDetails(
-            given_names=self.given_names,
-            family_names=self.family_names,
-            birth_date=self.birth_date,
-            sex=self.sex,
-            population_group=self.population_group,
-            nationality=self.nationality,
-            gender_identity=self.gender_identity,
-            migratory_status=self.migratory_status,
-            documents=tuple(self.documents),
-            disability=self.disability,
-            household_size=self.household_size,
-            dependants=self.dependants,
-            education_level=self.education_level,
-            province_code=self.province_code,
-            canton_code=self.canton_code,
-            phone=self.phone,
-            email=self.email,
-            preferred_language=self.preferred_language,
-            external_ids=tuple(self.external_ids),
-        )
+        return _details_of(self, self.birth_date)
 
     def absorb(self, other: Participant, now: datetime) -> None:
         """Merge a duplicate into this record: it keeps its own data, gains the other's documents and identifiers,
@@ -339,6 +461,65 @@ class ConsentAlreadyWithdrawn(Conflict):
     code = "consent_withdrawn"
 
 
+@dataclass(slots=True, kw_only=True)
+class NewConsent:
+    """A consent's record as `Consent(...)` holds it, without the entity: what a bulk writer stores."""
+
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    purpose: ConsentPurpose
+    recipient_partner_id: uuid.UUID | None
+    notice_version: str
+    language: Language
+    method: ConsentMethod
+    given_at: datetime
+    recorded_at: datetime
+    recorded_by: uuid.UUID | None
+    withdrawn_at: datetime | None = None
+
+    def given_event(self) -> DomainEvent:
+        return DomainEvent(
+            "consent.given", "participant", self.participant_id, {"purpose": self.purpose.value, "id": str(self.id)}
+        )
+
+
+def new_consent(
+    *,
+    participant_id: uuid.UUID,
+    purpose: ConsentPurpose,
+    notice_version: str,
+    language: Language,
+    method: ConsentMethod,
+    given_at: datetime,
+    now: datetime,
+    recipient_partner_id: uuid.UUID | None = None,
+    recorded_by: uuid.UUID | None = None,
+) -> NewConsent:
+    """A consent given now (validated as `Consent(...)` validates it), with a new identifier."""
+    if (purpose is ConsentPurpose.SHARING) != (recipient_partner_id is not None):
+        raise InvalidInput(
+            "a sharing consent names exactly one recipient partner; other purposes name none",
+            field="recipient_partner_id",
+        )
+    version = notice_version.strip()
+    if not version or len(version) > 40:
+        raise InvalidInput("notice_version must have 1 to 40 characters", field="notice_version")
+    if given_at > now:
+        raise InvalidInput("consent cannot be given in the future", field="given_at")
+    return NewConsent(
+        id=new_id(),
+        participant_id=participant_id,
+        purpose=purpose,
+        recipient_partner_id=recipient_partner_id,
+        notice_version=version,
+        language=language,
+        method=method,
+        given_at=given_at,
+        recorded_at=now,
+        recorded_by=recorded_by,
+    )
+
+
 class Consent(Aggregate):
     """A person's consent for one purpose (and, for sharing, one recipient). Immutable once given; withdrawable."""
 
@@ -367,30 +548,29 @@ class Consent(Aggregate):
         recipient_partner_id: uuid.UUID | None = None,
         recorded_by: uuid.UUID | None = None,
     ) -> None:
-        if (purpose is ConsentPurpose.SHARING) != (recipient_partner_id is not None):
-            raise InvalidInput(
-                "a sharing consent names exactly one recipient partner; other purposes name none",
-                field="recipient_partner_id",
-            )
-        version = notice_version.strip()
-        if not version or len(version) > 40:
-            raise InvalidInput("notice_version must have 1 to 40 characters", field="notice_version")
-        if given_at > now:
-            raise InvalidInput("consent cannot be given in the future", field="given_at")
-        self.id = new_id()
-        self.participant_id = participant_id
-        self.purpose = purpose
-        self.recipient_partner_id = recipient_partner_id
-        self.notice_version = version
-        self.language = language
-        self.method = method
-        self.given_at = given_at
-        self.recorded_at = now
-        self.recorded_by = recorded_by
-        self.withdrawn_at = None
-        self.record(
-            DomainEvent("consent.given", "participant", participant_id, {"purpose": purpose.value, "id": str(self.id)})
+        new = new_consent(
+            participant_id=participant_id,
+            purpose=purpose,
+            notice_version=notice_version,
+            language=language,
+            method=method,
+            given_at=given_at,
+            now=now,
+            recipient_partner_id=recipient_partner_id,
+            recorded_by=recorded_by,
         )
+        self.id = new.id
+        self.participant_id = new.participant_id
+        self.purpose = new.purpose
+        self.recipient_partner_id = new.recipient_partner_id
+        self.notice_version = new.notice_version
+        self.language = new.language
+        self.method = new.method
+        self.given_at = new.given_at
+        self.recorded_at = new.recorded_at
+        self.recorded_by = new.recorded_by
+        self.withdrawn_at = new.withdrawn_at
+        self.record(new.given_event())
 
     @property
     def is_active(self) -> bool:
@@ -410,7 +590,7 @@ def has_active(consents: Iterable[Consent], purpose: ConsentPurpose) -> bool:
     return any(consent.purpose is purpose and consent.is_active for consent in consents)
 
 
-def identifier_keys(participant: Participant) -> list[str]:
+def identifier_keys(participant: Participant | ParticipantValues) -> list[str]:
     """The registry-wide unique keys of a participant's documents and external identifiers."""
     keys = [document_key(doc) for doc in participant.documents]
     keys += [external_key(item) for item in participant.external_ids]
