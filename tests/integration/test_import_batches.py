@@ -8,6 +8,7 @@ import io
 import random
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from types import TracebackType
 from typing import Any, Self
@@ -18,22 +19,27 @@ from sqlalchemy import Table, Text, cast, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters import tables
+from emprende.adapters.unit_of_work import to_json_value
 from emprende.bootstrap import Container, read_rows
+from emprende.domain.audit import REDACTED
 from emprende.domain.contact import normalize_phone
 from emprende.domain.disability import WashingtonGroupShortSet
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.identity import external_identifier, identity_document
 from emprende.domain.matching import PersonSketch, duplicate_reasons, name_key
 from emprende.domain.participants import (
-    Consent,
     ConsentMethod,
     ConsentPurpose,
     EducationLevel,
     MigratoryStatus,
+    NewConsent,
+    NewParticipant,
     Participant,
     ParticipantDetails,
     PopulationGroup,
     Sex,
+    new_consent,
+    new_participant,
 )
 from emprende.domain.users import Language, Role
 from emprende.services.imports import (
@@ -138,7 +144,7 @@ async def people_ids(engine: AsyncEngine) -> set[uuid.UUID]:
 async def test_bulk_writes_store_what_core_inserts_store(container: Container, world: World) -> None:
     now = container.clock.now()
     owner = world.a.partner_id
-    full = Participant(
+    full = new_participant(
         owner_partner_id=owner,
         details=ParticipantDetails(
             given_names="María José",
@@ -164,7 +170,7 @@ async def test_bulk_writes_store_what_core_inserts_store(container: Container, w
         now=now,
         registered_by=world.admin.id,
     )
-    bare = Participant(  # every optional value left out: SQL NULLs, empty lists, and disability as JSON null
+    bare = new_participant(  # every optional value left out: SQL NULLs, empty lists, and disability as JSON null
         owner_partner_id=owner,
         details=ParticipantDetails(
             given_names="Luis",
@@ -177,9 +183,15 @@ async def test_bulk_writes_store_what_core_inserts_store(container: Container, w
         now=now.replace(microsecond=0),  # timestamps keep their six digits of microseconds
         registered_by=None,
     )
-    people = [full, bare]
+    twin = new_participant(  # after a different person, then sharing most of the previous person's values
+        owner_partner_id=owner,
+        details=replace(bare.details(), given_names="Luisa", sex=Sex.FEMALE, documents=(), external_ids=()),
+        now=now.replace(microsecond=0),
+        registered_by=None,
+    )
+    people = [full, bare, twin]
     consents = [
-        Consent(
+        new_consent(
             participant_id=person.id,
             purpose=ConsentPurpose.REGISTRATION,
             notice_version="2026-01",
@@ -189,7 +201,9 @@ async def test_bulk_writes_store_what_core_inserts_store(container: Container, w
             now=now,
             recorded_by=world.admin.id,
         )
-        for person, given_at in zip(people, [now - timedelta(days=3), now.astimezone(GUAYAQUIL)], strict=True)
+        for person, given_at in zip(
+            people, [now - timedelta(days=3), now.astimezone(GUAYAQUIL), now - timedelta(days=1)], strict=True
+        )
     ]
     pair = DuplicateCandidate(
         participant_id=full.id, other_id=bare.id, reasons=frozenset({"same_phone"}), similarity=42.4, now=now
@@ -204,7 +218,7 @@ async def test_bulk_writes_store_what_core_inserts_store(container: Container, w
             await connection.execute(insert(table), [{c.key: getattr(e, c.key) for c in table.c} for e in entities])
     ids = {table: [entity.id for entity in entities] for table, entities in written.items()}
     expected = await stored_as_text(container.engine, ids)
-    assert [len(found) for found in expected.values()] == [2, 2, 1]
+    assert [len(found) for found in expected.values()] == [3, 3, 1]
     async with container.engine.begin() as connection:
         for table in reversed(list(written)):
             await connection.execute(delete(table).where(table.c.id.in_(ids[table])))
@@ -214,25 +228,48 @@ async def test_bulk_writes_store_what_core_inserts_store(container: Container, w
         await sink.commit()
 
     assert await stored_as_text(container.engine, ids) == expected
+    person_ids = [person.id for person in people]
     async with container.engine.connect() as connection:
         audit = (
             await connection.execute(
                 select(tables.audit_events.c.entity_id, tables.audit_events.c.changes).where(
-                    tables.audit_events.c.entity_id.in_([str(full.id), str(bare.id)])
+                    tables.audit_events.c.entity_id.in_([str(pid) for pid in person_ids])
                 )
             )
         ).all()
-        events = await connection.scalars(
-            select(tables.outbox.c.event_type).where(tables.outbox.c.aggregate_id.in_([full.id, bare.id]))
-        )
+        o = tables.outbox.c
+        events = (
+            await connection.execute(
+                select(o.event_type, o.aggregate_id, o.payload).where(o.aggregate_id.in_(person_ids)).order_by(o.id)
+            )
+        ).all()
         keys = await connection.scalars(select(tables.participant_identifiers.c.key))
-        assert sorted(events) == ["consent.given"] * 2 + ["participant.registered"] * 2
         assert set(keys) == {"passport:VEN:AB123", "cedula:ECU:1710034065", "ext:sigob:X-1"}
+    # The events the domain records, in order: the people's registrations, then their consents.
+    domain_events = [person.registered_event() for person in people] + [c.given_event() for c in consents]
+    assert [tuple(event) for event in events] == [
+        (event.name, event.aggregate_id, to_json_value(event.payload)) for event in domain_events
+    ]
+    # Each person's audit row holds what the unit of work records for a new participant.
+    assert dict(audit) == {str(person.id): created_changes(person) for person in people}
     changes = dict(audit)
     assert changes[str(full.id)]["preferred_language"] == {"before": None, "after": "en"}
     assert changes[str(full.id)]["email"] == {"before": None, "after": "[redacted]"}
     assert changes[str(full.id)]["external_ids"]["after"] == ["ExternalIdentifier(system='sigob')"]
     assert "email" not in changes[str(bare.id)]
+
+
+def created_changes(person: NewParticipant) -> dict[str, dict[str, Any]]:
+    """The audit `changes` of a new participant as the unit of work renders them: every value set, sensitive ones
+    redacted, bookkeeping columns left out."""
+    return {
+        column.key: {
+            "before": None,
+            "after": REDACTED if column.key in Participant.sensitive_fields else to_json_value(value),
+        }
+        for column in tables.participants.c
+        if column.key not in {"version", "updated_at"} and (value := getattr(person, column.key)) is not None
+    }
 
 
 async def test_probable_duplicates_are_those_a_full_comparison_finds(container: Container, world: World) -> None:
@@ -370,7 +407,7 @@ class ForgetfulSink:
 
     async def write(
         self,
-        created: Sequence[tuple[Participant, Consent]],
+        created: Sequence[tuple[NewParticipant, NewConsent]],
         updated: Sequence[Participant],
         duplicates: Sequence[DuplicateCandidate],
     ) -> None:

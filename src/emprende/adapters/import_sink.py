@@ -5,19 +5,25 @@ table and batch, never one ORM unit of work per row: `COPY` on PostgreSQL (throu
 connection, so inside its transaction), a driver-level executemany on SQLite. Values go through the columns' own
 SQLAlchemy bind processing, so they are stored as the ORM stores them; two shortcuts give the same stored values for
 less work: JSON text made by orjson on PostgreSQL (JSONB parses it), and SQLite's timestamp text formatted directly.
-Updated people are ORM-loaded and rectified, so the unit of work audits their changes as usual. Everything happens
-inside one `SqlAlchemyUnitOfWork` transaction.
+New people are plain records (`NewParticipant`, `NewConsent`), not mapped entities: the ORM never tracks them. On
+PostgreSQL the server takes one table's COPY while the next table's rows are made. Updated people are ORM-loaded and
+rectified, so the unit of work audits their changes as usual. Everything happens inside one `SqlAlchemyUnitOfWork`
+transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
-from types import TracebackType
+from decimal import Decimal
+from enum import Enum
+from operator import attrgetter
+from types import NoneType, TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 import orjson
@@ -26,25 +32,34 @@ from sqlalchemy.exc import IntegrityError
 
 from emprende.adapters import tables
 from emprende.adapters.types import UTCDateTime
-from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, to_json_value, translate_integrity_error
+from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
 from emprende.domain.audit import REDACTED, AuditAction
 from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.events import Aggregate, DomainEvent
+from emprende.domain.events import DomainEvent
 from emprende.domain.ids import new_id
 from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import Consent, DuplicateParticipant, Participant, identifier_keys
+from emprende.domain.participants import (
+    DuplicateParticipant,
+    NewConsent,
+    NewParticipant,
+    Participant,
+    identifier_keys,
+)
 from emprende.services.context import current_request_id
 from emprende.services.ports import NameBlock, RegistrySketches
 from emprende.services.principal import Scope
 
 T = TypeVar("T")
 _CHUNK = 500  # keys per IN (...) list on SQLite: well under its parameter limit
+_YIELD_EVERY = 250  # rows made between two turns of the event loop while a COPY is under way
 _UNAUDITED = frozenset({"version", "updated_at"})
 _PARTICIPANT_COLUMNS = tuple(str(column.key) for column in tables.participants.c)  # plain str: JSON keys
 _AUDITED_PUBLIC = tuple(
     name for name in _PARTICIPANT_COLUMNS if name not in _UNAUDITED and name not in Participant.sensitive_fields
 )
 _AUDITED_SENSITIVE = tuple(name for name in _PARTICIPANT_COLUMNS if name in Participant.sensitive_fields)
+_public_values = attrgetter(*_AUDITED_PUBLIC)
+_sensitive_values = attrgetter(*_AUDITED_SENSITIVE)
 _REDACTED_CHANGE = {"before": None, "after": REDACTED}  # only ever serialised
 _IDENTIFIER_KEYS = ("pk_participant_identifiers", "uq_participant_identifiers_key")
 
@@ -89,12 +104,19 @@ def _identifier_taken(error: Exception) -> bool:
 class _TableWriter:
     """How one table's rows go to the driver: column names, one value converter per column, the insert statement."""
 
+    table: str
     columns: tuple[str, ...]
     encoders: tuple[tuple[int, _Encode], ...]  # (position, converter) of the columns that need one
     statement: str  # SQLite's INSERT with positional parameters (PostgreSQL uses COPY)
+    attributes: Callable[[Any], tuple[Any, ...]]  # an object's attributes named like the columns, in column order
 
     def record(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        row = [values[name] for name in self.columns]
+        return self._encoded([values[name] for name in self.columns])
+
+    def record_of(self, item: object) -> tuple[Any, ...]:
+        return self._encoded(list(self.attributes(item)))
+
+    def _encoded(self, row: list[Any]) -> tuple[Any, ...]:
         for position, encode in self.encoders:
             row[position] = encode(row[position])  # None too: a JSON column stores Python None as JSON null
         return tuple(row)
@@ -149,7 +171,7 @@ def _writer(table: Table, dialect: Dialect) -> _TableWriter:
     if compiled.positiontup is not None and tuple(compiled.positiontup) != columns:
         raise RuntimeError(f"unexpected parameter order in the insert into {table.name}")
     statement = str(compiled)
-    known[table.name] = writer = _TableWriter(columns, encoders, statement)
+    known[table.name] = writer = _TableWriter(table.name, columns, encoders, statement, attrgetter(*columns))
     return writer
 
 
@@ -247,30 +269,22 @@ class SqlImportSink:
 
     async def write(
         self,
-        created: Sequence[tuple[Participant, Consent]],
+        created: Sequence[tuple[NewParticipant, NewConsent]],
         updated: Sequence[Participant],
         duplicates: Sequence[DuplicateCandidate],
     ) -> None:
         session = self._uow.session
         people = [person for person, _ in created]
         consents = [consent for _, consent in created]
-        keys = [{"key": key, "participant_id": p.id} for p in [*people, *updated] for key in identifier_keys(p)]
+        everyone: list[NewParticipant | Participant] = [*people, *updated]
+        keys = [{"key": key, "participant_id": p.id} for p in everyone for key in identifier_keys(p)]
         try:
             if updated:
                 await session.flush()  # the rectified records, audited by the unit of work
                 ids = tables.participant_identifiers
                 stale = [p.id for p in updated]
                 await session.execute(delete(ids).where(ids.c.participant_id.in_(stale)))
-            if people:
-                await self._insert(tables.participants, map(vars, people))
-                await self._insert(tables.consents, map(vars, consents))
-                await self._insert(tables.audit_events, map(self._audit, people))
-                aggregates: list[Aggregate] = [*people, *consents]
-                await self._insert(
-                    tables.outbox, (_outbox(item, event) for item in aggregates for event in item.pending_events())
-                )
-            await self._insert(tables.participant_identifiers, keys)
-            await self._insert(tables.duplicate_candidates, map(vars, duplicates))
+            await self._insert_in_turn(self._inserts(people, consents, keys, duplicates))
         except IntegrityError as error:
             translated = translate_integrity_error(error)
             if isinstance(translated, DuplicateParticipant):
@@ -283,66 +297,150 @@ class SqlImportSink:
                 ) from error
             raise
 
-    async def _insert(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
-        """One bulk insert of these rows (mapped entities are read through `vars`: every column is in their state)."""
+    def _inserts(
+        self,
+        people: list[NewParticipant],
+        consents: list[NewConsent],
+        keys: list[dict[str, Any]],
+        duplicates: Sequence[DuplicateCandidate],
+    ) -> Iterator[tuple[_TableWriter, Iterator[tuple[Any, ...]]]]:
+        """Each table's rows as the driver takes them, made as they are read."""
+        if people:
+            yield self._records_of(tables.participants, people)
+            yield self._records_of(tables.consents, consents)
+            yield self._records(tables.audit_events, self._audits(people))
+            events = [
+                *((person.updated_at, person.registered_event()) for person in people),
+                *((consent.recorded_at, consent.given_event()) for consent in consents),
+            ]
+            yield self._records(tables.outbox, (_outbox(at, event) for at, event in events))
+        yield self._records(tables.participant_identifiers, keys)
+        # Mapped entities are read through `vars`: every column is in their state.
+        yield self._records(tables.duplicate_candidates, map(vars, duplicates))
+
+    def _records(
+        self, table: Table, rows: Iterable[Mapping[str, Any]]
+    ) -> tuple[_TableWriter, Iterator[tuple[Any, ...]]]:
         writer = _writer(table, self._dialect)
-        records = [writer.record(values) for values in rows]
-        if not records:
-            return
-        if self._pg is not None:
-            await self._pg.copy_records_to_table(table.name, records=records, columns=writer.columns)
-        else:
-            await (await self._uow.session.connection()).exec_driver_sql(writer.statement, records)
+        return writer, map(writer.record, rows)
+
+    def _records_of(self, table: Table, items: Iterable[object]) -> tuple[_TableWriter, Iterator[tuple[Any, ...]]]:
+        """Rows of records that carry every column as an attribute of the same name."""
+        writer = _writer(table, self._dialect)
+        return writer, map(writer.record_of, items)
+
+    async def _insert_in_turn(self, inserts: Iterable[tuple[_TableWriter, Iterator[tuple[Any, ...]]]]) -> None:
+        """One bulk insert per table, in order. On PostgreSQL the server takes a table's COPY while the next table's
+        rows are made: making them gives the event loop a turn every few hundred rows, so that the COPY goes on."""
+        in_flight: asyncio.Task[str] | None = None
+        try:
+            for writer, rows in inserts:
+                records: list[tuple[Any, ...]] = []
+                for record in rows:
+                    records.append(record)
+                    if in_flight is not None and len(records) % _YIELD_EVERY == 0:
+                        await asyncio.sleep(0)
+                if in_flight is not None:
+                    previous, in_flight = in_flight, None
+                    await previous
+                if self._pg is not None and records:
+                    copy = self._pg.copy_records_to_table(writer.table, records=records, columns=writer.columns)
+                    in_flight = asyncio.create_task(copy)
+                elif records:
+                    await (await self._uow.session.connection()).exec_driver_sql(writer.statement, records)
+            if in_flight is not None:
+                previous, in_flight = in_flight, None
+                await previous
+        finally:
+            if in_flight is not None:  # making rows failed: stop the COPY under way (the transaction is lost anyway)
+                in_flight.cancel()
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await in_flight
 
     async def commit(self) -> None:
         await self._uow.commit()
 
-    def _audit(self, participant: Participant) -> dict[str, Any]:
-        """What the unit of work would record for a new participant: every value set, sensitive ones redacted."""
-        state = vars(participant)
-        changes = {
-            name: {"before": None, "after": _json(value)}
-            for name in _AUDITED_PUBLIC
-            if (value := state.get(name)) is not None
-        }
-        changes.update((name, _REDACTED_CHANGE) for name in _AUDITED_SENSITIVE if state.get(name) is not None)
-        return {
-            "id": new_id(),
-            "occurred_at": participant.registered_at,
-            "actor_type": self._actor.type.value,
-            "actor_id": self._actor.id,
-            "action": AuditAction.CREATE.value,
-            "entity_type": "participant",
-            "entity_id": str(participant.id),
-            "changes": changes,
-            "request_id": current_request_id.get(),
-        }
+    def _audits(self, people: Iterable[NewParticipant]) -> Iterator[dict[str, Any]]:
+        """What the unit of work would record for each new participant: every value set, sensitive ones redacted."""
+        # The people of a batch share many values (owner, clock reading, enumeration members): a column's value that
+        # is the very object the previous person had there reuses its rendering (changes are only ever serialised).
+        previous: list[tuple[Any, dict[str, Any]]] = [(None, {})] * len(_AUDITED_PUBLIC)
+        actor_type, actor_id = self._actor.type.value, self._actor.id
+        for participant in people:
+            changes: dict[str, dict[str, Any]] = {}
+            for index, value in enumerate(_public_values(participant)):
+                if value is None:
+                    continue
+                seen, change = previous[index]
+                if value is not seen:
+                    change = {"before": None, "after": _json(value)}
+                    previous[index] = (value, change)
+                changes[_AUDITED_PUBLIC[index]] = change
+            changes.update(
+                (name, _REDACTED_CHANGE)
+                for name, value in zip(_AUDITED_SENSITIVE, _sensitive_values(participant), strict=True)
+                if value is not None
+            )
+            yield {
+                "id": new_id(),
+                "occurred_at": participant.registered_at,
+                "actor_type": actor_type,
+                "actor_id": actor_id,
+                "action": AuditAction.CREATE.value,
+                "entity_type": "participant",
+                "entity_id": str(participant.id),
+                "changes": changes,
+                "request_id": current_request_id.get(),
+            }
 
 
-_AS_IS = frozenset({str, int, bool, float})
-_AS_TEXT: dict[type, Callable[[Any], str]] = {uuid.UUID: str, date: date.isoformat, datetime: datetime.isoformat}
+_Convert = Callable[[Any], Any]
+_JSON_CONVERT: dict[type, _Convert | None] = {str: None, int: None, uuid.UUID: str, datetime: datetime.isoformat}
 
 
 def _json(value: Any) -> Any:
-    """`to_json_value` with the common cases first (it runs for every column of every imported person)."""
+    """`to_json_value`, rendered the same, with one lookup by type (it runs for every value of every imported row)."""
     kind = type(value)
-    if kind in _AS_IS:
-        return value
-    if (as_text := _AS_TEXT.get(kind)) is not None:
-        return as_text(value)
-    if isinstance(value, StrEnum):
-        return value.value
-    return to_json_value(value)
+    try:
+        convert = _JSON_CONVERT[kind]
+    except KeyError:
+        convert = _JSON_CONVERT.setdefault(kind, _converter(kind))
+    return value if convert is None else convert(value)
 
 
-def _outbox(entity: Aggregate, event: DomainEvent) -> dict[str, Any]:
+def _converter(kind: type) -> _Convert | None:
+    """How `to_json_value` renders a value of this type (None: as it is); each of its branches tests the type only."""
+    if issubclass(kind, Enum):  # to_json_value keeps a str or int enumeration member, which renders as its value
+        return attrgetter("value")
+    if issubclass(kind, bool | int | float | str | NoneType):
+        return None
+    if issubclass(kind, uuid.UUID | Decimal):
+        return str
+    if issubclass(kind, datetime | date):
+        return kind.isoformat
+    if issubclass(kind, list | tuple | set | frozenset):
+        return _json_list
+    if issubclass(kind, dict):
+        return _json_dict
+    return str
+
+
+def _json_list(values: Iterable[Any]) -> list[Any]:
+    return [_json(value) for value in values]
+
+
+def _json_dict(values: Mapping[Any, Any]) -> dict[str, Any]:
+    return {str(key): _json(value) for key, value in values.items()}
+
+
+def _outbox(occurred_at: datetime, event: DomainEvent) -> dict[str, Any]:
     return {
         "id": new_id(),
-        "occurred_at": getattr(entity, "updated_at", None) or getattr(entity, "recorded_at", None),
+        "occurred_at": occurred_at,
         "event_type": event.name,
         "aggregate_type": event.aggregate_type,
         "aggregate_id": event.aggregate_id,
-        "payload": to_json_value(event.payload),
+        "payload": _json_dict(event.payload),
         "request_id": current_request_id.get(),
         "published_at": None,
     }

@@ -16,7 +16,6 @@ from rapidfuzz import fuzz, process
 
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.matching import PROBABLE_DUPLICATE_THRESHOLD, PersonSketch, duplicate_reasons
-from emprende.domain.participants import Participant
 from emprende.services.ports import RegistrySketches
 
 # `key_similarity` scores with token_set_ratio or token_sort_ratio; token_ratio is the larger of the two, so screening
@@ -32,26 +31,26 @@ def similar_names(key: str, keys: Sequence[str]) -> list[int]:
     ]
 
 
-def blocking_keys(people: Sequence[Participant]) -> tuple[list[date], list[str]]:
-    """The birth dates and phones to look the batch's blocks up by."""
-    days = sorted({person.birth_date for person in people if person.birth_date is not None})
-    phones = sorted({person.phone for person in people if person.phone is not None})
+def blocking_keys(people: Sequence[tuple[uuid.UUID, PersonSketch]]) -> tuple[list[date], list[str]]:
+    """The birth dates and phones to look the blocks of these (id, sketch) people up by."""
+    days = sorted({person.birth_date for _, person in people if person.birth_date is not None})
+    phones = sorted({person.phone for _, person in people if person.phone is not None})
     return days, phones
 
 
 def probable_duplicates(
-    people: Sequence[Participant], known: RegistrySketches, now: datetime
+    people: Sequence[tuple[uuid.UUID, PersonSketch]], known: RegistrySketches, now: datetime
 ) -> list[list[DuplicateCandidate]]:
-    """For each person, in order, the pairs to queue: with the registry's blocks and with the people before it."""
+    """For each (id, sketch) person, in order, the pairs to queue: with the registry's blocks and with the people
+    before it."""
     by_phone: dict[str, list[tuple[uuid.UUID, PersonSketch]]] = {}
     for pid, sketch in known.with_phone:
         if sketch.phone is not None:
             by_phone.setdefault(sketch.phone, []).append((pid, sketch))
     by_day: dict[date, list[tuple[uuid.UUID, PersonSketch]]] = {}  # the earlier people of this batch
     pairs: list[list[DuplicateCandidate]] = []
-    for person in people:
-        day, phone = person.birth_date, person.phone
-        sketch = PersonSketch(person.name_key, day, phone)
+    for person_id, sketch in people:
+        day, phone = sketch.birth_date, sketch.phone
         candidates: dict[uuid.UUID, PersonSketch] = {}
         if day is not None:
             if (block := known.born_on.get(day)) is not None:
@@ -60,19 +59,19 @@ def probable_duplicates(
                 for index in similar_names(sketch.name_key, block.name_keys):
                     candidates[block.ids[index]] = PersonSketch(block.name_keys[index], day, None)
             candidates.update(by_day.get(day, ()))
-            by_day.setdefault(day, []).append((person.id, sketch))
+            by_day.setdefault(day, []).append((person_id, sketch))
         if phone is not None:
             same_phone = by_phone.setdefault(phone, [])
             candidates.update(same_phone)
-            same_phone.append((person.id, sketch))
-        candidates.pop(person.id, None)
+            same_phone.append((person_id, sketch))
+        candidates.pop(person_id, None)
         found: list[DuplicateCandidate] = []
         for other_id, other in candidates.items():
             reasons, similarity = duplicate_reasons(sketch, other)
             if reasons:
                 found.append(
                     DuplicateCandidate(
-                        participant_id=person.id,
+                        participant_id=person_id,
                         other_id=other_id,
                         reasons=frozenset(reasons),
                         similarity=similarity,

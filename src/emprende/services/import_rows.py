@@ -175,7 +175,7 @@ def domain_issue(error: DomainError, prefix: Mapping[str, str]) -> FieldIssue:
 
 def _document(values: Mapping[str, str], columns: tuple[str, str, str]) -> IdentityDocument | None:
     type_column, number_column, country_column = columns
-    kind, number, country = (values.get(column) for column in columns)
+    kind, number, country = values.get(type_column), values.get(number_column), values.get(country_column)
     if kind is None and number is None and country is None:
         return None
     if kind is None or number is None:

@@ -24,12 +24,15 @@ from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.errors import DomainError, InvalidInput
 from emprende.domain.identity import ExternalIdentifier
 from emprende.domain.participants import (
-    Consent,
     ConsentPurpose,
     DuplicateParticipant,
+    NewConsent,
+    NewParticipant,
     Participant,
     external_key,
     identifier_keys,
+    new_consent,
+    new_participant,
 )
 from emprende.services.authorization import authorize
 from emprende.services.import_duplicates import NO_SKETCHES, blocking_keys, probable_duplicates
@@ -95,15 +98,15 @@ class _Valid:
     """A row that passed validation, waiting for its batch."""
 
     report: RowReport
-    participant: Participant
-    consent: Consent
+    participant: NewParticipant
+    consent: NewConsent
     external: ExternalIdentifier | None
     keys: list[str]  # the participant's identifier keys
 
 
 @dataclass(slots=True)
 class _Batch:
-    created: list[tuple[Participant, Consent]] = field(default_factory=list)
+    created: list[tuple[NewParticipant, NewConsent]] = field(default_factory=list)
     updated: list[Participant] = field(default_factory=list)
     duplicates: list[DuplicateCandidate] = field(default_factory=list)
     reports: list[RowReport] = field(default_factory=list)
@@ -136,10 +139,10 @@ class _Importer:
             if raw.errors:
                 raise RowErrors(list(raw.errors))
             details, given = read_row(raw.values, now)
-            participant = Participant(
+            participant = new_participant(
                 owner_partner_id=self.owner, details=details, now=now, registered_by=self.principal.id
             )
-            consent = Consent(
+            consent = new_consent(
                 participant_id=participant.id,
                 purpose=ConsentPurpose.REGISTRATION,
                 notice_version=given.notice_version,
@@ -234,7 +237,7 @@ class _Importer:
         """Queue each new person's probable duplicates: live people and the batch's earlier rows alike."""
         if not fresh:
             return
-        people = [row.participant for row in fresh]
+        people = [(row.participant.id, row.participant.sketch()) for row in fresh]
         known = await sink.sketches(*blocking_keys(people)) if sink is not None else NO_SKETCHES
         for row, pairs in zip(fresh, probable_duplicates(people, known, now), strict=True):
             row.report.duplicates = tuple(pair.other_id for pair in pairs)

@@ -17,7 +17,7 @@ from emprende.domain.disability import WashingtonGroupShortSet
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.identity import ExternalIdentifier, IdentityDocument
 from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import Consent, Participant
+from emprende.domain.participants import Consent, NewConsent, NewParticipant, Participant
 from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import Role, User
@@ -548,7 +548,7 @@ class ImportSink(Protocol):
 
     async def write(
         self,
-        created: Sequence[tuple[Participant, Consent]],
+        created: Sequence[tuple[NewParticipant, NewConsent]],
         updated: Sequence[Participant],
         duplicates: Sequence[DuplicateCandidate],
     ) -> None:
