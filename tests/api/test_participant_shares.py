@@ -4,6 +4,7 @@ change of a sharing consent or of a shared person's sort keys, and paged togethe
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import httpx
@@ -11,6 +12,9 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters import tables
+from emprende.bootstrap import Container
+from emprende.domain.participants import Participant, ParticipantDetails, PopulationGroup, Sex
+from emprende.services.principal import SYSTEM
 from tests.conftest import PARTICIPANTS, World, register
 
 _c = tables.consents
@@ -167,3 +171,59 @@ async def test_the_read_model_follows_writes_that_bypass_the_application(
         await connection.execute(delete(_c).where(_c.c.participant_id == ids[2]))
         await connection.execute(delete(_p).where(_p.c.id == ids[2]))
     await assert_read_model_exact(engine)
+
+
+async def test_pages_interleave_owned_and_shared_people_in_order(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    """Whatever the page size, paging gives the order one big page gives, however owned and shared people interleave:
+    the shared branch of a full page stops at its last owned person, and nobody is lost or repeated at that edge."""
+    names = [("Olga", "Ibarra"), ("Abel", "Torres"), ("Nora", "Cedeño"), ("Elsa", "Bravo"), ("Iván", "Loor")]
+    for index, (given, family) in enumerate(names):
+        # Registration times (and ids) alternate between people A shares with B and B's own people.
+        shared = await register(
+            client,
+            world.a.manager_headers,
+            given_names=given,
+            family_names=family,
+            documents=[],
+            external_ids=[{"system": "interleave", "value": f"A-{index}"}],
+            phone=f"09912310{index:02d}",
+        )
+        await share(client, world, shared["id"])
+        details = ParticipantDetails(
+            given_names=family,
+            family_names=given,
+            birth_date=date(1991, 3, 1 + index),
+            sex=Sex.MALE,
+            population_group=PopulationGroup.MIGRANT if index % 2 else PopulationGroup.RETURNEE,
+            nationality="ECU",
+        )
+        async with container.uow(SYSTEM) as uow:  # B's own people (B's agreement does not let it register)
+            uow.participants.add(
+                Participant(
+                    owner_partner_id=world.b.partner_id, details=details, now=container.clock.now(), registered_by=None
+                )
+            )
+            await uow.commit()
+    for params in (
+        {},
+        {"sort": "name"},
+        {"population_group": "migrant"},
+        {"population_group": "migrant", "sort": "name"},
+    ):
+        response = await client.get(PARTICIPANTS, headers=world.b.manager_headers, params={"limit": 100, **params})
+        assert response.status_code == 200, response.text
+        whole = [item["id"] for item in response.json()["items"]]
+        assert len(whole) >= (10 if not params or params == {"sort": "name"} else 5)
+        for size in (1, 2, 3):
+            paged: list[str] = []
+            cursor: str | None = None
+            while True:
+                query = {"limit": size, **params} | ({"cursor": cursor} if cursor else {})
+                page = await client.get(PARTICIPANTS, headers=world.b.manager_headers, params=query)
+                assert page.status_code == 200, page.text
+                paged += [item["id"] for item in page.json()["items"]]
+                if not (cursor := page.json().get("next_cursor")):
+                    break
+            assert paged == whole, (params, size)

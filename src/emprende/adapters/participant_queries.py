@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, Select, and_, bindparam, exists, insert, or_, select, union
+from sqlalchemy import BindParameter, Integer, Select, and_, bindparam, exists, func, insert, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import operators
 
@@ -90,43 +90,51 @@ def _value(value: object) -> str | None:
     return str(getattr(value, "value", value))
 
 
-def _row(row: dict[str, Any], sensitive: bool, sort: ParticipantSort = ParticipantSort.REGISTERED_AT) -> ParticipantRow:
-    registered_at = row["registered_at"]
-    participant = ParticipantRow(
-        row["id"],
-        row["owner_partner_id"],
-        row["given_names"],
-        row["family_names"],
-        row["birth_date"],
-        row["birth_year"],
-        str(_value(row["sex"])),
-        str(_value(row["population_group"])),
-        row["nationality"],
-        row["household_size"],
-        row["dependants"],
-        _value(row["education_level"]),
-        row["province_code"],
-        row["canton_code"],
-        str(_value(row["preferred_language"])),
-        row["external_ids"],
-        registered_at,
-        row["updated_at"],
-        row["erased_at"],
-        row["version"],
+# `_row` reads values by position: the read's columns, in order, are the row's fields, less its two of its own.
+if [str(column.key) for column in (*_PUBLIC[:-1], *_SENSITIVE)] != [
+    field.name for field in fields(ParticipantRow) if field.name not in ("sensitive", "sort_value")
+] or _PUBLIC[-1] is not _p.c.name_key:
+    raise RuntimeError("the participant read's columns and ParticipantRow's fields are out of step")
+
+
+def _row(row: Sequence[Any], sensitive: bool, sort: ParticipantSort = ParticipantSort.REGISTERED_AT) -> ParticipantRow:
+    """A participant from a read's values, by position: `_PUBLIC`, then `_SENSITIVE` when selected."""
+    if sensitive:
+        sensitive_values = {
+            "gender_identity": row[21],
+            "migratory_status": _value(row[22]),
+            "documents": row[23],
+            "disability": row[24],
+            "has_disability": row[25],
+            "phone": row[26],
+            "email": row[27],
+        }
+    else:
+        sensitive_values = {}
+    return ParticipantRow(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        str(_value(row[6])),
+        str(_value(row[7])),
+        row[8],
+        row[9],
+        row[10],
+        _value(row[11]),
+        row[12],
+        row[13],
+        str(_value(row[14])),
+        row[15],
+        row[16],
+        row[17],
+        row[18],
+        row[19],
         sensitive,
-        (row["name_key"] if sort is ParticipantSort.NAME else registered_at.isoformat(), str(row["id"])),
-    )
-    if not sensitive:
-        return participant
-    return replace(
-        participant,
-        gender_identity=row["gender_identity"],
-        migratory_status=_value(row["migratory_status"]),
-        documents=row["documents"],
-        disability=row["disability"],
-        has_disability=row["has_disability"],
-        phone=row["phone"],
-        email=row["email"],
+        row[20] if sort is ParticipantSort.NAME else row[16],
+        **sensitive_values,
     )
 
 
@@ -194,8 +202,8 @@ class SqlParticipantQueries:
     ) -> ParticipantRow | None:
         prepared = self._by_id[(sensitive, tenant is not None)]
         parameters = {"participant_id": participant_id, "tenant": tenant}
-        row = await self._reads.first(prepared, parameters)
-        return None if row is None else _row(row, sensitive)
+        rows = await self._reads.rows(prepared, parameters)
+        return _row(rows[0], sensitive) if rows else None
 
     async def list_participants(
         self,
@@ -231,8 +239,9 @@ class SqlParticipantQueries:
             words=len(words),
             identifier=filters.identifier_key is not None,
         )
-        rows = await self._reads.all(self._list(shape), parameters)
-        return [_row(row, sensitive, filters.sort) for row in rows]
+        rows = await self._reads.rows(self._list(shape), parameters)
+        sort = filters.sort
+        return [_row(row, sensitive, sort) for row in rows]
 
     def _list_statement(self, shape: _Shape) -> PreparedRead:
         conditions: list[Any] = [column == bindparam(name) for name, column in _EQUALS if name in shape.equals]
@@ -254,33 +263,42 @@ class SqlParticipantQueries:
         statement = self._select(shape.sensitive).where(*conditions)
         if shape.keyset:
             statement = statement.where(_after(sort_key, _p.c.id))
-        if shape.scoped:
-            # "Owned OR shared by consent" as one OR defeats the (owner, sort key) indexes: PostgreSQL then reads every
-            # row matching the filters and sorts them (≈ 0.4 s at 1M people). Each branch instead takes its first
-            # `limit` ids in index order — owned people from `participants`, shared ones from the `participant_shares`
-            # read model in the same order — and the page is the first `limit` of their union.
-            tenant: BindParameter[Any] = bindparam("tenant")
-            current = _p.c.merged_into_id.is_(None)
-            owned = select(_p.c.id).where(_p.c.owner_partner_id == tenant, current, *conditions)
-            if shape.keyset:
-                owned = owned.where(_after(sort_key, _p.c.id))
-            share_key = _s.c.name_key if by_name else _s.c.registered_at
-            # Two sharing consents naming the same partner give two rows: DISTINCT keeps `limit` different people.
-            shared = (
-                select(_s.c.participant_id, share_key)
-                .distinct()
-                .join(_p, _p.c.id == _s.c.participant_id)
-                .where(_s.c.partner_id == tenant, current, *conditions)
+        if not shape.scoped:
+            return self._reads.prepare(statement.order_by(*order).limit(limit))
+        # "Owned OR shared by consent" as one OR defeats the (owner, sort key) indexes: PostgreSQL then reads every row
+        # matching the filters and sorts them (≈ 0.4 s at 1M people). Each branch instead takes its first `limit`
+        # people in index order — owned ones from `participants`, shared ones through the `participant_shares` read
+        # model in the same order — and the page is the first `limit` of the two. The branches are disjoint (the
+        # shared one leaves the partner's own people out) and return whole rows: nobody on the page is read twice.
+        tenant: BindParameter[Any] = bindparam("tenant")
+        owned = statement.where(_p.c.owner_partner_id == tenant).order_by(*order).limit(limit).cte("owned")
+        share_key = _s.c.name_key if by_name else _s.c.registered_at
+        owned_key = owned.c.name_key if by_name else owned.c.registered_at
+        # With a full page of owned people, a shared person sorting after the last of them cannot be on the page: the
+        # shared branch stops there instead of reading `limit` people who would all be dropped. (Otherwise it stops at
+        # the partner's last share, which bounds nothing.)
+        last_owned = select(func.max(owned_key)).having(func.count() >= limit).scalar_subquery()
+        last_shared = select(func.max(share_key)).where(_s.c.partner_id == tenant).scalar_subquery()
+        # Two sharing consents naming the same partner give two rows: DISTINCT keeps `limit` different people.
+        shared_ids = (
+            select(_s.c.participant_id, share_key)
+            .distinct()
+            .join(_p, _p.c.id == _s.c.participant_id)
+            .where(
+                _s.c.partner_id == tenant,
+                share_key <= func.coalesce(last_owned, last_shared),
+                _p.c.owner_partner_id != tenant,
+                _p.c.merged_into_id.is_(None),
+                *conditions,
             )
-            if shape.keyset:
-                shared = shared.where(_after(share_key, _s.c.participant_id))
-            branches = [
-                owned.order_by(*order).limit(limit).subquery(),
-                shared.order_by(share_key, _s.c.participant_id).limit(limit).subquery(),
-            ]
-            visible = union(*(select(branch.c[0]) for branch in branches)).subquery()
-            statement = statement.where(_p.c.id.in_(select(visible.c[0])))
-        return self._reads.prepare(statement.order_by(*order).limit(limit))
+        )
+        if shape.keyset:
+            shared_ids = shared_ids.where(_after(share_key, _s.c.participant_id))
+        ids = shared_ids.order_by(share_key, _s.c.participant_id).limit(limit).subquery()
+        shared = self._select(shape.sensitive).join(ids, ids.c.participant_id == _p.c.id)
+        page = union_all(select(owned), shared).subquery("page")
+        page_key = page.c.name_key if by_name else page.c.registered_at
+        return self._reads.prepare(select(*page.c).order_by(page_key, page.c.id).limit(limit))
 
 
 _OPERATORS = {">=": operators.ge, "<=": operators.le, "<": operators.lt}

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from emprende.api.schemas import RequestModel, ResponseModel
 from emprende.domain.disability import Difficulty
@@ -20,6 +20,7 @@ from emprende.domain.participants import (
     Sex,
 )
 from emprende.domain.users import Language
+from emprende.services.ports import ParticipantSort
 
 
 class DocumentIn(RequestModel):
@@ -245,3 +246,26 @@ class PortalAccountOut(ResponseModel):
     user_id: uuid.UUID
     participant_id: uuid.UUID
     email: str
+
+
+class ParticipantListQuery(BaseModel):
+    """The filters and order of a participant list, read from the query string (unknown parameters are ignored)."""
+
+    population_group: PopulationGroup | None = None
+    nationality: str | None = Field(None, min_length=3, max_length=3)
+    sex: Sex | None = None
+    province_code: str | None = Field(None, min_length=2, max_length=2)
+    canton_code: str | None = Field(None, min_length=4, max_length=4)
+    min_age: int | None = Field(None, ge=0, le=120)
+    max_age: int | None = Field(None, ge=0, le=120)
+    registered_from: datetime | None = Field(None, description="Inclusive; with a UTC offset.")
+    registered_to: datetime | None = Field(None, description="Exclusive; with a UTC offset.")
+    name: str | None = Field(None, min_length=1, max_length=100, description="Accent- and case-insensitive.")
+    document_type: DocumentType | None = Field(None, description="With document_number: exact lookup.")
+    document_number: str | None = Field(None, min_length=1, max_length=40)
+    document_country: str | None = Field(None, min_length=3, max_length=3)
+    external_system: str | None = Field(None, min_length=1, max_length=64)
+    external_value: str | None = Field(None, min_length=1, max_length=128)
+    migratory_status: MigratoryStatus | None = Field(None, description="Sensitive.")
+    has_disability: bool | None = Field(None, description="Sensitive.")
+    sort: ParticipantSort = Field(ParticipantSort.REGISTERED_AT, description="`registered_at` (default) or `name`.")

@@ -408,8 +408,8 @@ class ParticipantRow:
     erased_at: datetime | None
     version: int
     sensitive: bool
-    cursor_position: tuple[str, str] = ("", "")
-    """Sort key and id of this row, for the next page's keyset."""
+    sort_value: datetime | str | None = None
+    """This row's value of the list's sort key (registration time or name key); None outside lists."""
     gender_identity: str | None = None
     migratory_status: str | None = None
     documents: list[IdentityDocument] | None = None
@@ -417,6 +417,12 @@ class ParticipantRow:
     has_disability: bool | None = None
     phone: str | None = None
     email: str | None = None
+
+    @property
+    def cursor_position(self) -> tuple[str, str]:
+        """Sort key and id of this row, for the next page's keyset (worked out for a page's last row only)."""
+        value = self.sort_value
+        return (value.isoformat() if isinstance(value, datetime) else value or "", str(self.id))
 
 
 class ParticipantSort(StrEnum):

@@ -19,6 +19,7 @@ from emprende.api.participant_schemas import (
     ConsentOut,
     ExportOut,
     ParticipantCreateIn,
+    ParticipantListQuery,
     ParticipantOut,
     ParticipantUpdateIn,
     PortalAccountIn,
@@ -28,14 +29,11 @@ from emprende.api.participant_schemas import (
 from emprende.api.problems import ProblemError, problem_responses, require_utc_offset
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.domain.disability import WashingtonGroupShortSet
-from emprende.domain.identity import DocumentType, document_key, external_identifier, identity_document
+from emprende.domain.identity import document_key, external_identifier, identity_document
 from emprende.domain.participants import (
     Consent,
-    MigratoryStatus,
     Participant,
     ParticipantDetails,
-    PopulationGroup,
-    Sex,
     age_on,
     external_key,
 )
@@ -43,7 +41,7 @@ from emprende.services import consents as consent_service
 from emprende.services import participants as participant_service
 from emprende.services import portal as portal_service
 from emprende.services import rights as rights_service
-from emprende.services.ports import ParticipantFilters, ParticipantRow, ParticipantSort
+from emprende.services.ports import ParticipantFilters, ParticipantRow
 
 router = APIRouter(prefix="/participants", tags=["participants"])
 _ITEM = "/{participant_id}"
@@ -217,73 +215,52 @@ async def list_participants(
     container: ContainerDep,
     codec: CursorCodecDep,
     page: PageDep,
-    population_group: Annotated[PopulationGroup | None, Query()] = None,
-    nationality: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
-    sex: Annotated[Sex | None, Query()] = None,
-    province_code: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
-    canton_code: Annotated[str | None, Query(min_length=4, max_length=4)] = None,
-    min_age: Annotated[int | None, Query(ge=0, le=120)] = None,
-    max_age: Annotated[int | None, Query(ge=0, le=120)] = None,
-    registered_from: Annotated[datetime | None, Query(description="Inclusive; with a UTC offset.")] = None,
-    registered_to: Annotated[datetime | None, Query(description="Exclusive; with a UTC offset.")] = None,
-    name: Annotated[
-        str | None, Query(min_length=1, max_length=100, description="Accent- and case-insensitive.")
-    ] = None,
-    document_type: Annotated[DocumentType | None, Query(description="With document_number: exact lookup.")] = None,
-    document_number: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
-    document_country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
-    external_system: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-    external_value: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
-    migratory_status: Annotated[MigratoryStatus | None, Query(description="Sensitive.")] = None,
-    has_disability: Annotated[bool | None, Query(description="Sensitive.")] = None,
-    sort: Annotated[
-        ParticipantSort, Query(description="`registered_at` (default) or `name`.")
-    ] = ParticipantSort.REGISTERED_AT,
+    query: Annotated[ParticipantListQuery, Query()],
 ) -> Response:
     """List and search participants you may see: your partner's, and those shared with it by consent."""
-    require_utc_offset("query.registered_from", registered_from)
-    require_utc_offset("query.registered_to", registered_to)
+    require_utc_offset("query.registered_from", query.registered_from)
+    require_utc_offset("query.registered_to", query.registered_to)
     today = container.clock.now().date()
-    if min_age is not None and max_age is not None and min_age > max_age:
+    if query.min_age is not None and query.max_age is not None and query.min_age > query.max_age:
         raise ProblemError(
             "validation_failed", errors=[{"field": "query.min_age", "code": "range", "message": "min_age > max_age"}]
         )
     identifier: str | None = None
-    if (document_type is None) != (document_number is None):
+    if (query.document_type is None) != (query.document_number is None):
         raise ProblemError(
             "validation_failed",
             errors=[{"field": "query.document_number", "code": "incomplete", "message": "give type and number"}],
         )
-    if document_type is not None and document_number is not None:
-        identifier = document_key(identity_document(document_type, document_number, document_country))
-    if (external_system is None) != (external_value is None):
+    if query.document_type is not None and query.document_number is not None:
+        identifier = document_key(identity_document(query.document_type, query.document_number, query.document_country))
+    if (query.external_system is None) != (query.external_value is None):
         raise ProblemError(
             "validation_failed",
             errors=[{"field": "query.external_value", "code": "incomplete", "message": "give system and value"}],
         )
-    if external_system is not None and external_value is not None:
+    if query.external_system is not None and query.external_value is not None:
         if identifier is not None:
             raise ProblemError(
                 "validation_failed",
                 errors=[{"field": "query.external_system", "code": "conflict", "message": "one lookup at a time"}],
             )
-        identifier = external_key(external_identifier(external_system, external_value))
+        identifier = external_key(external_identifier(query.external_system, query.external_value))
     filters = ParticipantFilters(
-        population_group=population_group.value if population_group else None,
-        nationality=nationality.upper() if nationality else None,
-        sex=sex.value if sex else None,
-        province_code=province_code,
-        canton_code=canton_code,
-        born_before=_years_before(today, min_age) if min_age is not None else None,
-        born_after=_years_before(today, max_age + 1) + timedelta(days=1) if max_age is not None else None,
-        registered_from=registered_from,
-        registered_to=registered_to,
-        name=name,
+        population_group=query.population_group.value if query.population_group else None,
+        nationality=query.nationality.upper() if query.nationality else None,
+        sex=query.sex.value if query.sex else None,
+        province_code=query.province_code,
+        canton_code=query.canton_code,
+        born_before=_years_before(today, query.min_age) if query.min_age is not None else None,
+        born_after=_years_before(today, query.max_age + 1) + timedelta(days=1) if query.max_age is not None else None,
+        registered_from=query.registered_from,
+        registered_to=query.registered_to,
+        name=query.name,
         identifier_key=identifier,
-        identifier_is_document=document_type is not None,
-        migratory_status=migratory_status.value if migratory_status else None,
-        has_disability=has_disability,
-        sort=sort,
+        identifier_is_document=query.document_type is not None,
+        migratory_status=query.migratory_status.value if query.migratory_status else None,
+        has_disability=query.has_disability,
+        sort=query.sort,
     )
     bound: dict[str, object] = {field.name: getattr(filters, field.name) for field in fields(filters)}
     after = codec.decode(page.cursor, "participants", bound) if page.cursor else None
