@@ -382,16 +382,9 @@ async def seed_people(container: Container, partner_id: uuid.UUID, tag: str) -> 
     consents and the duplicate pair between them: (first participant, its consent, the pair)."""
     from datetime import date
 
+    from emprende.domain.consents import Consent, ConsentMethod, ConsentPurpose
     from emprende.domain.duplicates import DuplicateCandidate
-    from emprende.domain.participants import (
-        Consent,
-        ConsentMethod,
-        ConsentPurpose,
-        Participant,
-        ParticipantDetails,
-        PopulationGroup,
-        Sex,
-    )
+    from emprende.domain.participants import Participant, ParticipantDetails, PopulationGroup, Sex
     from emprende.domain.users import Language
     from emprende.services.principal import SYSTEM
 

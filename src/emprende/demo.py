@@ -191,7 +191,8 @@ async def _demo_participants(
     container: Container, acting: Principal, rng: random.Random, partners: list[uuid.UUID]
 ) -> int:
     """Registrations spread over the partners that refer or train people, with a couple of probable duplicates."""
-    from emprende.domain.participants import ConsentMethod, ParticipantDetails, PopulationGroup, Sex
+    from emprende.domain.consents import ConsentMethod
+    from emprende.domain.participants import ParticipantDetails, PopulationGroup, Sex
     from emprende.services.participants import GivenConsent, RegisterParticipant, register_participant
 
     now = container.clock.now()

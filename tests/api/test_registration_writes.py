@@ -17,17 +17,9 @@ from sqlalchemy import event, select
 from emprende.adapters import tables
 from emprende.bootstrap import Container
 from emprende.domain.audit import REDACTED
+from emprende.domain.consents import Consent, ConsentMethod, ConsentPurpose
 from emprende.domain.identity import identity_document
-from emprende.domain.participants import (
-    Consent,
-    ConsentMethod,
-    ConsentPurpose,
-    DuplicateParticipant,
-    Participant,
-    ParticipantDetails,
-    PopulationGroup,
-    Sex,
-)
+from emprende.domain.participants import DuplicateParticipant, Participant, ParticipantDetails, PopulationGroup, Sex
 from emprende.domain.users import Language, Role
 from emprende.services.context import current_request_id
 from emprende.services.participants import GivenConsent, RegisterParticipant, Registration, register_participant

@@ -22,23 +22,20 @@ from emprende.adapters import tables
 from emprende.adapters.unit_of_work import to_json_value
 from emprende.bootstrap import Container, read_rows
 from emprende.domain.audit import REDACTED
+from emprende.domain.consents import ConsentMethod, ConsentPurpose, NewConsent, new_consent
 from emprende.domain.contact import normalize_phone
 from emprende.domain.disability import WashingtonGroupShortSet
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.identity import external_identifier, identity_document
 from emprende.domain.matching import PersonSketch, duplicate_reasons, name_key
 from emprende.domain.participants import (
-    ConsentMethod,
-    ConsentPurpose,
     EducationLevel,
     MigratoryStatus,
-    NewConsent,
     NewParticipant,
     Participant,
     ParticipantDetails,
     PopulationGroup,
     Sex,
-    new_consent,
     new_participant,
 )
 from emprende.domain.users import Language, Role

@@ -10,18 +10,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emprende.domain.consents import (
+    Consent,
+    ConsentAlreadyWithdrawn,
+    ConsentMethod,
+    ConsentPurpose,
+    NewConsent,
+    has_active,
+    new_consent,
+)
 from emprende.domain.disability import Difficulty, WashingtonGroupShortSet
 from emprende.domain.errors import InvalidInput
 from emprende.domain.identity import DocumentType, external_identifier, identity_document
 from emprende.domain.participants import (
     MAX_AGE,
-    Consent,
-    ConsentAlreadyWithdrawn,
-    ConsentMethod,
-    ConsentPurpose,
     EducationLevel,
     MigratoryStatus,
-    NewConsent,
     NewParticipant,
     OwnersDiffer,
     Participant,
@@ -32,9 +36,7 @@ from emprende.domain.participants import (
     Sex,
     age_on,
     check_birth_date,
-    has_active,
     identifier_keys,
-    new_consent,
     new_participant,
     participant_values,
 )

@@ -34,17 +34,12 @@ from emprende.adapters import tables
 from emprende.adapters.types import UTCDateTime
 from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
 from emprende.domain.audit import REDACTED, AuditAction
+from emprende.domain.consents import NewConsent
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.events import DomainEvent
 from emprende.domain.ids import new_id
 from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import (
-    DuplicateParticipant,
-    NewConsent,
-    NewParticipant,
-    Participant,
-    identifier_keys,
-)
+from emprende.domain.participants import DuplicateParticipant, NewParticipant, Participant, identifier_keys
 from emprende.services.context import current_request_id
 from emprende.services.ports import NameBlock, RegistrySketches
 from emprende.services.principal import Scope

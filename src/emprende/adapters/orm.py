@@ -7,8 +7,9 @@ from sqlalchemy.orm import registry
 from emprende.adapters import tables
 from emprende.domain.agreements import CooperationAgreement
 from emprende.domain.clients import ApiClient
+from emprende.domain.consents import Consent
 from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.participants import Consent, Participant
+from emprende.domain.participants import Participant
 from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import User

@@ -38,9 +38,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emprende.adapters import tables
 from emprende.domain.agreements import CooperationAgreement
 from emprende.domain.clients import ApiClient
+from emprende.domain.consents import Consent, ConsentPurpose
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import Consent, ConsentPurpose, Participant, identifier_keys
+from emprende.domain.participants import Participant, identifier_keys
 from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import User

@@ -32,15 +32,9 @@ from emprende.adapters.types import (
     StringSet,
     UTCDateTime,
 )
+from emprende.domain.consents import ConsentMethod, ConsentPurpose
 from emprende.domain.duplicates import CandidateStatus
-from emprende.domain.participants import (
-    ConsentMethod,
-    ConsentPurpose,
-    EducationLevel,
-    MigratoryStatus,
-    PopulationGroup,
-    Sex,
-)
+from emprende.domain.participants import EducationLevel, MigratoryStatus, PopulationGroup, Sex
 from emprende.domain.partners import PartnerKind, PartnerStatus
 from emprende.domain.users import Language, Role
 

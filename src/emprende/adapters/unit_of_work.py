@@ -35,11 +35,12 @@ from emprende.adapters.repositories import (
 )
 from emprende.domain.agreements import AgreementCodeTaken
 from emprende.domain.audit import REDACTED, Actor, AuditAction
+from emprende.domain.consents import Consent
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
 from emprende.domain.events import Aggregate
 from emprende.domain.ids import new_id
-from emprende.domain.participants import Consent, DuplicateParticipant, Participant
+from emprende.domain.participants import DuplicateParticipant, Participant
 from emprende.domain.partners import RucTaken
 from emprende.domain.users import PortalAccountExists
 from emprende.services.context import current_request_id

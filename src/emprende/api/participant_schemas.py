@@ -9,16 +9,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from emprende.api.schemas import RequestModel, ResponseModel
+from emprende.domain.consents import ConsentMethod, ConsentPurpose
 from emprende.domain.disability import Difficulty
 from emprende.domain.identity import DocumentType
-from emprende.domain.participants import (
-    ConsentMethod,
-    ConsentPurpose,
-    EducationLevel,
-    MigratoryStatus,
-    PopulationGroup,
-    Sex,
-)
+from emprende.domain.participants import EducationLevel, MigratoryStatus, PopulationGroup, Sex
 from emprende.domain.users import Language
 from emprende.services.ports import ParticipantSort
 

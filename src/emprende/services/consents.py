@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from emprende.domain.consents import Consent, ConsentMethod, ConsentPurpose
 from emprende.domain.errors import InvalidInput, NotFound, PermissionDenied
-from emprende.domain.participants import Consent, ConsentMethod, ConsentPurpose, Participant
+from emprende.domain.participants import Participant
 from emprende.domain.users import Language
 from emprende.services.authorization import authorize
 from emprende.services.ports import Clock, UnitOfWork, UnitOfWorkFactory

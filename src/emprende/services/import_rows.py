@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from emprende.domain.consents import ConsentMethod
 from emprende.domain.disability import Domain, WashingtonGroupShortSet
 from emprende.domain.errors import DomainError, InvalidInput
 from emprende.domain.identity import (
@@ -16,14 +17,7 @@ from emprende.domain.identity import (
     external_identifier,
     identity_document,
 )
-from emprende.domain.participants import (
-    ConsentMethod,
-    EducationLevel,
-    MigratoryStatus,
-    ParticipantDetails,
-    PopulationGroup,
-    Sex,
-)
+from emprende.domain.participants import EducationLevel, MigratoryStatus, ParticipantDetails, PopulationGroup, Sex
 from emprende.domain.users import Language
 
 E = TypeVar("E", bound=StrEnum)

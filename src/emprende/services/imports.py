@@ -20,18 +20,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from emprende.domain.consents import ConsentPurpose, NewConsent, new_consent
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.errors import DomainError, InvalidInput
 from emprende.domain.identity import ExternalIdentifier
 from emprende.domain.participants import (
-    ConsentPurpose,
     DuplicateParticipant,
-    NewConsent,
     NewParticipant,
     Participant,
     external_key,
     identifier_keys,
-    new_consent,
     new_participant,
 )
 from emprende.services.authorization import authorize

@@ -9,18 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from emprende.domain.agreements import AgreementRequired, AgreementRole
+from emprende.domain.consents import Consent, ConsentMethod, ConsentPurpose
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
 from emprende.domain.matching import PersonSketch, duplicate_reasons
-from emprende.domain.participants import (
-    Consent,
-    ConsentMethod,
-    ConsentPurpose,
-    DuplicateParticipant,
-    Participant,
-    ParticipantDetails,
-    identifier_keys,
-)
+from emprende.domain.participants import DuplicateParticipant, Participant, ParticipantDetails, identifier_keys
 from emprende.domain.users import Language
 from emprende.services.authorization import authorize, is_allowed
 from emprende.services.ports import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from emprende.domain.consents import Consent
 from emprende.domain.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PermissionDenied
-from emprende.domain.participants import Consent
 from emprende.domain.users import (
     Language,
     PortalAccountExists,

@@ -13,11 +13,12 @@ from typing import Protocol, Self
 from emprende.domain.agreements import CooperationAgreement
 from emprende.domain.audit import Actor
 from emprende.domain.clients import ApiClient
+from emprende.domain.consents import Consent, NewConsent
 from emprende.domain.disability import WashingtonGroupShortSet
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.identity import ExternalIdentifier, IdentityDocument
 from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import Consent, NewConsent, NewParticipant, Participant
+from emprende.domain.participants import NewParticipant, Participant
 from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import Role, User

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from emprende.domain.audit import AuditAction
+from emprende.domain.consents import Consent
 from emprende.domain.errors import NotFound, PermissionDenied
-from emprende.domain.participants import Consent, Participant
+from emprende.domain.participants import Participant
 from emprende.services.authorization import authorize
 from emprende.services.participants import require_sensitive
 from emprende.services.ports import AuditFilters, AuditQueries, AuditRow, Clock, UnitOfWorkFactory

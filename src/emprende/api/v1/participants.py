@@ -28,15 +28,10 @@ from emprende.api.participant_schemas import (
 )
 from emprende.api.problems import ProblemError, problem_responses, require_utc_offset
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.domain.consents import Consent
 from emprende.domain.disability import WashingtonGroupShortSet
 from emprende.domain.identity import document_key, external_identifier, identity_document
-from emprende.domain.participants import (
-    Consent,
-    Participant,
-    ParticipantDetails,
-    age_on,
-    external_key,
-)
+from emprende.domain.participants import Participant, ParticipantDetails, age_on, external_key
 from emprende.services import consents as consent_service
 from emprende.services import participants as participant_service
 from emprende.services import portal as portal_service

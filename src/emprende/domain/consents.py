@@ -1,0 +1,162 @@
+"""Consents: a person's consent for one purpose, given once and never edited; withdrawal is a new fact."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from emprende.domain.errors import Conflict, InvalidInput
+from emprende.domain.events import Aggregate, DomainEvent
+from emprende.domain.ids import new_id
+from emprende.domain.users import Language
+
+
+class ConsentPurpose(StrEnum):
+    REGISTRATION = "registration"
+    TRAINING = "training"
+    SEED_CAPITAL = "seed_capital"
+    FOLLOW_UP = "follow_up"
+    COMMUNICATIONS = "communications"
+    SHARING = "sharing"
+
+
+class ConsentMethod(StrEnum):
+    IN_PERSON = "in_person"
+    DIGITAL = "digital"
+    GUARDIAN = "guardian"
+
+
+class ConsentAlreadyWithdrawn(Conflict):
+    code = "consent_withdrawn"
+
+
+@dataclass(slots=True, kw_only=True)
+class NewConsent:
+    """A consent's record as `Consent(...)` holds it, without the entity: what a bulk writer stores."""
+
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    purpose: ConsentPurpose
+    recipient_partner_id: uuid.UUID | None
+    notice_version: str
+    language: Language
+    method: ConsentMethod
+    given_at: datetime
+    recorded_at: datetime
+    recorded_by: uuid.UUID | None
+    withdrawn_at: datetime | None = None
+
+    def given_event(self) -> DomainEvent:
+        return DomainEvent(
+            "consent.given", "participant", self.participant_id, {"purpose": self.purpose.value, "id": str(self.id)}
+        )
+
+
+def new_consent(
+    *,
+    participant_id: uuid.UUID,
+    purpose: ConsentPurpose,
+    notice_version: str,
+    language: Language,
+    method: ConsentMethod,
+    given_at: datetime,
+    now: datetime,
+    recipient_partner_id: uuid.UUID | None = None,
+    recorded_by: uuid.UUID | None = None,
+) -> NewConsent:
+    """A consent given now (validated as `Consent(...)` validates it), with a new identifier."""
+    if (purpose is ConsentPurpose.SHARING) != (recipient_partner_id is not None):
+        raise InvalidInput(
+            "a sharing consent names exactly one recipient partner; other purposes name none",
+            field="recipient_partner_id",
+        )
+    version = notice_version.strip()
+    if not version or len(version) > 40:
+        raise InvalidInput("notice_version must have 1 to 40 characters", field="notice_version")
+    if given_at > now:
+        raise InvalidInput("consent cannot be given in the future", field="given_at")
+    return NewConsent(
+        id=new_id(),
+        participant_id=participant_id,
+        purpose=purpose,
+        recipient_partner_id=recipient_partner_id,
+        notice_version=version,
+        language=language,
+        method=method,
+        given_at=given_at,
+        recorded_at=now,
+        recorded_by=recorded_by,
+    )
+
+
+class Consent(Aggregate):
+    """A person's consent for one purpose (and, for sharing, one recipient). Immutable once given; withdrawable."""
+
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    purpose: ConsentPurpose
+    recipient_partner_id: uuid.UUID | None
+    notice_version: str
+    language: Language
+    method: ConsentMethod
+    given_at: datetime
+    recorded_at: datetime
+    recorded_by: uuid.UUID | None
+    withdrawn_at: datetime | None
+
+    def __init__(
+        self,
+        *,
+        participant_id: uuid.UUID,
+        purpose: ConsentPurpose,
+        notice_version: str,
+        language: Language,
+        method: ConsentMethod,
+        given_at: datetime,
+        now: datetime,
+        recipient_partner_id: uuid.UUID | None = None,
+        recorded_by: uuid.UUID | None = None,
+    ) -> None:
+        new = new_consent(
+            participant_id=participant_id,
+            purpose=purpose,
+            notice_version=notice_version,
+            language=language,
+            method=method,
+            given_at=given_at,
+            now=now,
+            recipient_partner_id=recipient_partner_id,
+            recorded_by=recorded_by,
+        )
+        self.id = new.id
+        self.participant_id = new.participant_id
+        self.purpose = new.purpose
+        self.recipient_partner_id = new.recipient_partner_id
+        self.notice_version = new.notice_version
+        self.language = new.language
+        self.method = new.method
+        self.given_at = new.given_at
+        self.recorded_at = new.recorded_at
+        self.recorded_by = new.recorded_by
+        self.withdrawn_at = new.withdrawn_at
+        self.record(new.given_event())
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def withdraw(self, now: datetime) -> None:
+        """Withdrawal is a new fact with immediate effect; the consent itself is never edited."""
+        if self.withdrawn_at is not None:
+            raise ConsentAlreadyWithdrawn("this consent is already withdrawn")
+        self.withdrawn_at = now
+        self.record(
+            DomainEvent("consent.withdrawn", "participant", self.participant_id, {"purpose": self.purpose.value})
+        )
+
+
+def has_active(consents: Iterable[Consent], purpose: ConsentPurpose) -> bool:
+    return any(consent.purpose is purpose and consent.is_active for consent in consents)
