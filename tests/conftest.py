@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters import migrations
-from emprende.adapters.database import create_engine
+from emprende.adapters.database import create_engine, create_generic_plan_engine
 from emprende.adapters.tables import metadata
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
@@ -86,6 +86,17 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
+@pytest.fixture(scope="session")
+async def generic_engine(engine: AsyncEngine) -> AsyncIterator[AsyncEngine | None]:
+    """The session's pool for reads on generic plans (PostgreSQL), as `emprende serve` has one."""
+    generic = create_generic_plan_engine(engine, pool_size=2)
+    try:
+        yield generic
+    finally:
+        if generic is not None:
+            await generic.dispose()
+
+
 def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "env": Environment.TEST,
@@ -112,9 +123,11 @@ async def _empty_tables(engine: AsyncEngine) -> None:
 
 
 @pytest.fixture
-async def container(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Container]:
+async def container(
+    settings: Settings, engine: AsyncEngine, generic_engine: AsyncEngine | None
+) -> AsyncIterator[Container]:
     """A container over the session's database; every row a test writes is removed after it."""
-    container = build_container(settings, engine=engine)
+    container = build_container(settings, engine=engine, generic_engine=generic_engine)
     container.start()
     try:
         yield container

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters.clock import SystemClock
-from emprende.adapters.database import create_engine, write_engine
+from emprende.adapters.database import create_engine, create_generic_plan_engine, write_engine
 from emprende.adapters.idempotency import SqlIdempotencyStore
 from emprende.adapters.import_sink import SqlImportSink
 from emprende.adapters.importers import ImportEncoding, ImportFormat, read_rows
@@ -74,6 +74,8 @@ class Container:
     _uow_factory: SqlAlchemyUnitOfWorkFactory
     principal_listener: PrincipalChangeListener | None = None
     owns_engine: bool = True
+    generic_engine: AsyncEngine | None = None
+    owns_generic_engine: bool = False
 
     def uow(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
         return self._uow_factory(scope, read_only=read_only)
@@ -91,6 +93,8 @@ class Container:
     async def close(self) -> None:
         if self.principal_listener is not None:
             await self.principal_listener.close()
+        if self.owns_generic_engine and self.generic_engine is not None:
+            await self.generic_engine.dispose()
         if self.owns_engine:
             await self.engine.dispose()
 
@@ -109,8 +113,11 @@ class SqlAlchemyUnitOfWorkFactory:
         return SqlAlchemyUnitOfWork(sessions, self._clock, scope, read_only=read_only)
 
 
-def build_container(settings: Settings, *, engine: AsyncEngine | None = None) -> Container:
-    """Build every adapter from the settings. The caller owns the container and must `close()` it."""
+def build_container(
+    settings: Settings, *, engine: AsyncEngine | None = None, generic_engine: AsyncEngine | None = None
+) -> Container:
+    """Build every adapter from the settings. The caller owns the container and must `close()` it. With an engine
+    given, the caller owns it (and `generic_engine`, if given: without one, every read runs on `engine`)."""
     start_mappers()
     secret = settings.resolve_secret()
     owns_engine = engine is None
@@ -120,6 +127,7 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
             pool_size=settings.db_pool_size,
             sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
         )
+        generic_engine = create_generic_plan_engine(engine, pool_size=settings.db_generic_pool_size)
     clock = SystemClock()
     hasher = Argon2PasswordHasher(
         memory_kib=settings.password_hash_memory_kib,
@@ -132,7 +140,7 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
         audience=settings.token_audience,
         access_lifetime=timedelta(minutes=settings.access_token_minutes),
     )
-    reads = ReadConnections(engine)
+    reads = ReadConnections(engine, generic_engine)
     principals: PrincipalLookup = SqlPrincipalLookup(reads)
     principal_cache: PrincipalCache | None = None
     listener: PrincipalChangeListener | None = None
@@ -170,4 +178,6 @@ def build_container(settings: Settings, *, engine: AsyncEngine | None = None) ->
         _uow_factory=SqlAlchemyUnitOfWorkFactory(engine, clock, principal_cache),
         principal_listener=listener,
         owns_engine=owns_engine,
+        generic_engine=generic_engine,
+        owns_generic_engine=owns_engine,
     )

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     )
     idempotency_ttl_hours: int = Field(24, ge=1, description="How long an `Idempotency-Key` is remembered.")
     db_pool_size: int = Field(32, ge=1, description="Connections per process (PostgreSQL).")
+    db_generic_pool_size: int = Field(
+        16,
+        ge=1,
+        description="Further connections per process for the list reads PostgreSQL runs on a cached generic plan "
+        "(pages whose plan does not depend on their filter values).",
+    )
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, description="How long SQLite waits for a lock.")
     principal_cache_seconds: float = Field(
         60,

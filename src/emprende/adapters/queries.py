@@ -92,12 +92,14 @@ class PreparedRead:
     """A read statement built once, with its bound parameters named. On PostgreSQL it is compiled once to the
     driver's SQL and runs on the asyncpg connection itself (SQLAlchemy's pool, no statement compilation, cache-key
     generation or result wrapping per call); elsewhere it runs through SQLAlchemy Core. Rows come back as dicts of
-    column key to value, converted by the same result processors SQLAlchemy would apply."""
+    column key to value, converted by the same result processors SQLAlchemy would apply. A `generic` read runs on
+    the pool whose sessions keep PostgreSQL's generic plan (see `create_generic_plan_engine`)."""
 
-    __slots__ = ("_defaults", "_keys", "_names", "_processors", "sql", "statement")
+    __slots__ = ("_defaults", "_keys", "_names", "_processors", "generic", "sql", "statement")
 
-    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+    def __init__(self, statement: Select[Any], dialect: Dialect, *, generic: bool = False) -> None:
         self.statement = statement
+        self.generic = generic
         self.sql: str | None = None
         self._names: tuple[str, ...] = ()
         self._defaults: dict[str, Any] = {}
@@ -137,20 +139,22 @@ class PreparedRead:
 
 
 class ReadConnections:
-    """Read-only connections: autocommit on PostgreSQL (no BEGIN/COMMIT round trips)."""
+    """Read-only connections: autocommit on PostgreSQL (no BEGIN/COMMIT round trips). Reads prepared as `generic`
+    run on `generic_engine`'s pool when there is one."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, generic_engine: AsyncEngine | None = None) -> None:
         self._engine = engine
-        self._autocommit = engine.dialect.name == "postgresql"
+        self._generic_engine = generic_engine or engine
+        self.postgresql = engine.dialect.name == "postgresql"
 
-    def prepare(self, statement: Select[Any]) -> PreparedRead:
+    def prepare(self, statement: Select[Any], *, generic: bool = False) -> PreparedRead:
         """Compile a hot read once for this engine (see `PreparedRead`)."""
-        return PreparedRead(statement, self._engine.dialect)
+        return PreparedRead(statement, self._engine.dialect, generic=generic)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
         async with self._engine.connect() as connection:
-            if self._autocommit:
+            if self.postgresql:
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
             yield connection
 
@@ -160,7 +164,7 @@ class ReadConnections:
             async with self.connect() as connection:
                 row = (await connection.execute(prepared.statement, parameters)).first()
             return None if row is None else row._asdict()
-        async with self._driver_connection() as driver:
+        async with self._driver_connection(prepared) as driver:
             record = await driver.fetchrow(prepared.sql, *prepared.arguments(parameters))
         return None if record is None else prepared.as_dict(record)
 
@@ -170,7 +174,7 @@ class ReadConnections:
             async with self.connect() as connection:
                 rows = (await connection.execute(prepared.statement, parameters)).all()
             return [row._asdict() for row in rows]
-        async with self._driver_connection() as driver:
+        async with self._driver_connection(prepared) as driver:
             records = await driver.fetch(prepared.sql, *prepared.arguments(parameters))
         return [prepared.as_dict(record) for record in records]
 
@@ -179,16 +183,17 @@ class ReadConnections:
         if prepared.sql is None:
             async with self.connect() as connection:
                 return list((await connection.execute(prepared.statement, parameters)).all())
-        async with self._driver_connection() as driver:
+        async with self._driver_connection(prepared) as driver:
             records = await driver.fetch(prepared.sql, *prepared.arguments(parameters))
         values = prepared.values
         return [values(record) for record in records]
 
     @asynccontextmanager
-    async def _driver_connection(self) -> AsyncIterator[Any]:
+    async def _driver_connection(self, prepared: PreparedRead) -> AsyncIterator[Any]:
         # A statement on the driver connection outside any transaction runs in autocommit; the pool's reset on return
         # has no transaction to roll back. A connection the driver found broken is thrown away, not pooled again.
-        async with self._engine.connect() as connection:
+        engine = self._generic_engine if prepared.generic else self._engine
+        async with engine.connect() as connection:
             raw = await connection.get_raw_connection()
             driver: Any = raw.driver_connection
             try:
