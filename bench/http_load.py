@@ -280,20 +280,15 @@ async def measure_floor(args: argparse.Namespace, workdir: Path) -> list[Summary
     """The same uvicorn options as `emprende serve`, serving constant JSON without and with FastAPI."""
     results = []
     for app, label in (("asgi_app", "floor: bare ASGI constant"), ("fastapi_app", "floor: FastAPI constant")):
+        # Served as `emprende serve` serves emprende (with several workers, a listening socket per worker).
         command = [
             sys.executable,
-            "-m",
-            "uvicorn",
+            str(BENCH_DIR / "serve.py"),
             f"floor_app:{app}",
             "--app-dir",
             str(BENCH_DIR),
             "--workers",
             str(args.workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-            "--no-server-header",
-            "--proxy-headers",
             "--lifespan",
             "off",
         ]

@@ -359,10 +359,10 @@ async def measure_floor(
         "REGISTRY_FLOOR_TENANT": str(partner),
         "REGISTRY_FLOOR_POOL": "32",
     }
+    # Served as `emprende serve` serves emprende (with several workers, a listening socket per worker).
     command = [
-        sys.executable, "-m", "uvicorn", f"registry_floor:{app}", "--app-dir", str(BENCH_DIR),
-        "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--no-server-header",
-        "--proxy-headers", "--lifespan", "on",
+        sys.executable, str(BENCH_DIR / "serve.py"), f"registry_floor:{app}", "--app-dir", str(BENCH_DIR),
+        "--workers", str(workers),
     ]  # fmt: skip
     if _has_uvloop():
         command += ["--loop", "uvloop", "--http", "httptools"]

@@ -60,9 +60,8 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="Apply pending migrations first.")] = True,
 ) -> None:
     """Apply migrations, create the first administrator on an empty development database, and serve the API."""
-    import uvicorn
-
     from emprende.logs import configure_logging
+    from emprende.serving import serve as serve_app
 
     settings = _settings()
     configure_logging(settings.log_level, json=settings.log_json)
@@ -71,7 +70,7 @@ def serve(
     if settings.env is Environment.DEVELOPMENT:
         _with_container(settings, _bootstrap_admin)
     console.print(f"emprende on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
-    uvicorn.run(
+    serve_app(
         "emprende.api.app:create_app",
         factory=True,
         host=host,
