@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel, ValidationError
 
 from emprende.api.etag import parse_if_match
 from emprende.api.pagination import CursorCodec, PageRequest, page_request
@@ -60,3 +63,22 @@ async def expected_version(
 
 
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def query_model(model: type[Model]) -> Callable[[Request], Awaitable[Model]]:
+    """A dependency reading `model` from the query string in one validation, as `Annotated[model, Query()]` reads it
+    (a parameter given twice counts once, with its last value; unknown ones are ignored; errors are located at
+    `query.<field>`), for hot routes: FastAPI extracts and checks a query model field by field (≈ 110 µs for a model
+    of 18 fields, against ≈ 2 µs for this). It documents nothing: the route's documented twin declares the model."""
+
+    async def read(request: Request) -> Model:
+        try:
+            return model.model_validate(dict(request.query_params))
+        except ValidationError as error:
+            errors = error.errors(include_url=False)
+            raise RequestValidationError([{**item, "loc": ("query", *item["loc"])} for item in errors]) from None
+
+    return read
