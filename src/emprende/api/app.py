@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         app.state.cursor_codec = CursorCodec(settings.resolve_secret())
 
     install_problem_handlers(app)
+    v1.participants.add_hot_routes(app, v1.router.prefix)  # first: matched before any router
     app.include_router(v1.router)
     install_docs(app, openapi_url=OPENAPI_URL, title=TITLE)
 

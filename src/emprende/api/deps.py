@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, ValidationError
 
@@ -68,17 +67,12 @@ ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def query_model(model: type[Model]) -> Callable[[Request], Awaitable[Model]]:
-    """A dependency reading `model` from the query string in one validation, as `Annotated[model, Query()]` reads it
-    (a parameter given twice counts once, with its last value; unknown ones are ignored; errors are located at
-    `query.<field>`), for hot routes: FastAPI extracts and checks a query model field by field (≈ 110 µs for a model
-    of 18 fields, against ≈ 2 µs for this). It documents nothing: the route's documented twin declares the model."""
-
-    async def read(request: Request) -> Model:
-        try:
-            return model.model_validate(dict(request.query_params))
-        except ValidationError as error:
-            errors = error.errors(include_url=False)
-            raise RequestValidationError([{**item, "loc": ("query", *item["loc"])} for item in errors]) from None
-
-    return read
+def query_values(model: type[Model], parameters: Mapping[str, str]) -> tuple[Model | None, list[dict[str, Any]]]:
+    """`model` read from the query string's parameters in one validation, as FastAPI reads `Annotated[model, Query()]`
+    (a parameter given twice counts once, with its last value; unknown ones are ignored), with its errors located at
+    `query.<field>` as FastAPI locates them. For the hot routes that resolve their parameters by hand: FastAPI extracts
+    and checks a query model field by field (≈ 110 µs for one of 18 fields, against ≈ 2 µs for this)."""
+    try:
+        return model.model_validate(parameters), []
+    except ValidationError as error:
+        return None, [{**item, "loc": ("query", *item["loc"])} for item in error.errors(include_url=False)]

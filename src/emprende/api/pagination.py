@@ -38,6 +38,16 @@ class PageRequest:
     cursor: str | None
 
 
+class PageQuery(BaseModel):
+    """`page_request`'s parameters as one model, for routes that read their query string by hand."""
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1)
+    cursor: str | None = Field(None, max_length=MAX_CURSOR_LENGTH)
+
+    def request(self) -> PageRequest:
+        return PageRequest(limit=min(self.limit, MAX_LIMIT), cursor=self.cursor)
+
+
 async def page_request(
     limit: Annotated[
         int,
