@@ -84,6 +84,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--register-connections", type=int, default=4, help="connections for the registrations")
     parser.add_argument("--import-size", type=int, default=10_000, help="rows for `emprende participants import`")
+    parser.add_argument(
+        "--deep", type=int, default=100_000, help="also load the page of 50 after this many migrants (0: skip)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
     parser.add_argument(
         "--reuse", metavar="DATABASE", help="measure a database kept by an earlier run (--keep): no load, no drop"
@@ -417,6 +420,13 @@ async def measure_emprende(
             "GET /api/v1/participants?population_group=migrant&limit=50", port, page, connections=args.connections,
             duration=args.duration, warmup=args.warmup, cpu=cpu,
         )  # fmt: skip
+        if args.deep > 0:
+            deep = await deep_page(port, auth, args.deep)
+            label = f"the same page after {args.deep:,} people (keyset cursor)"
+            print(f"  emprende {label}: {args.warmup:g} s + {args.duration:g} s", file=sys.stderr, flush=True)
+            results["deep"] = await run_load(
+                label, port, deep, connections=args.connections, duration=args.duration, warmup=args.warmup, cpu=cpu
+            )
         headers = auth | {"Content-Type": "application/json"}
         bodies = registration_bodies(args.seed, first, 2 * args.registrations + 1)
         await _check(port, build_request("POST", "/api/v1/participants", port, headers, bodies[0]), "register", 201)
@@ -436,6 +446,23 @@ async def measure_emprende(
                 expect=201,
             )
     return results
+
+
+async def deep_page(port: int, auth: dict[str, str], depth: int) -> bytes:
+    """The request for the page of 50 migrants after the first `depth`, reached by following `next_cursor` through
+    pages of 100 (one request at a time, unmeasured)."""
+    path = "/api/v1/participants?population_group=migrant&limit="
+    cursor = ""
+    for _ in range(depth // 100):
+        payload = await _check(port, build_request("GET", f"{path}100{cursor}", port, auth), "walking the pages")
+        following = json.loads(payload).get("next_cursor")
+        if following is None:
+            raise BenchError(f"fewer than {depth:,} migrants: lower --deep")
+        cursor = f"&cursor={following}"
+    deep = build_request("GET", f"{path}50{cursor}", port, auth)
+    if len(json.loads(await _check(port, deep, "the deep page"))["items"]) != 50:
+        raise BenchError("the deep page does not have 50 items")
+    return deep
 
 
 async def measure_import(args: argparse.Namespace, workdir: Path, database_url: str, partner: uuid.UUID) -> str:
@@ -502,7 +529,9 @@ def report(
     ]
     verdicts = []
     for workers, (emprende, floors) in runs.items():
-        for key in ("by_id", "page", "register_1", "register"):
+        for key in ("by_id", "page", "deep", "register_1", "register"):
+            if key not in emprende:
+                continue
             r = emprende[key]
             f = floors.get("fastapi", {}).get(key)
             bare = floors.get("asgi", {}).get(key)
@@ -526,6 +555,11 @@ def report(
                 )
             elif key == "register":
                 continue
+            elif key == "deep":
+                verdicts.append(
+                    f"- {workers} worker(s), {r.label} (no target; compare the first page): {_fmt(r.rate)} req/s, "
+                    f"p99 {_ms(r.p99)} ms"
+                )
             else:
                 ratio_ok = f is not None and r.rate >= 0.5 * f.rate
                 ratio_text = f"{r.rate / f.rate:.2f}x the FastAPI floor" if f is not None else "no floor measured"
@@ -548,7 +582,7 @@ def reproduce_command(args: argparse.Namespace) -> str:
     command += ["--workers", *(str(w) for w in args.workers), "--duration", f"{args.duration:g}"]
     command += ["--warmup", f"{args.warmup:g}", "--connections", str(args.connections)]
     command += ["--registrations", str(args.registrations), "--register-connections", str(args.register_connections)]
-    command += ["--loop", args.loop]
+    command += ["--loop", args.loop, "--deep", str(args.deep)]
     if not args.floor:
         command.append("--no-floor")
     if args.reuse:
