@@ -7,7 +7,7 @@ import csv
 import io
 import random
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from types import TracebackType
@@ -269,7 +269,10 @@ def created_changes(person: NewParticipant) -> dict[str, dict[str, Any]]:
     }
 
 
-async def test_probable_duplicates_are_those_a_full_comparison_finds(container: Container, world: World) -> None:
+@pytest.mark.parametrize("mode", [ImportMode.DRY_RUN, ImportMode.PER_RECORD, ImportMode.ATOMIC])
+async def test_probable_duplicates_are_those_a_full_comparison_finds(
+    container: Container, world: World, mode: ImportMode
+) -> None:
     rng = random.Random(20261123)
     days = [f"1990-01-{day:02d}" for day in range(1, 6)]
     phones = [f"+5939912345{n:02d}" for n in range(8)]
@@ -287,20 +290,31 @@ async def test_probable_duplicates_are_those_a_full_comparison_finds(container: 
 
     seeded = await run(container, world, rows_of([somebody(n) for n in range(300)]), ImportMode.PER_RECORD, 70)
     assert seeded.counts()["created"] == 300
+    c = tables.participants.c
+    seeded_ids = [item.participant_id for item in seeded.rows]
+    merged, erased = seeded_ids[:20], seeded_ids[20:40]  # no longer anyone's duplicate, phone and birth date kept
+    async with container.engine.begin() as connection:
+        await connection.execute(tables.participants.update().where(c.id.in_(merged)).values(merged_into_id=c.id))
+        at = container.clock.now()
+        await connection.execute(tables.participants.update().where(c.id.in_(erased)).values(erased_at=at))
     async with container.engine.connect() as connection:
-        c = tables.participants.c
+        live = (c.merged_into_id.is_(None), c.erased_at.is_(None))
         known = [
             (pid, PersonSketch(key, day, phone))
-            for pid, key, day, phone in await connection.execute(select(c.id, c.name_key, c.birth_date, c.phone))
+            for pid, key, day, phone in await connection.execute(
+                select(c.id, c.name_key, c.birth_date, c.phone).where(*live)
+            )
         ]
 
     incoming = [somebody(n) for n in range(1000, 1120)]
-    report = await run(container, world, rows_of(incoming), ImportMode.DRY_RUN, 500)
+    # A dry run writes nothing, so its batches see the file's earlier batches only through identifiers: one batch.
+    report = await run(container, world, rows_of(incoming), mode, 500 if mode is ImportMode.DRY_RUN else 25)
 
     earlier: list[tuple[uuid.UUID, PersonSketch]] = []
     flagged = 0
+    expected_pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
     for values, item in zip(incoming, report.rows, strict=True):
-        assert item.outcome is VALID
+        assert item.outcome is (VALID if mode is ImportMode.DRY_RUN else CREATED)
         assert item.participant_id is not None
         sketch = PersonSketch(
             name_key(values["given_names"], values["family_names"]),
@@ -310,9 +324,18 @@ async def test_probable_duplicates_are_those_a_full_comparison_finds(container: 
         expected = {pid for pid, other in [*known, *earlier] if duplicate_reasons(sketch, other)[0]}
         assert set(item.duplicates) == expected
         assert len(item.duplicates) == len(expected)
+        assert not expected & {*merged, *erased}
         flagged += len(expected)
+        expected_pairs |= {(item.participant_id, other) for other in expected}
         earlier.append((item.participant_id, sketch))
     assert flagged > 100  # the data makes the check work: many pairs by name and birth date, and by phone
+
+    pairs = tables.duplicate_candidates.c
+    new_people = [item.participant_id for item in report.rows]
+    async with container.engine.connect() as connection:
+        statement = select(pairs.participant_id, pairs.other_id).where(pairs.participant_id.in_(new_people))
+        stored = {(mine, other) for mine, other in await connection.execute(statement)}
+    assert stored == (set() if mode is ImportMode.DRY_RUN else expected_pairs)
 
 
 async def test_later_batches_see_the_rows_of_earlier_batches(container: Container, world: World) -> None:
@@ -406,7 +429,7 @@ class ForgetfulSink:
         self,
         created: Sequence[tuple[NewParticipant, NewConsent]],
         updated: Sequence[Participant],
-        duplicates: Sequence[DuplicateCandidate],
+        duplicates: Sequence[DuplicateCandidate] | Awaitable[Sequence[DuplicateCandidate]],
     ) -> None:
         await self._inner.write(created, updated, duplicates)
 
@@ -429,3 +452,89 @@ async def test_a_key_taken_after_the_lookup_sends_the_batch_row_by_row(container
     assert report.rows[1].errors[0].code == "duplicate_participant"
     added = await people_ids(container.engine) - before
     assert added == {report.rows[0].participant_id, report.rows[2].participant_id}
+
+
+class WatchedSink:
+    """A sink that notes how many rows had been read when each batch was written, and can fail one write."""
+
+    def __init__(self, inner: ImportSink, read: list[int], writes: list[int], fail_at: int | None = None) -> None:
+        self._inner = inner
+        self._read = read
+        self._writes = writes
+        self._fail_at = fail_at
+
+    @property
+    def overlaps_validation(self) -> bool:
+        return self._inner.overlaps_validation
+
+    async def __aenter__(self) -> Self:
+        await self._inner.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._inner.__aexit__(exc_type, exc, tb)
+
+    async def holders(self, keys: Sequence[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
+        return await self._inner.holders(keys)
+
+    async def sketches(self, birth_dates: Sequence[date], phones: Sequence[str]) -> RegistrySketches:
+        return await self._inner.sketches(birth_dates, phones)
+
+    async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:
+        return await self._inner.load(participant_ids)
+
+    async def write(
+        self,
+        created: Sequence[tuple[NewParticipant, NewConsent]],
+        updated: Sequence[Participant],
+        duplicates: Sequence[DuplicateCandidate] | Awaitable[Sequence[DuplicateCandidate]],
+    ) -> None:
+        self._writes.append(self._read[0])
+        if len(self._writes) == self._fail_at:
+            raise RuntimeError("the disk is full")
+        await self._inner.write(created, updated, duplicates)
+
+    async def commit(self) -> None:
+        await self._inner.commit()
+
+
+def counted(rows: Iterable[RawRow], read: list[int]) -> Iterator[RawRow]:
+    for raw in rows:
+        read[0] += 1
+        yield raw
+
+
+async def test_the_file_is_read_at_most_two_batches_ahead(container: Container, world: World) -> None:
+    read, writes = [0], []
+
+    def watched(scope: Scope, *, dry_run: bool = False) -> ImportSink:
+        return WatchedSink(container.import_sink(scope, dry_run=dry_run), read, writes)
+
+    rows = counted(rows_of([row(n) for n in range(1, 31)]), read)
+    report = await run(container, world, rows, ImportMode.PER_RECORD, 3, watched)
+    assert report.counts()["created"] == 30
+    assert len(writes) == 10
+    for batch, rows_read in enumerate(writes):
+        # This batch's rows, at most one batch waiting, and the one being read.
+        assert 3 * (batch + 1) <= rows_read <= 3 * (batch + 3)
+
+
+async def test_a_failed_write_stops_the_import_with_its_error(container: Container, world: World) -> None:
+    before = await people_ids(container.engine)
+    read, writes = [0], []
+
+    def failing(scope: Scope, *, dry_run: bool = False) -> ImportSink:
+        return WatchedSink(container.import_sink(scope, dry_run=dry_run), read, writes, fail_at=3)
+
+    rows = counted(rows_of([row(n) for n in range(1, 31)]), read)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        await run(container, world, rows, ImportMode.PER_RECORD, 3, failing)
+    assert len(writes) == 3  # no batch is handled after the one that failed
+    assert read[0] <= 3 * 5
+    people = await people_ids(container.engine) - before
+    assert len(people) == 6  # the first two batches, committed each on its own
+    async with container.engine.connect() as connection:
+        with_consent = set(await connection.scalars(select(tables.consents.c.participant_id)))
+    assert people <= with_consent

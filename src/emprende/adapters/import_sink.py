@@ -17,14 +17,14 @@ import asyncio
 import contextlib
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from operator import attrgetter
 from types import NoneType, TracebackType
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar, overload
 
 import orjson
 from sqlalchemy import JSON, Dialect, Table, TypeDecorator, delete, insert, select, text
@@ -59,21 +59,52 @@ _REDACTED_CHANGE = {"before": None, "after": REDACTED}  # only ever serialised
 _IDENTIFIER_KEYS = ("pk_participant_identifiers", "uq_participant_identifiers_key")
 
 # PostgreSQL lookups: one statement per batch whatever its size (an array parameter, not a list of parameters), each
-# served by an index. People born on the same day come back as one row of arrays: far fewer rows to decode.
+# served by an index. People born on the same day come back as one row: their name keys as an array, their ids as one
+# byte string (16 bytes each, in the same order), read into a UUID only for the few whose name passes the screen. A
+# batch's days hold some 135,000 people at a million: decoding each id cost as much as the rest of the lookup.
 _PG_HOLDERS = "SELECT key, participant_id FROM participant_identifiers WHERE key = ANY($1::varchar[])"
 _PG_OWNERS = "SELECT id, owner_partner_id FROM participants WHERE id = ANY($1::uuid[])"
 _PG_BORN_ON = (
-    "SELECT birth_date, array_agg(id), array_agg(name_key) FROM participants "
+    "SELECT birth_date, string_agg(uuid_send(id), ''::bytea), array_agg(name_key) FROM participants "
     "WHERE birth_date = ANY($1::date[]) AND erased_at IS NULL AND merged_into_id IS NULL GROUP BY birth_date"
 )
+# Whether someone sharing a phone is live is read, not filtered on: a condition on `merged_into_id` would make a whole
+# scan of the partial birth-date index a candidate plan, which statistics taken before an import filled the table
+# make look cheap; once chosen, it was kept for every batch (7 s of a 100,000-row import into an empty registry).
 _PG_WITH_PHONE = (
-    "SELECT id, name_key, birth_date, phone FROM participants "
-    "WHERE phone = ANY($1::varchar[]) AND erased_at IS NULL AND merged_into_id IS NULL"
+    "SELECT id, name_key, birth_date, phone, erased_at IS NULL AND merged_into_id IS NULL FROM participants "
+    "WHERE phone = ANY($1::varchar[])"
 )
 
 
 def _chunks(items: Sequence[T]) -> list[Sequence[T]]:
     return [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]
+
+
+class _PackedIds(Sequence[uuid.UUID]):
+    """Ids packed 16 bytes apiece (PostgreSQL's binary form of a uuid), each made a UUID when it is read."""
+
+    __slots__ = ("_packed",)
+
+    def __init__(self, packed: bytes) -> None:
+        if len(packed) % 16:
+            raise ValueError("packed ids are 16 bytes each")
+        self._packed = packed
+
+    def __len__(self) -> int:
+        return len(self._packed) // 16
+
+    @overload
+    def __getitem__(self, index: int, /) -> uuid.UUID: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> Sequence[uuid.UUID]: ...
+    def __getitem__(self, index: int | slice, /) -> uuid.UUID | Sequence[uuid.UUID]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError("packed id index out of range")
+        return uuid.UUID(bytes=self._packed[16 * position : 16 * position + 16])
 
 
 class _Encode(Protocol):
@@ -229,8 +260,8 @@ class SqlImportSink:
             born_on = await self._pg.fetch(_PG_BORN_ON, list(birth_dates)) if birth_dates else []
             with_phone = await self._pg.fetch(_PG_WITH_PHONE, list(phones)) if phones else []
             return RegistrySketches(
-                {day: NameBlock(ids, keys) for day, ids, keys in born_on},
-                [(pid, PersonSketch(key, day, phone)) for pid, key, day, phone in with_phone],
+                {day: NameBlock(_PackedIds(ids), keys) for day, ids, keys in born_on},
+                [(pid, PersonSketch(key, day, phone)) for pid, key, day, phone, live in with_phone if live],
             )
         c = tables.participants.c
         live = (c.erased_at.is_(None), c.merged_into_id.is_(None))
@@ -266,7 +297,7 @@ class SqlImportSink:
         self,
         created: Sequence[tuple[NewParticipant, NewConsent]],
         updated: Sequence[Participant],
-        duplicates: Sequence[DuplicateCandidate],
+        duplicates: Sequence[DuplicateCandidate] | Awaitable[Sequence[DuplicateCandidate]],
     ) -> None:
         session = self._uow.session
         people = [person for person, _ in created]
@@ -292,14 +323,15 @@ class SqlImportSink:
                 ) from error
             raise
 
-    def _inserts(
+    async def _inserts(
         self,
         people: list[NewParticipant],
         consents: list[NewConsent],
         keys: list[dict[str, Any]],
-        duplicates: Sequence[DuplicateCandidate],
-    ) -> Iterator[tuple[_TableWriter, Iterator[tuple[Any, ...]]]]:
-        """Each table's rows as the driver takes them, made as they are read."""
+        duplicates: Sequence[DuplicateCandidate] | Awaitable[Sequence[DuplicateCandidate]],
+    ) -> AsyncGenerator[tuple[_TableWriter, Iterator[tuple[Any, ...]]]]:
+        """Each table's rows as the driver takes them, made as they are read; the duplicate pairs last, awaited when
+        they are still being worked out."""
         if people:
             yield self._records_of(tables.participants, people)
             yield self._records_of(tables.consents, consents)
@@ -310,8 +342,9 @@ class SqlImportSink:
             ]
             yield self._records(tables.outbox, (_outbox(at, event) for at, event in events))
         yield self._records(tables.participant_identifiers, keys)
+        pairs = duplicates if isinstance(duplicates, Sequence) else await duplicates
         # Mapped entities are read through `vars`: every column is in their state.
-        yield self._records(tables.duplicate_candidates, map(vars, duplicates))
+        yield self._records(tables.duplicate_candidates, map(vars, pairs))
 
     def _records(
         self, table: Table, rows: Iterable[Mapping[str, Any]]
@@ -324,25 +357,26 @@ class SqlImportSink:
         writer = _writer(table, self._dialect)
         return writer, map(writer.record_of, items)
 
-    async def _insert_in_turn(self, inserts: Iterable[tuple[_TableWriter, Iterator[tuple[Any, ...]]]]) -> None:
+    async def _insert_in_turn(self, inserts: AsyncGenerator[tuple[_TableWriter, Iterator[tuple[Any, ...]]]]) -> None:
         """One bulk insert per table, in order. On PostgreSQL the server takes a table's COPY while the next table's
         rows are made: making them gives the event loop a turn every few hundred rows, so that the COPY goes on."""
         in_flight: asyncio.Task[str] | None = None
         try:
-            for writer, rows in inserts:
-                records: list[tuple[Any, ...]] = []
-                for record in rows:
-                    records.append(record)
-                    if in_flight is not None and len(records) % _YIELD_EVERY == 0:
-                        await asyncio.sleep(0)
-                if in_flight is not None:
-                    previous, in_flight = in_flight, None
-                    await previous
-                if self._pg is not None and records:
-                    copy = self._pg.copy_records_to_table(writer.table, records=records, columns=writer.columns)
-                    in_flight = asyncio.create_task(copy)
-                elif records:
-                    await (await self._uow.session.connection()).exec_driver_sql(writer.statement, records)
+            async with contextlib.aclosing(inserts) as tables_rows:
+                async for writer, rows in tables_rows:
+                    records: list[tuple[Any, ...]] = []
+                    for record in rows:
+                        records.append(record)
+                        if in_flight is not None and len(records) % _YIELD_EVERY == 0:
+                            await asyncio.sleep(0)
+                    if in_flight is not None:
+                        previous, in_flight = in_flight, None
+                        await previous
+                    if self._pg is not None and records:
+                        copy = self._pg.copy_records_to_table(writer.table, records=records, columns=writer.columns)
+                        in_flight = asyncio.create_task(copy)
+                    elif records:
+                        await (await self._uow.session.connection()).exec_driver_sql(writer.statement, records)
             if in_flight is not None:
                 previous, in_flight = in_flight, None
                 await previous

@@ -84,7 +84,8 @@ def read_rows(
         else:
             yield from _jsonl_rows(text, encoding)
     finally:
-        text.detach()  # the caller owns the binary stream
+        if not binary.closed:  # closed already if the caller gave up on the rows and closed it before they were freed
+            text.detach()  # the caller owns the binary stream
 
 
 def _encoding_issue(encoding: ImportEncoding) -> FieldIssue:

@@ -236,9 +236,19 @@ participants = Table(
     Index("ix_participants_owner_registered", "owner_partner_id", "registered_at", "id"),
     Index("ix_participants_owner_group_registered", "owner_partner_id", "population_group", "registered_at", "id"),
     Index("ix_participants_owner_name", "owner_partner_id", "name_key", "id"),
-    Index("ix_participants_birth_date", "birth_date"),
     Index("ix_participants_phone", "phone"),
     Index("ix_participants_report", "owner_partner_id", "population_group", "nationality", "sex"),
+)
+
+# Duplicate blocking by birth date: the people born on given days, with their name keys. On PostgreSQL it covers the
+# import's lookup (birth date, name key, id, whether erased), which then reads the index alone.
+Index(
+    "ix_participants_live_birth_date",
+    participants.c.birth_date,
+    participants.c.name_key,
+    postgresql_include=["id", "erased_at"],
+    postgresql_where=participants.c.merged_into_id.is_(None),
+    sqlite_where=participants.c.merged_into_id.is_(None),
 )
 
 # Exact-match keys (identity documents and external identifiers), unique across the whole registry.

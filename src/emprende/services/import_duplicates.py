@@ -9,9 +9,10 @@ are exactly those it would flag comparing everyone in the blocks.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
+import numpy
 from rapidfuzz import fuzz, process
 
 from emprende.domain.duplicates import DuplicateCandidate
@@ -25,10 +26,24 @@ NO_SKETCHES = RegistrySketches({}, [])
 
 
 def similar_names(key: str, keys: Sequence[str]) -> list[int]:
-    """Positions of the name keys that may score at or above the probable-duplicate threshold against `key`."""
-    return [
-        index for _, _, index in process.extract_iter(key, keys, scorer=fuzz.token_ratio, score_cutoff=_SCREEN_CUTOFF)
-    ]
+    """Positions of the name keys that may score at or above the probable-duplicate threshold against `key`, in order.
+
+    One rapidfuzz `cdist` call, which scores the whole block without holding the GIL: run from a worker thread, the
+    screen goes on while the event loop's thread validates and writes."""
+    if not keys:
+        return []
+    scores = process.cdist((key,), keys, scorer=fuzz.token_ratio, score_cutoff=_SCREEN_CUTOFF, workers=1)
+    return [int(index) for index in numpy.flatnonzero(scores[0])]  # below the cutoff a score is 0
+
+
+def screen_blocks(people: Sequence[tuple[uuid.UUID, PersonSketch]], known: RegistrySketches) -> list[list[int]]:
+    """For each (id, sketch) person, the positions in the registry's block of its birth date of the people whose names
+    pass `similar_names` (none without a block)."""
+    screened: list[list[int]] = []
+    for _, sketch in people:
+        block = known.born_on.get(sketch.birth_date) if sketch.birth_date is not None else None
+        screened.append(similar_names(sketch.name_key, block.name_keys) if block is not None else [])
+    return screened
 
 
 def blocking_keys(people: Sequence[tuple[uuid.UUID, PersonSketch]]) -> tuple[list[date], list[str]]:
@@ -39,24 +54,28 @@ def blocking_keys(people: Sequence[tuple[uuid.UUID, PersonSketch]]) -> tuple[lis
 
 
 def probable_duplicates(
-    people: Sequence[tuple[uuid.UUID, PersonSketch]], known: RegistrySketches, now: datetime
-) -> list[list[DuplicateCandidate]]:
+    people: Sequence[tuple[uuid.UUID, PersonSketch]],
+    known: RegistrySketches,
+    now: datetime,
+    screened: Sequence[list[int]] | None = None,
+) -> Iterator[list[DuplicateCandidate]]:
     """For each (id, sketch) person, in order, the pairs to queue: with the registry's blocks and with the people
-    before it."""
+    before it. Lazily: each person's pairs are worked out when they are asked for. `screened` is `screen_blocks` of
+    the same people and blocks, when it was run beforehand."""
     by_phone: dict[str, list[tuple[uuid.UUID, PersonSketch]]] = {}
     for pid, sketch in known.with_phone:
         if sketch.phone is not None:
             by_phone.setdefault(sketch.phone, []).append((pid, sketch))
     by_day: dict[date, list[tuple[uuid.UUID, PersonSketch]]] = {}  # the earlier people of this batch
-    pairs: list[list[DuplicateCandidate]] = []
-    for person_id, sketch in people:
+    for position, (person_id, sketch) in enumerate(people):
         day, phone = sketch.birth_date, sketch.phone
         candidates: dict[uuid.UUID, PersonSketch] = {}
         if day is not None:
             if (block := known.born_on.get(day)) is not None:
                 # Someone screened out here has a dissimilar name, and someone kept here comes without a phone: if
                 # they share this person's phone, the phone block below brings them (back) with it.
-                for index in similar_names(sketch.name_key, block.name_keys):
+                kept = similar_names(sketch.name_key, block.name_keys) if screened is None else screened[position]
+                for index in kept:
                     candidates[block.ids[index]] = PersonSketch(block.name_keys[index], day, None)
             candidates.update(by_day.get(day, ()))
             by_day.setdefault(day, []).append((person_id, sketch))
@@ -78,5 +97,4 @@ def probable_duplicates(
                         now=now,
                     )
                 )
-        pairs.append(found)
-    return pairs
+        yield found

@@ -5,8 +5,8 @@ each valid row on its own (batched for speed; a batch that hits a constraint is 
 external identifier that the same partner already holds updates (rectifies) that record; an identity document or
 external identifier held by anyone else is refused (`duplicate_participant`); probable duplicates are queued.
 
-When the sink's database I/O runs on the event loop (PostgreSQL), the next batch is validated while the previous one
-is looked up and written: the file is read one batch ahead, never more, so memory stays bounded by the batch size.
+When the sink's database I/O runs on the event loop (PostgreSQL), the next batches are validated while the previous one
+is looked up and written: the file is read at most two batches ahead, so memory stays bounded by the batch size.
 Reading a row is in `import_rows`, probable duplicates in `import_duplicates`, the report in `import_report`.
 """
 
@@ -24,6 +24,7 @@ from emprende.domain.consents import ConsentPurpose, NewConsent, new_consent
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.errors import DomainError, InvalidInput
 from emprende.domain.identity import ExternalIdentifier
+from emprende.domain.matching import PersonSketch
 from emprende.domain.participants import (
     DuplicateParticipant,
     NewParticipant,
@@ -33,7 +34,7 @@ from emprende.domain.participants import (
     new_participant,
 )
 from emprende.services.authorization import authorize
-from emprende.services.import_duplicates import NO_SKETCHES, blocking_keys, probable_duplicates
+from emprende.services.import_duplicates import NO_SKETCHES, blocking_keys, probable_duplicates, screen_blocks
 from emprende.services.import_report import (
     ImportMode,
     ImportReport,
@@ -53,7 +54,7 @@ from emprende.services.import_rows import (
     read_row,
 )
 from emprende.services.participants import REGISTERING_ROLES, require_any_partner_role
-from emprende.services.ports import Clock, ImportSink, ImportSinkFactory, UnitOfWorkFactory
+from emprende.services.ports import Clock, ImportSink, ImportSinkFactory, RegistrySketches, UnitOfWorkFactory
 from emprende.services.principal import Principal
 
 __all__ = [
@@ -74,10 +75,12 @@ __all__ = [
     "report_dict",
 ]
 
-# Rows per batch: a batch costs a few round trips and, per record, a transaction, whatever its size; it is held in
-# memory twice over at most (validated, written), with its registry blocks (~60 people a day in a million).
+# Rows per batch: a batch costs a few round trips and, per record, a transaction, whatever its size; at most three are
+# held in memory (one written, one waiting, one being read), the one written with its registry blocks (~60 people a
+# day in a million).
 DEFAULT_BATCH = 2000
 _YIELD_EVERY = 16  # rows validated between two turns of the event loop while a batch's database work is in flight
+_AHEAD = 1  # validated batches that may wait for their turn to be handled (besides the one handled, the one read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,8 @@ class _Valid:
 
 @dataclass(slots=True)
 class _Batch:
+    fresh: list[_Valid] = field(default_factory=list)  # the rows of new people
+    people: list[tuple[uuid.UUID, PersonSketch]] = field(default_factory=list)  # their (id, sketch), in order
     created: list[tuple[NewParticipant, NewConsent]] = field(default_factory=list)
     updated: list[Participant] = field(default_factory=list)
     duplicates: list[DuplicateCandidate] = field(default_factory=list)
@@ -166,7 +171,14 @@ class _Importer:
         return sink
 
     async def run_batch(self, sink: ImportSink | None, rows: list[_Valid], now: datetime) -> _Batch:
-        """Decide each valid row's outcome against the registry (None: no lookups) and the earlier rows of the file."""
+        """Decide each valid row's outcome against the registry (None: no lookups) and the earlier rows of the file,
+        probable duplicates included."""
+        batch = await self.decide(sink, rows, now)
+        batch.duplicates = await self.screen(batch, await self.blocks(sink, batch), now)
+        return batch
+
+    async def decide(self, sink: ImportSink | None, rows: list[_Valid], now: datetime) -> _Batch:
+        """Each valid row's outcome (created, updated, unchanged or refused), probable duplicates aside."""
         batch = _Batch()
         keys = sorted({key for row in rows for key in row.keys})
         holders = await sink.holders(keys) if sink is not None and keys else {}
@@ -177,7 +189,7 @@ class _Importer:
         }
         owned = [pid for pid, owner in ext_holders.values() if owner == self.owner]
         existing = await sink.load(owned) if sink is not None and owned and not self.dry_run else {}
-        fresh: list[_Valid] = []
+        fresh = batch.fresh
         seen = self.seen
         for row in rows:
             holder = ext_holders.get(id(row))
@@ -209,14 +221,35 @@ class _Importer:
             if changed:
                 batch.updated.append(current)
                 batch.reports.append(row.report)
-        await self._queue_probable(sink, fresh, batch, now)
         outcome = Outcome.VALID if self.dry_run else Outcome.CREATED
         for row in fresh:
             row.report.participant_id = row.participant.id
             row.report.outcome = outcome
             batch.created.append((row.participant, row.consent))
             batch.reports.append(row.report)
+            batch.people.append((row.participant.id, row.participant.sketch()))
         return batch
+
+    async def blocks(self, sink: ImportSink | None, batch: _Batch) -> RegistrySketches:
+        """The registry's people who may be the batch's new people: born the same day, or with the same phone."""
+        if sink is None or not batch.people:
+            return NO_SKETCHES
+        return await sink.sketches(*blocking_keys(batch.people))
+
+    async def screen(self, batch: _Batch, known: RegistrySketches, now: datetime) -> list[DuplicateCandidate]:
+        """The batch's new people's probable duplicates (live people and the batch's earlier rows alike), noted on
+        their reports. Pure CPU work: when the sink's I/O runs on the event loop it gives the loop a turn every few
+        rows, so that the batch's writes go on meanwhile."""
+        found: list[DuplicateCandidate] = []
+        # The names are screened in a worker thread (rapidfuzz scores without the GIL): the event loop goes on.
+        screened = await asyncio.to_thread(screen_blocks, batch.people, known) if known.born_on else None
+        pairs_of = probable_duplicates(batch.people, known, now, screened)
+        for index, (row, pairs) in enumerate(zip(batch.fresh, pairs_of, strict=True)):
+            row.report.duplicates = tuple(pair.other_id for pair in pairs)
+            found += pairs
+            if self.overlap and index % _YIELD_EVERY == _YIELD_EVERY - 1:
+                await asyncio.sleep(0)
+        return found
 
     @staticmethod
     def _update(current: Participant, row: _Valid, now: datetime) -> bool:
@@ -230,16 +263,6 @@ class _Importer:
             return False
         current.rectify(merged, now)
         return True
-
-    async def _queue_probable(self, sink: ImportSink | None, fresh: list[_Valid], batch: _Batch, now: datetime) -> None:
-        """Queue each new person's probable duplicates: live people and the batch's earlier rows alike."""
-        if not fresh:
-            return
-        people = [(row.participant.id, row.participant.sketch()) for row in fresh]
-        known = await sink.sketches(*blocking_keys(people)) if sink is not None else NO_SKETCHES
-        for row, pairs in zip(fresh, probable_duplicates(people, known, now), strict=True):
-            row.report.duplicates = tuple(pair.other_id for pair in pairs)
-            batch.duplicates += pairs
 
     def _claim(self, keys: list[str], holder: uuid.UUID) -> None:
         for key in keys:
@@ -323,28 +346,49 @@ _Handle = Callable[[list[_Valid], int, datetime], Coroutine[Any, Any, None]]
 async def _pipeline(importer: _Importer, rows: Iterable[RawRow], size: int, handle: _Handle) -> None:
     """Hand each validated batch to `handle` (its lookups and writes), one batch at a time and in file order.
 
-    When the sink's I/O runs on the event loop, a batch's handling runs as a task while the next batch is validated;
-    it is awaited before the next batch is handled, so lookups always see every earlier batch written. If anything
-    fails, the batch in flight is cancelled: its transaction rolls back."""
-    in_flight: asyncio.Task[None] | None = None
+    When the sink's I/O runs on the event loop, batches are handled by a task of their own while the file is read and
+    validated ahead, at most `_AHEAD` batches waiting: whenever one batch's database work is in flight there is
+    validation to do, and the next batch's handling starts as soon as the previous one ends. Batches are still
+    handled one after the other, so lookups always see every earlier batch written. Otherwise (the sink's I/O holds
+    the event loop) each batch is handled before the next is read. If anything fails, the batch in flight is
+    cancelled (its transaction rolls back), and an error in reading or validating is the one reported."""
+    queue: asyncio.Queue[tuple[list[_Valid], int, datetime] | None] = asyncio.Queue(maxsize=_AHEAD)
+
+    async def consume() -> None:
+        while (batch := await queue.get()) is not None:
+            try:
+                await handle(*batch)
+            finally:
+                queue.task_done()
+
+    consumer = asyncio.create_task(consume())
     try:
         async with contextlib.aclosing(_batches(importer, rows, size)) as batches:
-            async for valid, read, now in batches:
-                if in_flight is not None:
-                    previous, in_flight = in_flight, None
-                    await previous
-                if importer.overlap:
-                    in_flight = asyncio.create_task(handle(valid, read, now))
-                else:
-                    await handle(valid, read, now)
-        if in_flight is not None:
-            previous, in_flight = in_flight, None
-            await previous
+            async for batch in batches:
+                await _unless_failed(queue.put(batch), consumer)
+                if not importer.overlap:
+                    await _unless_failed(queue.join(), consumer)
+        await _unless_failed(queue.put(None), consumer)
+        await consumer
     finally:
-        if in_flight is not None:  # reading or validating failed: that error is the one to report
-            in_flight.cancel()
+        if not consumer.done():
+            consumer.cancel()
             with contextlib.suppress(Exception, asyncio.CancelledError):
-                await in_flight
+                await consumer
+
+
+async def _unless_failed(step: Coroutine[Any, Any, None], consumer: asyncio.Task[None]) -> None:
+    """Wait for `step`, unless the consumer of the batches ends first (it failed: raise its error)."""
+    waiter = asyncio.ensure_future(step)
+    try:
+        await asyncio.wait((waiter, consumer), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not waiter.done():
+            waiter.cancel()
+    if not waiter.done() or waiter.cancelled():
+        consumer.result()  # its error
+        raise RuntimeError("the import's batches stopped being handled")
+    waiter.result()
 
 
 async def _single_transaction(
@@ -394,12 +438,21 @@ async def _per_record(
             replay = False
             async with importer.sinks(importer.principal) as entered:
                 sink = importer.entered(entered)
-                batch = await importer.run_batch(sink, valid, now)
+                batch = await importer.decide(sink, valid, now)
+                known = await importer.blocks(sink, batch)
+                # The batch's new people are written while their probable duplicates are worked out; the pairs go
+                # in last.
+                screening = asyncio.create_task(importer.screen(batch, known, now))
                 try:
-                    await sink.write(batch.created, batch.updated, batch.duplicates)
+                    await sink.write(batch.created, batch.updated, screening)
                     await sink.commit()
                 except DuplicateParticipant:
                     replay = True  # a concurrent writer took a key since the lookup
+                finally:
+                    if not screening.done():
+                        screening.cancel()
+                        with contextlib.suppress(Exception, asyncio.CancelledError):
+                            await screening
             if replay:
                 await _row_by_row(importer, batch.reports, valid, now)
         if progress is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -557,10 +557,13 @@ class ImportSink(Protocol):
         self,
         created: Sequence[tuple[NewParticipant, NewConsent]],
         updated: Sequence[Participant],
-        duplicates: Sequence[DuplicateCandidate],
+        duplicates: Sequence[DuplicateCandidate] | Awaitable[Sequence[DuplicateCandidate]],
     ) -> None:
         """Insert new people with their consents and identifier keys, save updated ones, queue duplicate pairs;
-        audit rows and outbox events included. Raises DuplicateParticipant when a unique key is taken."""
+        audit rows and outbox events included. Raises DuplicateParticipant when a unique key is taken.
+
+        The pairs may still be on their way (an awaitable, such as a task working them out): they are awaited when
+        everything else is written, so that the work on them and the writes go on at once."""
         ...
 
     async def commit(self) -> None: ...
