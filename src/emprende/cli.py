@@ -194,6 +194,7 @@ def participants_import(
 ) -> None:
     """Import participants from a file, with a progress bar; exit status 1 when a row was rejected."""
     import gc
+    import time
     import uuid
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -229,7 +230,7 @@ def participants_import(
     gc.set_threshold(50_000, 20, 100)
     total = max(_count_lines(file) - (0 if file.suffix.lower() in (".jsonl", ".ndjson") else 1), 1)
 
-    async def work(container: Container) -> imports.ImportReport:
+    async def work(container: Container) -> tuple[imports.ImportReport, float]:
         async with container.uow(SYSTEM, read_only=True) as uow:
             user = await uow.users.get_by_email((admin or container.settings.bootstrap_admin_email).lower())
         if user is None or user.role is not Role.ADMIN or not user.is_active:
@@ -246,7 +247,8 @@ def participants_import(
             ) as progress,
         ):
             task = progress.add_task("import", total=total)
-            return await imports.import_participants(
+            began = time.perf_counter()
+            imported = await imports.import_participants(
                 imports.ImportParticipants(mode=mode, owner_partner_id=owner),
                 read_rows(stream, format=chosen_format, encoding=chosen_encoding, filename=file.name),
                 principal,
@@ -255,16 +257,21 @@ def participants_import(
                 clock=container.clock,
                 progress=lambda done: progress.update(task, completed=done),
             )
+            return imported, time.perf_counter() - began
 
     try:
-        result = _with_container(settings, work)
+        result, seconds = _with_container(settings, work)
     except DomainError as error:
         console.print(f"[red]{error.code}:[/red] {error}", soft_wrap=True)
         raise typer.Exit(1) from error
     counts = result.counts()
     summary = ", ".join(f"{name} {counts[name]}" for name in ("created", "updated", "unchanged", "valid", "rejected"))
     state = "committed" if result.committed else "nothing written" if mode is not imports.ImportMode.PER_RECORD else ""
-    console.print(f"{counts['total']} rows: {summary}; {counts['probable_duplicates']} probable duplicates {state}")
+    rate = f"{counts['total'] / seconds:,.0f} rows/s" if seconds > 0 else "-"
+    console.print(
+        f"{counts['total']} rows in {seconds:.1f} s ({rate}): {summary}; "
+        f"{counts['probable_duplicates']} probable duplicates {state}"
+    )
     if report is not None:
         if report.suffix.lower() == ".csv":
             report.write_text(imports.report_csv(result), encoding="utf-8")

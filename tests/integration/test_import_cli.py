@@ -115,7 +115,8 @@ def test_import_from_the_command_line(data_dir: Path, tmp_path: Path) -> None:
         "admin@emprende.test",
     )
     assert dry.exit_code == 1, dry.output  # one row is rejected
-    assert "3 rows" in dry.output
+    assert "3 rows in " in dry.output
+    assert " rows/s)" in dry.output
     assert "valid 2" in dry.output
     assert "rejected 1" in dry.output
     rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8"))))
