@@ -307,8 +307,7 @@ async def test_probable_duplicates_are_those_a_full_comparison_finds(
         ]
 
     incoming = [somebody(n) for n in range(1000, 1120)]
-    # A dry run writes nothing, so its batches see the file's earlier batches only through identifiers: one batch.
-    report = await run(container, world, rows_of(incoming), mode, 500 if mode is ImportMode.DRY_RUN else 25)
+    report = await run(container, world, rows_of(incoming), mode, 25)  # a dry run too meets its earlier batches
 
     earlier: list[tuple[uuid.UUID, PersonSketch]] = []
     flagged = 0
@@ -348,6 +347,22 @@ async def test_later_batches_see_the_rows_of_earlier_batches(container: Containe
     assert report.rows[10].errors[0].code == "duplicate_participant"
     assert report.rows[11].duplicates == (report.rows[2].participant_id,)
     assert len(await people_ids(container.engine) - before) == 11
+
+
+@pytest.mark.parametrize("mode", [ImportMode.DRY_RUN, ImportMode.PER_RECORD, ImportMode.ATOMIC])
+@pytest.mark.parametrize("batch_size", [2, 10])
+async def test_a_file_names_each_person_once(
+    container: Container, world: World, mode: ImportMode, batch_size: int
+) -> None:
+    """A row repeating the external identifier of an earlier row is refused, in the same batch or a later one."""
+    rows = [row(1), row(2), row(3, external_value="S-1", given_names="Otra")]
+    report = await run(container, world, rows_of(rows), mode, batch_size)
+    first = VALID if mode is ImportMode.DRY_RUN else CREATED
+    expected = [first, first, REJECTED]
+    if mode is ImportMode.ATOMIC:
+        expected = [VALID, VALID, REJECTED]  # one row refused: nothing written
+    assert [item.outcome for item in report.rows] == expected
+    assert report.rows[2].errors[0].code == "duplicate_participant"
 
 
 async def test_an_atomic_import_in_many_batches(container: Container, world: World) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy
@@ -53,20 +54,32 @@ def blocking_keys(people: Sequence[tuple[uuid.UUID, PersonSketch]]) -> tuple[lis
     return days, phones
 
 
+@dataclass(slots=True)
+class EarlierPeople:
+    """People met before, by birth date and by phone: compared in full with each person after them."""
+
+    by_day: dict[date, list[tuple[uuid.UUID, PersonSketch]]] = field(default_factory=dict)
+    by_phone: dict[str, list[tuple[uuid.UUID, PersonSketch]]] = field(default_factory=dict)
+
+
 def probable_duplicates(
     people: Sequence[tuple[uuid.UUID, PersonSketch]],
     known: RegistrySketches,
     now: datetime,
     screened: Sequence[list[int]] | None = None,
+    earlier: EarlierPeople | None = None,
 ) -> Iterator[list[DuplicateCandidate]]:
     """For each (id, sketch) person, in order, the pairs to queue: with the registry's blocks and with the people
     before it. Lazily: each person's pairs are worked out when they are asked for. `screened` is `screen_blocks` of
-    the same people and blocks, when it was run beforehand."""
-    by_phone: dict[str, list[tuple[uuid.UUID, PersonSketch]]] = {}
+    the same people and blocks, when it was run beforehand. The people before it are `earlier`'s, to which these
+    people are added as they go (a caller keeps it from one batch to the next), else the batch's earlier ones."""
+    if earlier is None:
+        earlier = EarlierPeople()
+    by_day, by_phone = earlier.by_day, earlier.by_phone
+    registry_phones: dict[str, list[tuple[uuid.UUID, PersonSketch]]] = {}
     for pid, sketch in known.with_phone:
         if sketch.phone is not None:
-            by_phone.setdefault(sketch.phone, []).append((pid, sketch))
-    by_day: dict[date, list[tuple[uuid.UUID, PersonSketch]]] = {}  # the earlier people of this batch
+            registry_phones.setdefault(sketch.phone, []).append((pid, sketch))
     for position, (person_id, sketch) in enumerate(people):
         day, phone = sketch.birth_date, sketch.phone
         candidates: dict[uuid.UUID, PersonSketch] = {}
@@ -80,6 +93,7 @@ def probable_duplicates(
             candidates.update(by_day.get(day, ()))
             by_day.setdefault(day, []).append((person_id, sketch))
         if phone is not None:
+            candidates.update(registry_phones.get(phone, ()))
             same_phone = by_phone.setdefault(phone, [])
             candidates.update(same_phone)
             same_phone.append((person_id, sketch))

@@ -34,7 +34,13 @@ from emprende.domain.participants import (
     new_participant,
 )
 from emprende.services.authorization import authorize
-from emprende.services.import_duplicates import NO_SKETCHES, blocking_keys, probable_duplicates, screen_blocks
+from emprende.services.import_duplicates import (
+    NO_SKETCHES,
+    EarlierPeople,
+    blocking_keys,
+    probable_duplicates,
+    screen_blocks,
+)
 from emprende.services.import_report import (
     ImportMode,
     ImportReport,
@@ -132,6 +138,9 @@ class _Importer:
         self.clock = clock
         self.report = ImportReport(cmd.mode, owner)
         self.seen: dict[str, uuid.UUID] = {}  # identifier keys claimed by earlier rows of this file
+        self.created: set[uuid.UUID] = set()  # the people this file's rows create
+        # A dry run writes nothing: its later batches meet the earlier ones' new people here, not in the registry.
+        self.earlier = EarlierPeople() if self.dry_run else None
         self.rejected = 0
         self.overlap = False  # whether the sinks' I/O leaves the event loop free to validate meanwhile
 
@@ -187,6 +196,9 @@ class _Importer:
             for row in rows
             if row.external is not None and external_key(row.external) in holders
         }
+        # A person this file created is not updated by a later row of it, whichever batch that row falls in: the
+        # row repeats an identifier of an earlier row (refused, as it is within a batch and in a dry run).
+        ext_holders = {key: holder for key, holder in ext_holders.items() if holder[0] not in self.created}
         owned = [pid for pid, owner in ext_holders.values() if owner == self.owner]
         existing = await sink.load(owned) if sink is not None and owned and not self.dry_run else {}
         fresh = batch.fresh
@@ -203,6 +215,7 @@ class _Importer:
             if target_id is None:
                 fresh.append(row)
                 self._claim(row.keys, row.participant.id)
+                self.created.add(row.participant.id)
                 continue
             self._claim(row.keys, target_id)
             row.report.participant_id = target_id
@@ -243,7 +256,7 @@ class _Importer:
         found: list[DuplicateCandidate] = []
         # The names are screened in a worker thread (rapidfuzz scores without the GIL): the event loop goes on.
         screened = await asyncio.to_thread(screen_blocks, batch.people, known) if known.born_on else None
-        pairs_of = probable_duplicates(batch.people, known, now, screened)
+        pairs_of = probable_duplicates(batch.people, known, now, screened, self.earlier)
         for index, (row, pairs) in enumerate(zip(batch.fresh, pairs_of, strict=True)):
             row.report.duplicates = tuple(pair.other_id for pair in pairs)
             found += pairs

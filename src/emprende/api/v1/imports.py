@@ -81,7 +81,8 @@ Required in every row: `given_names`, `family_names`, `birth_date`, `sex`, `popu
 **Upsert.** A row whose external identifier (system + value) your partner already holds updates that record
 (`updated`), or leaves it alone when nothing changed (`unchanged`); documents left empty keep the stored ones. Any other
 row creates a person (`created`). A document or identifier that someone else holds rejects the row
-(`duplicate_participant`); probable duplicates are created and queued for review (listed in `duplicates`).
+(`duplicate_participant`), and so does one that an earlier row of the same file gave: a file names each person once.
+Probable duplicates are created and queued for review (listed in `duplicates`; a dry run lists the same ones).
 
 **Modes.** `dry_run` validates only and writes nothing (outcome `valid`); `atomic` writes every row or none (one
 rejected row: nothing is written, `committed` is false); `per_record` keeps each valid row, whatever happens to others.
