@@ -3,11 +3,14 @@
 Modes: `dry_run` validates only; `atomic` writes everything in one transaction or nothing at all; `per_record` commits
 each valid row on its own (batched for speed; a batch that hits a constraint is replayed row by row). A row carrying an
 external identifier that the same partner already holds updates (rectifies) that record; an identity document or
-external identifier held by anyone else is refused (`duplicate_participant`); probable duplicates are queued.
+external identifier held by anyone else or by an earlier row of the file is refused (`duplicate_participant`);
+probable duplicates are queued.
 
 When the sink's database I/O runs on the event loop (PostgreSQL), the next batches are validated while the previous one
-is looked up and written: the file is read at most two batches ahead, so memory stays bounded by the batch size.
-Reading a row is in `import_rows`, probable duplicates in `import_duplicates`, the report in `import_report`.
+is looked up and written: the file is read at most two batches ahead. Rows are held by the batch; what stays for every
+row of the file is small and fixed: its report entry, its identifier keys and id (and, in a dry run, which writes
+nothing for later batches to find, its name key, birth date and phone). Reading a row is in `import_rows`, probable
+duplicates in `import_duplicates`, the report in `import_report`.
 """
 
 from __future__ import annotations
