@@ -408,12 +408,11 @@ async def test_an_interrupted_import_leaves_no_half_written_person(container: Co
         assert person in registered
 
 
-class ForgetfulSink:
-    """A sink whose first identifier lookup finds nothing, as if another writer had committed just after it."""
+class PassingSink:
+    """A sink that hands everything to another; the sinks below change one call each."""
 
-    def __init__(self, inner: ImportSink, forgotten: list[bool]) -> None:
+    def __init__(self, inner: ImportSink) -> None:
         self._inner = inner
-        self._forgotten = forgotten
 
     @property
     def overlaps_validation(self) -> bool:
@@ -429,9 +428,6 @@ class ForgetfulSink:
         await self._inner.__aexit__(exc_type, exc, tb)
 
     async def holders(self, keys: Sequence[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
-        if not self._forgotten:
-            self._forgotten.append(True)
-            return {}
         return await self._inner.holders(keys)
 
     async def sketches(self, birth_dates: Sequence[date], phones: Sequence[str]) -> RegistrySketches:
@@ -450,6 +446,20 @@ class ForgetfulSink:
 
     async def commit(self) -> None:
         await self._inner.commit()
+
+
+class ForgetfulSink(PassingSink):
+    """A sink whose first identifier lookup finds nothing, as if another writer had committed just after it."""
+
+    def __init__(self, inner: ImportSink, forgotten: list[bool]) -> None:
+        super().__init__(inner)
+        self._forgotten = forgotten
+
+    async def holders(self, keys: Sequence[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
+        if not self._forgotten:
+            self._forgotten.append(True)
+            return {}
+        return await self._inner.holders(keys)
 
 
 async def test_a_key_taken_after_the_lookup_sends_the_batch_row_by_row(container: Container, world: World) -> None:
@@ -469,36 +479,14 @@ async def test_a_key_taken_after_the_lookup_sends_the_batch_row_by_row(container
     assert added == {report.rows[0].participant_id, report.rows[2].participant_id}
 
 
-class WatchedSink:
+class WatchedSink(PassingSink):
     """A sink that notes how many rows had been read when each batch was written, and can fail one write."""
 
     def __init__(self, inner: ImportSink, read: list[int], writes: list[int], fail_at: int | None = None) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._read = read
         self._writes = writes
         self._fail_at = fail_at
-
-    @property
-    def overlaps_validation(self) -> bool:
-        return self._inner.overlaps_validation
-
-    async def __aenter__(self) -> Self:
-        await self._inner.__aenter__()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self._inner.__aexit__(exc_type, exc, tb)
-
-    async def holders(self, keys: Sequence[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
-        return await self._inner.holders(keys)
-
-    async def sketches(self, birth_dates: Sequence[date], phones: Sequence[str]) -> RegistrySketches:
-        return await self._inner.sketches(birth_dates, phones)
-
-    async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:
-        return await self._inner.load(participant_ids)
 
     async def write(
         self,
@@ -510,9 +498,6 @@ class WatchedSink:
         if len(self._writes) == self._fail_at:
             raise RuntimeError("the disk is full")
         await self._inner.write(created, updated, duplicates)
-
-    async def commit(self) -> None:
-        await self._inner.commit()
 
 
 def counted(rows: Iterable[RawRow], read: list[int]) -> Iterator[RawRow]:
