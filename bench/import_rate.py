@@ -222,6 +222,7 @@ async def _timed_import(
             uow_factory=container.uow,
             sink_factory=container.import_sink,
             clock=container.clock,
+            ledger=container.import_ledger(),
         )
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     async with engine.connect() as connection:

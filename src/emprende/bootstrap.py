@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters.clock import SystemClock
 from emprende.adapters.database import create_engine, create_generic_plan_engine, write_engine
 from emprende.adapters.idempotency import SqlIdempotencyStore
+from emprende.adapters.import_ledger import SqliteImportLedger
 from emprende.adapters.import_sink import SqlImportSink
 from emprende.adapters.importers import ImportEncoding, ImportFormat, read_rows
 from emprende.adapters.orm import start_mappers
@@ -38,6 +39,7 @@ from emprende.services.ports import (
     DuplicateQueries,
     HealthProbe,
     IdempotencyStore,
+    ImportLedger,
     ImportSink,
     ParticipantQueries,
     PartnerQueries,
@@ -83,6 +85,10 @@ class Container:
     def import_sink(self, scope: Scope, *, dry_run: bool = False) -> ImportSink:
         """Batch persistence for bulk imports (a dry run's sink reads only)."""
         return SqlImportSink(self._uow_factory(scope, read_only=dry_run), scope)
+
+    def import_ledger(self) -> ImportLedger:
+        """What a bulk import keeps of the rows it has handled, in a temporary file: its memory stays flat."""
+        return SqliteImportLedger()
 
     def start(self) -> None:
         """Start background work a serving process needs (the principal cache's change listener); call it inside

@@ -256,6 +256,7 @@ def participants_import(
                 sink_factory=container.import_sink,
                 clock=container.clock,
                 progress=lambda done: progress.update(task, completed=done),
+                ledger=container.import_ledger(),
             )
             return imported, time.perf_counter() - began
 
@@ -273,11 +274,13 @@ def participants_import(
         f"{counts['probable_duplicates']} probable duplicates {state}"
     )
     if report is not None:
-        if report.suffix.lower() == ".csv":
-            report.write_text(imports.report_csv(result), encoding="utf-8")
-        else:
-            report.write_text(json.dumps(imports.report_dict(result), ensure_ascii=False, indent=1) + "\n", "utf-8")
+        with report.open("w", encoding="utf-8", newline="") as out:  # written as it is read: any size
+            if report.suffix.lower() == ".csv":
+                imports.write_report_csv(result, out)
+            else:
+                imports.write_report_json(result, out)
         console.print(f"report written to {report}")
+    result.close()
     if counts["rejected"]:
         raise typer.Exit(1)
 

@@ -4,8 +4,10 @@ against a full comparison, batches that see the earlier batches, interruptions a
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import random
+import tracemalloc
 import uuid
 from collections.abc import Awaitable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -119,6 +121,7 @@ async def run(
         uow_factory=container.uow,
         sink_factory=sink_factory or container.import_sink,
         clock=container.clock,
+        ledger=container.import_ledger(),
     )
 
 
@@ -538,3 +541,29 @@ async def test_a_failed_write_stops_the_import_with_its_error(container: Contain
     async with container.engine.connect() as connection:
         with_consent = set(await connection.scalars(select(tables.consents.c.participant_id)))
     assert people <= with_consent
+
+
+@pytest.mark.parametrize("mode", [ImportMode.DRY_RUN, ImportMode.PER_RECORD])
+async def test_an_import_holds_a_few_batches_whatever_the_file(
+    container: Container, world: World, mode: ImportMode
+) -> None:
+    """What the import keeps of handled rows is in its ledger's temporary file: the heap does not grow with the file."""
+
+    async def peak(start: int, count: int) -> int:
+        born = [date(1950, 1, 1) + timedelta(days=n * 7 % 20_000) for n in range(start, start + count)]
+        values = [row(n, birth_date=day.isoformat()) for n, day in zip(range(start, start + count), born, strict=True)]
+        gc.collect()
+        tracemalloc.start()
+        try:
+            report = await run(container, world, rows_of(values), mode, 50)
+            _, high = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert report.counts()["total"] == count
+        report.close()
+        return high
+
+    await peak(10_000, 100)  # caches warm
+    small = await peak(20_000, 100)
+    large = await peak(30_000, 1_000)
+    assert large < small * 1.5 + 256 * 1024, (small, large)

@@ -61,6 +61,13 @@ class EarlierPeople:
     by_day: dict[date, list[tuple[uuid.UUID, PersonSketch]]] = field(default_factory=dict)
     by_phone: dict[str, list[tuple[uuid.UUID, PersonSketch]]] = field(default_factory=dict)
 
+    def add(self, person: tuple[uuid.UUID, PersonSketch]) -> None:
+        sketch = person[1]
+        if sketch.birth_date is not None:
+            self.by_day.setdefault(sketch.birth_date, []).append(person)
+        if sketch.phone is not None:
+            self.by_phone.setdefault(sketch.phone, []).append(person)
+
 
 def probable_duplicates(
     people: Sequence[tuple[uuid.UUID, PersonSketch]],

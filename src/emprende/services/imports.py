@@ -7,10 +7,11 @@ external identifier held by anyone else or by an earlier row of the file is refu
 probable duplicates are queued.
 
 When the sink's database I/O runs on the event loop (PostgreSQL), the next batches are validated while the previous one
-is looked up and written: the file is read at most two batches ahead. Rows are held by the batch; what stays for every
-row of the file is small and fixed: its report entry, its identifier keys and id (and, in a dry run, which writes
-nothing for later batches to find, its name key, birth date and phone). Reading a row is in `import_rows`, probable
-duplicates in `import_duplicates`, the report in `import_report`.
+is looked up and written: the file is read at most two batches ahead. Rows are held by their batch; what the report and
+later batches need of a handled batch (report entries, claimed identifier keys, created people, and in a dry run, which
+writes nothing for later batches to find, their sketches) is settled into the import's ledger (`import_ledger`), which
+the application keeps in a temporary file: memory holds a few batches whatever the file's size. Reading a row is in
+`import_rows`, probable duplicates in `import_duplicates`, the report in `import_report`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -44,6 +45,7 @@ from emprende.services.import_duplicates import (
     probable_duplicates,
     screen_blocks,
 )
+from emprende.services.import_ledger import MemoryImportLedger
 from emprende.services.import_report import (
     ImportMode,
     ImportReport,
@@ -51,6 +53,8 @@ from emprende.services.import_report import (
     RowReport,
     report_csv,
     report_dict,
+    write_report_csv,
+    write_report_json,
 )
 from emprende.services.import_rows import (
     COLUMNS,
@@ -63,7 +67,14 @@ from emprende.services.import_rows import (
     read_row,
 )
 from emprende.services.participants import REGISTERING_ROLES, require_any_partner_role
-from emprende.services.ports import Clock, ImportSink, ImportSinkFactory, RegistrySketches, UnitOfWorkFactory
+from emprende.services.ports import (
+    Clock,
+    ImportLedger,
+    ImportSink,
+    ImportSinkFactory,
+    RegistrySketches,
+    UnitOfWorkFactory,
+)
 from emprende.services.principal import Principal
 
 __all__ = [
@@ -82,6 +93,8 @@ __all__ = [
     "read_row",
     "report_csv",
     "report_dict",
+    "write_report_csv",
+    "write_report_json",
 ]
 
 # Rows per batch: a batch costs a few round trips and, per record, a transaction, whatever its size; at most three are
@@ -132,6 +145,7 @@ class _Importer:
         owner: uuid.UUID,
         sink_factory: ImportSinkFactory,
         clock: Clock,
+        ledger: ImportLedger,
     ) -> None:
         self.cmd = cmd
         self.dry_run = cmd.mode is ImportMode.DRY_RUN
@@ -139,17 +153,18 @@ class _Importer:
         self.owner = owner
         self.sinks = sink_factory
         self.clock = clock
-        self.report = ImportReport(cmd.mode, owner)
-        self.seen: dict[str, uuid.UUID] = {}  # identifier keys claimed by earlier rows of this file
-        self.created: set[uuid.UUID] = set()  # the people this file's rows create
-        # A dry run writes nothing: its later batches meet the earlier ones' new people here, not in the registry.
-        self.earlier = EarlierPeople() if self.dry_run else None
+        self.ledger = ledger
+        self.report = ImportReport(cmd.mode, owner, settled=ledger)
+        # What the batch being handled has claimed and created; earlier batches' is in the ledger.
+        self.claims: dict[str, uuid.UUID] = {}
+        self.created: set[uuid.UUID] = set()
+        self.settled_rows = 0  # rows of the file whose batch is handled
         self.rejected = 0
         self.overlap = False  # whether the sinks' I/O leaves the event loop free to validate meanwhile
 
     def validate(self, raw: RawRow, now: datetime) -> _Valid | None:
         report = RowReport(raw.number, Outcome.REJECTED)
-        self.report.rows.append(report)
+        self.report.pending.append(report)
         try:
             if raw.errors:
                 raise RowErrors(list(raw.errors))
@@ -201,11 +216,14 @@ class _Importer:
         }
         # A person this file created is not updated by a later row of it, whichever batch that row falls in: the
         # row repeats an identifier of an earlier row (refused, as it is within a batch and in a dry run).
-        ext_holders = {key: holder for key, holder in ext_holders.items() if holder[0] not in self.created}
+        created = self.ledger.created_among({pid for pid, _ in ext_holders.values()}) | self.created
+        ext_holders = {key: holder for key, holder in ext_holders.items() if holder[0] not in created}
         owned = [pid for pid, owner in ext_holders.values() if owner == self.owner]
         existing = await sink.load(owned) if sink is not None and owned and not self.dry_run else {}
         fresh = batch.fresh
-        seen = self.seen
+        # The keys earlier rows of the file claimed: earlier batches', then this batch's so far.
+        seen = self.ledger.claimed(sorted({key for row in rows for key in row.keys}))
+        seen.update(self.claims)
         for row in rows:
             holder = ext_holders.get(id(row))
             target_id = holder[0] if holder is not None and holder[1] == self.owner else None
@@ -217,10 +235,10 @@ class _Importer:
                 continue
             if target_id is None:
                 fresh.append(row)
-                self._claim(row.keys, row.participant.id)
+                self._claim(seen, row.keys, row.participant.id)
                 self.created.add(row.participant.id)
                 continue
-            self._claim(row.keys, target_id)
+            self._claim(seen, row.keys, target_id)
             row.report.participant_id = target_id
             if self.dry_run:
                 row.report.outcome = Outcome.VALID
@@ -259,7 +277,12 @@ class _Importer:
         found: list[DuplicateCandidate] = []
         # The names are screened in a worker thread (rapidfuzz scores without the GIL): the event loop goes on.
         screened = await asyncio.to_thread(screen_blocks, batch.people, known) if known.born_on else None
-        pairs_of = probable_duplicates(batch.people, known, now, screened, self.earlier)
+        earlier = None
+        if self.dry_run:  # nothing written: the file's earlier new people are in the ledger, not in the registry
+            earlier = EarlierPeople()
+            for person in self.ledger.people_like(*blocking_keys(batch.people)):
+                earlier.add(person)
+        pairs_of = probable_duplicates(batch.people, known, now, screened, earlier)
         for index, (row, pairs) in enumerate(zip(batch.fresh, pairs_of, strict=True)):
             row.report.duplicates = tuple(pair.other_id for pair in pairs)
             found += pairs
@@ -280,13 +303,25 @@ class _Importer:
         current.rectify(merged, now)
         return True
 
-    def _claim(self, keys: list[str], holder: uuid.UUID) -> None:
+    def _claim(self, seen: dict[str, uuid.UUID], keys: list[str], holder: uuid.UUID) -> None:
         for key in keys:
-            self.seen[key] = holder
+            seen[key] = self.claims[key] = holder
 
     def release(self, row: _Valid) -> None:
         for key in row.keys:
-            self.seen.pop(key, None)
+            self.claims.pop(key, None)
+        self.created.discard(row.participant.id)
+
+    def settle(self, read: int, people: Sequence[tuple[uuid.UUID, PersonSketch]]) -> None:
+        """The batch that ends at row `read` of the file is handled: keep what the report and later batches need of
+        it in the ledger (its new people's sketches in a dry run), and let it go."""
+        pending = self.report.pending
+        count = read - self.settled_rows
+        self.ledger.settle(pending[:count], self.claims, self.created, people if self.dry_run else ())
+        del pending[:count]
+        self.settled_rows = read
+        self.claims = {}
+        self.created = set()
 
     def reject(self, report: RowReport, field_name: str, code: str, message: str) -> None:
         if report.outcome is not Outcome.REJECTED or not report.errors:
@@ -310,8 +345,12 @@ async def import_participants(
     sink_factory: ImportSinkFactory,
     clock: Clock,
     progress: Callable[[int], None] | None = None,
+    ledger: ImportLedger | None = None,
 ) -> ImportReport:
-    """Import participants from parsed rows (dry run, atomic or per record); returns a report on every row."""
+    """Import participants from parsed rows (dry run, atomic or per record); returns a report on every row.
+
+    `ledger` keeps what the import needs of the rows it has handled (default: in memory; the container's keeps it in
+    a temporary file). The report reads its entries from it: close the report once it has been read."""
     authorize(principal, "participants.register")
     if principal.partner_id is not None and cmd.owner_partner_id not in (None, principal.partner_id):
         raise InvalidInput(
@@ -322,12 +361,16 @@ async def import_participants(
         raise InvalidInput("name the partner importing these people", field="owner_partner_id", code="partner_required")
     async with uow_factory(principal, read_only=True) as uow:
         await require_any_partner_role(uow, owner, REGISTERING_ROLES, clock.now())
-    importer = _Importer(cmd, principal, owner, sink_factory, clock)
+    importer = _Importer(cmd, principal, owner, sink_factory, clock, ledger or MemoryImportLedger())
     size = max(1, cmd.batch_size)
-    if cmd.mode is ImportMode.PER_RECORD:
-        await _per_record(importer, rows, size, progress)
-    else:
-        await _single_transaction(importer, rows, size, progress)
+    try:
+        if cmd.mode is ImportMode.PER_RECORD:
+            await _per_record(importer, rows, size, progress)
+        else:
+            await _single_transaction(importer, rows, size, progress)
+    except BaseException:
+        importer.ledger.close()
+        raise
     return importer.report
 
 
@@ -418,8 +461,10 @@ async def _single_transaction(
 
         async def handle(valid: list[_Valid], read: int, now: datetime) -> None:
             nonlocal broken
+            people: list[tuple[uuid.UUID, PersonSketch]] = []
             if valid:
                 batch = await importer.run_batch(None if broken else sink, valid, now)
+                people = batch.people
                 if not importer.dry_run and not importer.rejected:
                     try:
                         await sink.write(batch.created, batch.updated, batch.duplicates)
@@ -427,6 +472,7 @@ async def _single_transaction(
                         broken = True
                         for report in batch.reports:
                             importer.reject(report, "documents", "duplicate_participant", _TAKEN)
+            importer.settle(read, people)
             if progress is not None:
                 progress(read)
 
@@ -434,14 +480,7 @@ async def _single_transaction(
         if not importer.dry_run and not importer.rejected:
             await sink.commit()
             importer.report.committed = True
-    if not importer.dry_run and not importer.report.committed:
-        # All or nothing, and it was nothing: no row was created or updated.
-        for report in importer.report.rows:
-            if report.outcome is not Outcome.REJECTED:
-                if report.outcome is Outcome.CREATED:
-                    report.participant_id = None
-                report.outcome = Outcome.VALID
-                report.duplicates = ()
+    # All or nothing, and if it was nothing, the report says so as it is read (`ImportReport.each_row`).
 
 
 async def _per_record(
@@ -471,6 +510,7 @@ async def _per_record(
                             await screening
             if replay:
                 await _row_by_row(importer, batch.reports, valid, now)
+        importer.settle(read, ())
         if progress is not None:
             progress(read)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -22,6 +22,7 @@ from emprende.domain.participants import NewParticipant, Participant
 from emprende.domain.partners import InstitutionalPartner
 from emprende.domain.sessions import LoginSession
 from emprende.domain.users import Role, User
+from emprende.services.import_report import RowReport
 from emprende.services.principal import Principal, Scope
 
 
@@ -567,6 +568,42 @@ class ImportSink(Protocol):
         ...
 
     async def commit(self) -> None: ...
+
+
+class ImportLedger(Protocol):
+    """What an import keeps of the batches it has handled until it ends (see `import_ledger`); its calls are quick
+    and local (no network), and take whole batches."""
+
+    def settle(
+        self,
+        reports: Sequence[RowReport],
+        claims: Mapping[str, uuid.UUID],
+        created: Iterable[uuid.UUID],
+        people: Sequence[tuple[uuid.UUID, PersonSketch]],
+    ) -> None:
+        """Keep a handled batch: its report entries (final), the identifier keys its rows claimed (key → person),
+        the people it created, and the (id, sketch) of people later rows must be compared with."""
+        ...
+
+    def claimed(self, keys: Sequence[str]) -> dict[str, uuid.UUID]:
+        """Which of these keys earlier batches claimed, and for whom."""
+        ...
+
+    def created_among(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these people earlier batches created."""
+        ...
+
+    def people_like(self, days: Sequence[date], phones: Sequence[str]) -> list[tuple[uuid.UUID, PersonSketch]]:
+        """The settled people born on any of these days or with any of these phones, in the order they were kept."""
+        ...
+
+    def reports(self) -> Iterator[RowReport]:
+        """Every settled report entry, in the order they were kept."""
+        ...
+
+    def close(self) -> None:
+        """Let go of what the ledger holds (a temporary file): nothing can be read from it afterwards."""
+        ...
 
 
 class ImportSinkFactory(Protocol):

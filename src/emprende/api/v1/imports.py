@@ -158,10 +158,16 @@ async def import_participants(
         uow_factory=container.uow,
         sink_factory=container.import_sink,
         clock=container.clock,
+        ledger=container.import_ledger(),
     )
     headers = {"Cache-Control": "no-store"}
     wants_csv = report == "csv" or (report is None and "text/csv" in request.headers.get("accept", ""))
-    if wants_csv:
-        body = await run_in_threadpool(import_service.report_csv, result)
-        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
-    return Response(orjson.dumps(import_service.report_dict(result)), media_type="application/json", headers=headers)
+    try:
+        if wants_csv:
+            body = await run_in_threadpool(import_service.report_csv, result)
+            return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(
+            orjson.dumps(import_service.report_dict(result)), media_type="application/json", headers=headers
+        )
+    finally:
+        result.close()

@@ -1,0 +1,90 @@
+"""Both import ledgers keep the same things: report entries in order, claims, created people, dry-run sketches."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from emprende.adapters.import_ledger import SqliteImportLedger
+from emprende.domain.matching import PersonSketch
+from emprende.services.import_ledger import MemoryImportLedger
+from emprende.services.import_report import ImportMode, ImportReport, Outcome, RowReport
+from emprende.services.import_rows import FieldIssue
+from emprende.services.ports import ImportLedger
+
+DAY = datetime.date(1990, 5, 17)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def ledger(request: pytest.FixtureRequest) -> Iterator[ImportLedger]:
+    kept: ImportLedger = MemoryImportLedger() if request.param == "memory" else SqliteImportLedger()
+    yield kept
+    kept.close()
+
+
+def test_report_entries_come_back_as_they_were_kept(ledger: ImportLedger) -> None:
+    ids = [uuid.uuid4() for _ in range(4)]
+    first = [
+        RowReport(1, Outcome.CREATED, ids[0], (), (ids[1], ids[2])),
+        RowReport(2, Outcome.REJECTED, None, (FieldIssue("birth_date", "invalid", "não é uma data ✓"),)),
+    ]
+    second = [RowReport(3, Outcome.UPDATED, ids[3]), RowReport(4, Outcome.VALID)]
+    ledger.settle(first, {}, (), ())
+    ledger.settle([], {}, (), ())
+    ledger.settle(second, {}, (), ())
+    assert list(ledger.reports()) == first + second
+
+
+def test_claims_and_created_people(ledger: ImportLedger) -> None:
+    a, b, c = (uuid.uuid4() for _ in range(3))
+    ledger.settle([], {"passport:VEN:1": a, "ext:sigob:1": a}, {a}, ())
+    ledger.settle([], {"passport:VEN:2": b}, {b}, ())
+    assert ledger.claimed(["passport:VEN:1", "passport:VEN:2", "passport:VEN:3"]) == {
+        "passport:VEN:1": a,
+        "passport:VEN:2": b,
+    }
+    assert ledger.claimed([]) == {}
+    assert ledger.created_among([a, c]) == {a}
+    many = [f"key:{n}" for n in range(1200)]  # more than one lookup's worth
+    ledger.settle([], dict.fromkeys(many, c), (), ())
+    assert ledger.claimed(many) == dict.fromkeys(many, c)
+
+
+def test_people_by_birth_date_or_phone_in_the_order_kept(ledger: ImportLedger) -> None:
+    people = [
+        (uuid.uuid4(), PersonSketch("ana perez", DAY, None)),
+        (uuid.uuid4(), PersonSketch("luis quispe", None, "+593991234567")),
+        (uuid.uuid4(), PersonSketch("ana peres", DAY, "+593991234567")),
+        (uuid.uuid4(), PersonSketch("otra", DAY + datetime.timedelta(days=1), None)),
+    ]
+    ledger.settle([], {}, (), people[:2])
+    ledger.settle([], {}, (), people[2:])
+    assert ledger.people_like([DAY], []) == [people[0], people[2]]
+    assert ledger.people_like([DAY], ["+593991234567"]) == people[:3]
+    assert ledger.people_like([], ["+593990000000"]) == []
+
+
+def test_an_atomic_report_that_wrote_nothing_reads_as_valid_rows(ledger: ImportLedger) -> None:
+    person, other = uuid.uuid4(), uuid.uuid4()
+    ledger.settle(
+        [
+            RowReport(1, Outcome.CREATED, person, (), (other,)),
+            RowReport(2, Outcome.REJECTED, None, (FieldIssue("sex", "invalid", "no"),)),
+            RowReport(3, Outcome.UPDATED, other),
+        ],
+        {},
+        (),
+        (),
+    )
+    report = ImportReport(ImportMode.ATOMIC, uuid.uuid4(), committed=False, settled=ledger)
+    assert [(r.outcome, r.participant_id, r.duplicates) for r in report.rows] == [
+        (Outcome.VALID, None, ()),
+        (Outcome.REJECTED, None, ()),
+        (Outcome.VALID, other, ()),
+    ]
+    assert report.counts()["valid"] == 2
+    report.committed = True
+    assert report.rows[0].outcome is Outcome.CREATED
