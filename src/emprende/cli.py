@@ -273,14 +273,16 @@ def participants_import(
         f"{counts['total']} rows in {seconds:.1f} s ({rate}): {summary}; "
         f"{counts['probable_duplicates']} probable duplicates {state}"
     )
-    if report is not None:
-        with report.open("w", encoding="utf-8", newline="") as out:  # written as it is read: any size
-            if report.suffix.lower() == ".csv":
-                imports.write_report_csv(result, out)
-            else:
-                imports.write_report_json(result, out)
-        console.print(f"report written to {report}")
-    result.close()
+    try:
+        if report is not None:
+            with report.open("w", encoding="utf-8", newline="") as out:  # written as it is read: any size
+                if report.suffix.lower() == ".csv":
+                    imports.write_report_csv(result, out)
+                else:
+                    imports.write_report_json(result, out)
+            console.print(f"report written to {report}")
+    finally:
+        result.close()
     if counts["rejected"]:
         raise typer.Exit(1)
 

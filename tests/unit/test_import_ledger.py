@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import io
+import json
 import uuid
 from collections.abc import Iterator
 
@@ -11,7 +13,16 @@ import pytest
 from emprende.adapters.import_ledger import SqliteImportLedger
 from emprende.domain.matching import PersonSketch
 from emprende.services.import_ledger import MemoryImportLedger
-from emprende.services.import_report import ImportMode, ImportReport, Outcome, RowReport
+from emprende.services.import_report import (
+    ImportMode,
+    ImportReport,
+    Outcome,
+    RowReport,
+    report_csv,
+    report_dict,
+    write_report_csv,
+    write_report_json,
+)
 from emprende.services.import_rows import FieldIssue
 from emprende.services.ports import ImportLedger
 
@@ -88,3 +99,29 @@ def test_an_atomic_report_that_wrote_nothing_reads_as_valid_rows(ledger: ImportL
     assert report.counts()["valid"] == 2
     report.committed = True
     assert report.rows[0].outcome is Outcome.CREATED
+
+
+def test_a_report_written_entry_by_entry_is_the_report(ledger: ImportLedger) -> None:
+    person, other = uuid.uuid4(), uuid.uuid4()
+    ledger.settle(
+        [
+            RowReport(1, Outcome.CREATED, person, (), (other,)),
+            RowReport(2, Outcome.REJECTED, None, (FieldIssue("sex", "invalid", "«no» es válido"),)),
+        ],
+        {},
+        (),
+        (),
+    )
+    report = ImportReport(ImportMode.PER_RECORD, uuid.uuid4(), committed=True, settled=ledger)
+    out = io.StringIO()
+    write_report_json(report, out)
+    assert json.loads(out.getvalue()) == report_dict(report)
+    assert report_dict(report)["rows"][1]["errors"][0]["message"] == "«no» es válido"
+    empty = ImportReport(ImportMode.DRY_RUN, uuid.uuid4(), settled=MemoryImportLedger())
+    out = io.StringIO()
+    write_report_json(empty, out)
+    assert json.loads(out.getvalue()) == report_dict(empty)
+    out = io.StringIO()
+    write_report_csv(report, out)
+    assert out.getvalue() == report_csv(report)
+    assert out.getvalue().count("\n") == 3
