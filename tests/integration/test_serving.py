@@ -34,7 +34,7 @@ def test_the_listener_becomes_a_socket_of_its_own_in_each_worker() -> None:
     port = _free_port()
     listener = ReusePortListener("127.0.0.1", port)
     # As multiprocessing hands it to each worker process (this test's own object: nothing untrusted is unpickled).
-    first, second = (pickle.loads(pickle.dumps(listener)) for _ in range(2))  # noqa: S301
+    first, second = (pickle.loads(pickle.dumps(listener)) for _ in range(2))  # noqa: S301 - our own object, as multiprocessing would
     try:
         for sock in (first, second):
             assert isinstance(sock, socket.socket)
