@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from emprende.bootstrap import Container, build_container
-from emprende.settings import ConfigurationError, Environment, Settings
+from emprende.settings import ConfigurationError, Environment, Settings, describe_validation_error
 
 app = typer.Typer(help="emprende: inclusive entrepreneurship programmes API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
@@ -31,25 +33,77 @@ console = Console(stderr=True)
 T = TypeVar("T")
 
 
+def _refuse(error: ConfigurationError) -> typer.Exit:
+    """Configuration the command cannot run with: one line on standard error, exit status 2, no traceback."""
+    console.print(f"[red]configuration error:[/red] {escape(str(error))}", soft_wrap=True)  # one line, any width
+    return typer.Exit(2)
+
+
 def _settings() -> Settings:
     try:
-        settings = Settings()
+        settings = Settings.load()
         settings.check()
     except ConfigurationError as error:
-        console.print(f"[red]configuration error:[/red] {error}", soft_wrap=True)  # one line, whatever the width
-        raise typer.Exit(2) from error
+        raise _refuse(error) from None
     return settings
 
 
+class _DatabaseUnreachable(Exception):
+    """The configured database cannot be opened: the message is the driver's first line."""
+
+
+async def _connect(container: Container) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        async with container.engine.connect():
+            pass
+    except (OSError, DBAPIError) as error:
+        # Only the first line: SQLAlchemy appends its own notes; the driver's reason comes first.
+        lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+        raise _DatabaseUnreachable(lines[0] if lines else type(error).__name__) from None
+
+
+def _writable_sqlite_file(settings: Settings) -> None:
+    """Checked before connecting: aiosqlite's worker thread outlives a failed connection and complains later."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        existing = next((p for p in (path, *path.parents) if p.exists()), None)
+        if existing is not None and not os.access(existing, os.W_OK):
+            console.print(f"[red]cannot open the database:[/red] {escape(str(path))} cannot be written", soft_wrap=True)
+            raise typer.Exit(1)
+
+
 def _with_container(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:
+    _writable_sqlite_file(settings)
+
     async def run() -> T:
-        container = build_container(settings)
         try:
+            container = build_container(settings)
+        except OSError as error:  # e.g. the SQLite file's directory cannot be created
+            raise _DatabaseUnreachable(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
+        try:
+            await _connect(container)
             return await work(container)
         finally:
             await container.close()
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    except ConfigurationError as error:
+        raise _refuse(error) from None
+    except _DatabaseUnreachable as error:
+        console.print(f"[red]cannot open the database:[/red] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+async def _migrated(container: Container, work: Callable[[Container], Awaitable[T]]) -> T:
+    """Apply pending migrations first, as `serve` does: a command on a fresh data directory finds its tables."""
+    await _upgrade(container)
+    return await work(container)
 
 
 @app.command()
@@ -152,7 +206,9 @@ def create_admin(
     try:
         user = _with_container(
             _settings(),
-            lambda c: create(email, name, password, uow_factory=c.uow, hasher=c.hasher, clock=c.clock),
+            lambda c: _migrated(
+                c, lambda c: create(email, name, password, uow_factory=c.uow, hasher=c.hasher, clock=c.clock)
+            ),
         )
     except DomainError as error:
         console.print(f"[red]{error.code}:[/red] {error}")
@@ -162,10 +218,20 @@ def create_admin(
 
 @demo_app.command("load")
 def demo_load() -> None:
-    """Fill an empty database with realistic, deterministic demonstration data."""
-    from emprende.demo import load_demo
+    """Fill an empty database (migrated first, as `serve` does) with realistic, deterministic demonstration data."""
+    from emprende.demo import demo_password, load_demo
+    from emprende.domain.errors import DomainError
 
-    summary = _with_container(_settings(), load_demo)
+    settings = _settings()
+    if settings.env is Environment.PRODUCTION:
+        console.print("[red]demo data is never loaded into a production database[/red]")
+        raise typer.Exit(1)
+    try:
+        password = demo_password()  # checked before anything is written
+        summary = _with_container(settings, lambda c: _migrated(c, lambda c: load_demo(c, password)))
+    except DomainError as error:
+        console.print(f"[red]{error.code}:[/red] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(1) from error
     if summary is None:
         console.print("[yellow]the database already has users; demo data is only loaded into an empty one[/yellow]")
         raise typer.Exit(1)
@@ -231,6 +297,7 @@ def participants_import(
     total = max(_count_lines(file) - (0 if file.suffix.lower() in (".jsonl", ".ndjson") else 1), 1)
 
     async def work(container: Container) -> tuple[imports.ImportReport, float]:
+        await _upgrade(container)
         async with container.uow(SYSTEM, read_only=True) as uow:
             user = await uow.users.get_by_email((admin or container.settings.bootstrap_admin_email).lower())
         if user is None or user.role is not Role.ADMIN or not user.is_active:
@@ -294,7 +361,11 @@ def openapi(
     """Print the OpenAPI document of API v1."""
     from emprende.api.app import create_app
 
-    document = json.dumps(create_app(Settings(env=Environment.TEST)).openapi(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        settings = Settings(env=Environment.TEST)
+    except ValidationError as error:
+        raise _refuse(ConfigurationError(describe_validation_error(error))) from None
+    document = json.dumps(create_app(settings).openapi(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(document)
     else:

@@ -13,7 +13,7 @@ from datetime import date
 from emprende.bootstrap import Container
 from emprende.domain.agreements import AgreementRole
 from emprende.domain.partners import PartnerKind
-from emprende.domain.users import Language, Role
+from emprende.domain.users import Language, Role, check_password_strength
 from emprende.services.agreements import CreateAgreement, create_agreement
 from emprende.services.api_clients import CreateApiClient, create_api_client
 from emprende.services.partners import CreatePartner, create_partner
@@ -71,14 +71,22 @@ def _slug(text: str) -> str:
     return ".".join(ascii_text.lower().split())
 
 
-async def load_demo(container: Container) -> list[str] | None:
+def demo_password() -> str:
+    """The password of every demo account (`EMPRENDE_DEMO_PASSWORD` or the documented default), checked as any
+    password is: a weak one is refused before anything is written."""
+    password = os.environ.get(DEMO_PASSWORD_ENV) or DEFAULT_DEMO_PASSWORD
+    check_password_strength(password)
+    return password
+
+
+async def load_demo(container: Container, password: str) -> list[str] | None:
     """Create demonstration partners, agreements, accounts and one API client; None when users already exist."""
     if container.settings.env is Environment.PRODUCTION:
         return ["demo data is never loaded into a production database"]
+    check_password_strength(password)
     async with container.uow(SYSTEM, read_only=True) as uow:
         if await uow.users.count() > 0:
             return None
-    password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
     rng = random.Random(SEED)  # noqa: S311 - deterministic sample data, not security
     factory, clock = container.uow, container.clock
     admin = await create_admin(

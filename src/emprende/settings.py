@@ -7,10 +7,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 MIN_SECRET_BYTES = 32
+ENV_PREFIX = "EMPRENDE_"
+# The drivers emprende runs on: the embedded default and production's PostgreSQL.
+DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 class Environment(StrEnum):
@@ -26,7 +29,7 @@ class ConfigurationError(RuntimeError):
 class Settings(BaseSettings):
     """Every setting of emprende; the README lists them with their defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="EMPRENDE_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
     env: Environment = Field(Environment.DEVELOPMENT, description="development, test or production.")
     database_url: str | None = Field(
@@ -90,6 +93,28 @@ class Settings(BaseSettings):
         description="E-mail of the administrator created on an empty development database.",
     )
 
+    @classmethod
+    def load(cls) -> Settings:
+        """The settings from the environment; a value that does not fit is a `ConfigurationError` of one line."""
+        try:
+            return cls()
+        except ValidationError as error:
+            raise ConfigurationError(describe_validation_error(error)) from None
+        except SettingsError as error:  # a value the environment source could not even parse
+            raise ConfigurationError(str(error).splitlines()[0]) from None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database_driver(cls, value: str | None) -> str | None:
+        # The URL may hold a password: the message names the accepted forms, never the value.
+        if not value:
+            return None
+        if value.partition("://")[0] not in DATABASE_SCHEMES:
+            raise ValueError(
+                "use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user:password@host:5432/database"
+            )
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -129,8 +154,26 @@ class Settings(BaseSettings):
             stored = path.read_text(encoding="utf-8").strip()
             if len(stored.encode()) >= MIN_SECRET_BYTES:
                 return stored
-        path.parent.mkdir(parents=True, exist_ok=True)
         secret = secrets.token_urlsafe(48)
-        path.write_text(secret, encoding="utf-8")
-        path.chmod(0o600)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secret, encoding="utf-8")
+            path.chmod(0o600)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise ConfigurationError(
+                f"EMPRENDE_DATA_DIR: cannot keep the development secret in {path} ({reason.lower()})."
+            ) from None
         return secret
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming each setting that does not fit and what it accepts, never the value given (it may be secret)."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        name = ENV_PREFIX + "_".join(str(part) for part in item["loc"][:1]).upper()
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "enum" and "expected" in item.get("ctx", {}):
+            message = f"must be one of {item['ctx']['expected']}"
+        problems.append(f"{name}: {message[:1].lower()}{message[1:]}")
+    return "; ".join(problems) + "."

@@ -106,24 +106,42 @@ def _demo_emails(output: str) -> list[str]:
 def test_demo_load_is_deterministic_and_only_for_empty_databases(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert run("db", "upgrade").exit_code == 0
-    first = run("demo", "load")
+    assert not data_dir.exists()
+    first = run("demo", "load")  # a fresh data directory: migrated first, as `serve` does
     assert first.exit_code == 0, first.output
     emails = _demo_emails(first.output)
     assert "coordinacion@emprende.example" in emails
     assert len(emails) >= 5
     assert len(set(emails)) == len(emails)
-    assert "password of every demo account" in first.output
+    assert "password of every demo account: demo-emprende-2026" in first.output
+    assert HEAD is not None
+    assert run("db", "current").stdout.strip() == f"{HEAD} (head)"
 
     again = run("demo", "load")
     assert again.exit_code == 1
     assert "only loaded into an empty" in again.output
 
     monkeypatch.setenv("EMPRENDE_DATA_DIR", str(tmp_path / "other"))
-    assert run("db", "upgrade").exit_code == 0
     second = run("demo", "load")
     assert second.exit_code == 0, second.output
     assert _demo_emails(second.output) == emails
+
+
+def test_create_admin_on_a_fresh_data_directory(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMPRENDE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    created = run("users", "create-admin", "--email", "ana@emprende.test")
+    assert created.exit_code == 0, created.output
+    assert "administrator ana@emprende.test created" in created.output
+
+
+def test_an_unreachable_database_is_one_line(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMPRENDE_DATABASE_URL", "postgresql+asyncpg://emprende:s3cr3t-pw@127.0.0.1:1/emprende")
+    result = run("db", "current")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("cannot open the database:")
+    assert "s3cr3t-pw" not in result.output
 
 
 def test_openapi_prints_the_document(data_dir: Path, tmp_path: Path) -> None:
@@ -149,12 +167,34 @@ def test_openapi_prints_the_document(data_dir: Path, tmp_path: Path) -> None:
             "EMPRENDE_DATABASE_URL must be set in production",
         ),
         ({"EMPRENDE_SECRET_KEY": "too-short"}, "EMPRENDE_SECRET_KEY must be at least 32 bytes long"),
+        ({"EMPRENDE_ENV": "prod"}, "EMPRENDE_ENV: must be one of 'development', 'test' or 'production'."),
+        ({"EMPRENDE_ACCESS_TOKEN_MINUTES": "0"}, "EMPRENDE_ACCESS_TOKEN_MINUTES: input should be greater than or"),
+        (
+            {"EMPRENDE_ACCESS_TOKEN_MINUTES": "soon", "EMPRENDE_LOG_JSON": "maybe"},
+            "EMPRENDE_ACCESS_TOKEN_MINUTES: input should be a valid integer, unable to parse string as an integer; "
+            "EMPRENDE_LOG_JSON: input should be a valid boolean",
+        ),
+        (
+            {"EMPRENDE_DATABASE_URL": "postgres://emprende:s3cr3t-pw@db/emprende"},
+            "EMPRENDE_DATABASE_URL: use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://",
+        ),
     ],
 )
-@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"], ["users", "create-admin", "--email", "a@b.example"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["serve"],
+        ["db", "upgrade"],
+        ["db", "current"],
+        ["users", "create-admin", "--email", "a@b.example"],
+        ["demo", "load"],
+        ["participants", "import", __file__, "--partner", "00000000-0000-0000-0000-000000000000"],
+    ],
+)
 def test_refuses_to_run_misconfigured(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], message: str, command: list[str]
 ) -> None:
+    """Every command that reads the settings: one line naming the setting, exit status 2, nothing written."""
     monkeypatch.setenv("EMPRENDE_ADMIN_PASSWORD", ADMIN_PASSWORD)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
@@ -164,16 +204,29 @@ def test_refuses_to_run_misconfigured(
     assert len(lines) == 1, result.output
     assert lines[0].startswith("configuration error:")
     assert message in lines[0]
+    assert "s3cr3t-pw" not in result.output
     assert not (data_dir / "emprende.db").exists()
     assert not (data_dir / "secret.key").exists()
 
 
-def test_production_refusal_in_a_fresh_process(data_dir: Path) -> None:
+@pytest.mark.parametrize(
+    ("environment", "line"),
+    [
+        (
+            {"EMPRENDE_ENV": "production"},
+            "configuration error: EMPRENDE_SECRET_KEY must be set in production (at least 32 bytes).",
+        ),
+        (
+            {"EMPRENDE_ENV": "prod"},
+            "configuration error: EMPRENDE_ENV: must be one of 'development', 'test' or 'production'.",
+        ),
+    ],
+)
+def test_configuration_errors_in_a_fresh_process(data_dir: Path, environment: dict[str, str], line: str) -> None:
     """What an operator sees from a real process (narrow terminal, no TTY): one line on stderr, exit status 2."""
-    environment = {**os.environ, "EMPRENDE_ENV": "production", "COLUMNS": "40"}
     completed = subprocess.run(
         [sys.executable, "-c", "from emprende.cli import main; main()", "serve"],
-        env=environment,
+        env={**os.environ, **environment, "COLUMNS": "40"},
         capture_output=True,
         text=True,
         timeout=60,
@@ -181,9 +234,7 @@ def test_production_refusal_in_a_fresh_process(data_dir: Path) -> None:
     )
     assert completed.returncode == 2
     assert completed.stdout == ""
-    assert completed.stderr.strip().splitlines() == [
-        "configuration error: EMPRENDE_SECRET_KEY must be set in production (at least 32 bytes)."
-    ]
+    assert completed.stderr.strip().splitlines() == [line]
 
 
 def test_development_secret_is_generated_once_and_kept(data_dir: Path) -> None:

@@ -69,6 +69,43 @@ def test_out_of_range_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: 
 
 
 @pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"EMPRENDE_ENV": "staging"}, "EMPRENDE_ENV: must be one of 'development', 'test' or 'production'."),
+        ({"EMPRENDE_MAX_BODY_BYTES": "7"}, "EMPRENDE_MAX_BODY_BYTES: input should be greater than or equal to 1024."),
+        (
+            {"EMPRENDE_DATABASE_URL": "mysql://root:hunter2-secret@db/emprende"},
+            "EMPRENDE_DATABASE_URL: use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://",
+        ),
+        (
+            {"EMPRENDE_DATABASE_URL": "postgresql://root:hunter2-secret@db/emprende", "EMPRENDE_ENV": "live"},
+            "EMPRENDE_ENV: must be one of",
+        ),
+    ],
+)
+def test_loading_bad_values_is_one_line_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], message: str
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.load()
+    text = str(raised.value)
+    assert message in text
+    assert "\n" not in text
+    assert "hunter2-secret" not in text
+    for value in variables.values():
+        assert value not in text  # values are never repeated: one of them may be a secret
+    if len(variables) > 1:
+        assert text.count("; ") == len(variables) - 1
+
+
+def test_an_empty_database_url_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMPRENDE_DATABASE_URL", "")
+    assert Settings.load().is_sqlite
+
+
+@pytest.mark.parametrize(
     ("values", "message"),
     [
         ({"env": "production"}, "EMPRENDE_SECRET_KEY must be set in production"),
@@ -84,6 +121,13 @@ def test_configurations_that_must_not_run(values: dict[str, str], message: str) 
     assert "\n" not in str(raised.value)
     with pytest.raises(ConfigurationError):
         settings.resolve_secret()
+
+
+def test_an_unwritable_data_directory_is_a_configuration_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="EMPRENDE_DATA_DIR: cannot keep the development secret"):
+        Settings(data_dir=blocker / "var").resolve_secret()
 
 
 def test_secret_length_counts_bytes_not_characters() -> None:

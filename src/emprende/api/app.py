@@ -85,7 +85,7 @@ class EmprendeAPI(FastAPI):
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
     """Build the app. With a container given, the caller owns it; otherwise the lifespan builds and closes one."""
-    settings = settings or (container.settings if container else Settings())
+    settings = settings or (container.settings if container else Settings.load())
     settings.check()
 
     @asynccontextmanager
