@@ -13,7 +13,8 @@ from datetime import date
 from emprende.bootstrap import Container
 from emprende.domain.agreements import AgreementRole
 from emprende.domain.partners import PartnerKind
-from emprende.domain.users import Language, Role, check_password_strength
+from emprende.domain.passwords import check_password_strength
+from emprende.domain.users import Language, Role
 from emprende.services.agreements import CreateAgreement, create_agreement
 from emprende.services.api_clients import CreateApiClient, create_api_client
 from emprende.services.partners import CreatePartner, create_partner

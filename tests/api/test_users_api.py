@@ -120,8 +120,8 @@ async def test_concurrent_duplicates_give_one_user_and_409s(
 
 @pytest.mark.parametrize(
     "password",
-    ["short-pw", "aaaaaaaaaaaaaaaa", "abababababababab", "x" * 257],
-    ids=["too-short", "repetitive", "two-chars", "too-long"],
+    ["short-pw", "aaaaaaaaaaaaaaaa", "abababababababab", "x" * 257, "passwordpassword", "Qwerty123456!"],
+    ids=["too-short", "repetitive", "two-chars", "too-long", "common-repeated", "common-with-digits"],
 )
 async def test_weak_password_is_422(
     client: httpx.AsyncClient, admin_headers: dict[str, str], container: Container, password: str

@@ -127,6 +127,16 @@ def test_demo_load_is_deterministic_and_only_for_empty_databases(
     assert _demo_emails(second.output) == emails
 
 
+def test_demo_load_refuses_a_weak_demo_password_before_writing(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMPRENDE_DEMO_PASSWORD", "passwordpassword")
+    result = run("demo", "load")
+    assert result.exit_code == 1
+    assert "weak_password" in result.output
+    assert "passwordpassword" not in result.output
+    assert "Traceback" not in result.output
+    assert not (data_dir / "emprende.db").exists()
+
+
 def test_create_admin_on_a_fresh_data_directory(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EMPRENDE_ADMIN_PASSWORD", ADMIN_PASSWORD)
     created = run("users", "create-admin", "--email", "ana@emprende.test")

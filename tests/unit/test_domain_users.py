@@ -15,7 +15,6 @@ from emprende.domain.users import (
     Role,
     User,
     check_full_name,
-    check_password_strength,
     normalize_email,
 )
 from tests.unit.fakes import START
@@ -67,28 +66,7 @@ def test_the_longest_allowed_email_is_accepted() -> None:
     assert normalize_email(email) == email
 
 
-# --- passwords and names --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("password", ["correct horse battery staple", "Abcdefghijk1", "ñ" * 6 + "áéíóú1"])
-def test_strong_passwords_pass(password: str) -> None:
-    check_password_strength(password)
-
-
-@pytest.mark.parametrize(
-    "password",
-    ["", "short", "Abcdefghij1", "aaaaaaaaaaaaaaaa", "abcabcabcabcabc", pytest.param("Zz0" * 100, id="too-long")],
-)
-def test_weak_passwords_are_refused(password: str) -> None:
-    with pytest.raises(InvalidInput) as caught:
-        check_password_strength(password)
-    assert (caught.value.code, caught.value.field) == ("weak_password", "password")
-
-
-def test_passwords_have_an_upper_bound() -> None:
-    check_password_strength("abcd" * 64)
-    with pytest.raises(InvalidInput):
-        check_password_strength("abcd" * 64 + "e")
+# --- names --------------------------------------------------------------------------------------------------------
 
 
 def test_names_have_their_whitespace_collapsed() -> None:

@@ -171,8 +171,16 @@ CATALOGUE: dict[str, Kind] = {
     ),
     "weak_password": Kind(
         422,
-        ("Weak password", "The password must have at least 12 characters and not be repetitive."),
-        ("Contraseña débil", "La contraseña debe tener al menos 12 caracteres y no ser repetitiva."),
+        (
+            "Weak password",
+            "The password must have 12 to 256 characters, not be repetitive, and not be a common password or a "
+            "simple variant of one.",
+        ),
+        (
+            "Contraseña débil",
+            "La contraseña debe tener de 12 a 256 caracteres, no ser repetitiva, y no ser una contraseña común ni "
+            "una variante sencilla de una.",
+        ),
     ),
     "agreement_required": Kind(
         403,

@@ -1,8 +1,24 @@
-"""Domain errors. Each carries a stable `code` that the API turns into a problem+json response."""
+"""Domain errors. Each carries a stable `code` that the API turns into a problem+json response.
+
+A message is an English template with `{name}` placeholders filled from the error's keyword parameters, e.g.
+`InvalidInput("{field} must have 1 to {limit} characters", field="title", limit=200)`: `str(error)` is the English
+text, and the API renders the same template's translation with the same parameters. Parameters are names, numbers and
+codes, never a value someone submitted.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+
+def render_message(template: str, params: Mapping[str, object]) -> str:
+    """A message template filled from its parameters (the template itself when one of them is missing)."""
+    if not params or "{" not in template:
+        return template
+    try:
+        return template.format_map(params)
+    except (KeyError, IndexError, ValueError):
+        return template
 
 
 class DomainError(Exception):
@@ -11,8 +27,9 @@ class DomainError(Exception):
     code: str = "domain_error"
 
     def __init__(self, message: str = "", **params: object) -> None:
-        super().__init__(message or self.code)
+        self.template = message or self.code
         self.params: Mapping[str, object] = params
+        super().__init__(render_message(self.template, params))
 
 
 class NotFound(DomainError):
@@ -34,8 +51,8 @@ class InvalidInput(DomainError):
 
     code = "invalid_input"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None, **params: object) -> None:
+        super().__init__(message, field=field, **params)
         self.field = field
         if code is not None:
             self.code = code

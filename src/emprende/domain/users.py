@@ -14,8 +14,6 @@ from emprende.domain.ids import new_id
 
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256
 
 _EMAIL_SHAPE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
@@ -44,19 +42,6 @@ def normalize_email(email: str) -> str:
     if len(value) > MAX_EMAIL_LENGTH or not _EMAIL_SHAPE.match(value):
         raise InvalidInput("not a valid e-mail address", field="email", code="invalid_email")
     return value
-
-
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
-            field="password",
-            code="weak_password",
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput("the password is too long", field="password", code="weak_password")
-    if len(set(password)) < 4:
-        raise InvalidInput("the password is too repetitive", field="password", code="weak_password")
 
 
 def check_full_name(full_name: str) -> str:

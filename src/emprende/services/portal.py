@@ -7,14 +7,8 @@ from collections.abc import Sequence
 
 from emprende.domain.consents import Consent
 from emprende.domain.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PermissionDenied
-from emprende.domain.users import (
-    Language,
-    PortalAccountExists,
-    Role,
-    User,
-    check_password_strength,
-    normalize_email,
-)
+from emprende.domain.passwords import check_password_strength
+from emprende.domain.users import Language, PortalAccountExists, Role, User, normalize_email
 from emprende.services.authorization import authorize
 from emprende.services.ports import (
     Clock,

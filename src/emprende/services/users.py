@@ -15,7 +15,8 @@ from emprende.domain.errors import (
     PermissionDenied,
     PreconditionFailed,
 )
-from emprende.domain.users import Language, Role, User, check_password_strength, normalize_email
+from emprende.domain.passwords import check_password_strength
+from emprende.domain.users import Language, Role, User, normalize_email
 from emprende.services.authorization import authorize, may_grant_role
 from emprende.services.ports import (
     Clock,
