@@ -22,8 +22,10 @@ from emprende.adapters.database import create_engine, create_generic_plan_engine
 from emprende.adapters.tables import metadata
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
-from emprende.domain.users import Role
-from emprende.services.users import CreateUser, create_admin, create_user
+from emprende.domain.users import Role, User
+from emprende.services.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.users import CreateUser, change_password, create_admin, create_user
 from emprende.settings import Environment, Settings
 
 POSTGRES_URL = os.environ.get("EMPRENDE_TEST_POSTGRES_URL")
@@ -148,6 +150,33 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+async def create_ready_user(
+    cmd: CreateUser, principal: Principal, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
+) -> User:
+    """`create_user` as `principal`, then what the new account's owner does at first sign-in: replace the password
+    its creator chose (a temporary one here) with their own, `cmd.password`. The account is then ready to use."""
+    temporary = "temporal-" + uuid.uuid4().hex
+    user = await create_user(
+        CreateUser(
+            email=cmd.email,
+            full_name=cmd.full_name,
+            password=temporary,
+            role=cmd.role,
+            preferred_language=cmd.preferred_language,
+            partner_id=cmd.partner_id,
+        ),
+        principal,
+        uow_factory=uow_factory,
+        hasher=hasher,
+        clock=clock,
+    )
+    assert user.password_reset_required
+    owner = Principal(
+        kind=PrincipalKind.USER, id=user.id, role=user.role, partner_id=user.partner_id, password_change_required=True
+    )
+    return await change_password(owner, temporary, cmd.password, uow_factory=uow_factory, hasher=hasher, clock=clock)
+
+
 @dataclass(frozen=True)
 class Account:
     id: uuid.UUID
@@ -175,7 +204,6 @@ async def partner_id(container: Container, admin: Account) -> uuid.UUID:
     """An institutional partner (the one non-administrator test accounts belong to)."""
     from emprende.domain.partners import PartnerKind
     from emprende.services.partners import CreatePartner, create_partner
-    from emprende.services.principal import Principal, PrincipalKind
 
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
     partner = await create_partner(
@@ -190,10 +218,9 @@ async def partner_id(container: Container, admin: Account) -> uuid.UUID:
 @pytest.fixture
 async def staff(container: Container, admin: Account, partner_id: uuid.UUID) -> Account:
     """A non-administrator account (an evaluator of a partner)."""
-    from emprende.services.principal import Principal, PrincipalKind
 
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
-    user = await create_user(
+    user = await create_ready_user(
         CreateUser(
             email="luis.cedeno@emprende.test",
             full_name="Luis Cedeño",
@@ -207,6 +234,25 @@ async def staff(container: Container, admin: Account, partner_id: uuid.UUID) -> 
         clock=container.clock,
     )
     return Account(user.id, user.email, PASSWORD, Role.EVALUATOR, partner_id)
+
+
+OWN_PASSWORD = "la clave que elegí yo misma"  # what an account's owner picks at first sign-in
+
+
+async def first_sign_in(
+    client: httpx.AsyncClient, email: str, password: str = PASSWORD, own_password: str = OWN_PASSWORD
+) -> dict[str, str]:
+    """Sign in to an account someone else created with `password`, replace that password with `own_password` as the
+    API requires before anything else, and return the session's headers (the session stays open)."""
+    response = await client.post("/api/v1/auth/token", data={"username": email, "password": password})
+    assert response.status_code == 200, response.text
+    assert response.json()["password_change_required"] is True
+    headers = bearer(response.json()["access_token"])
+    changed = await client.post(
+        "/api/v1/auth/password", json={"current_password": password, "new_password": own_password}, headers=headers
+    )
+    assert changed.status_code == 204, changed.text
+    return headers
 
 
 async def login(client: httpx.AsyncClient, account: Account) -> dict[str, str]:
@@ -325,7 +371,6 @@ async def build_side(
     from emprende.services.agreements import CreateAgreement, create_agreement
     from emprende.services.api_clients import CreateApiClient, create_api_client
     from emprende.services.partners import CreatePartner, create_partner
-    from emprende.services.principal import Principal, PrincipalKind
 
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
     today = container.clock.now().date()
@@ -353,7 +398,7 @@ async def build_side(
     accounts: dict[Role, Account] = {}
     for role in (Role.PARTNER_MANAGER, Role.PARTNER_STAFF):
         email = f"{role.value.replace('_', '.')}@{tag.lower()}.example.org"
-        user = await create_user(
+        user = await create_ready_user(
             CreateUser(
                 email=email, full_name=f"{role.value} {name}", password=PASSWORD, role=role, partner_id=partner.id
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import secrets
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -14,12 +15,12 @@ from emprende.bootstrap import Container
 from emprende.domain.agreements import AgreementRole
 from emprende.domain.partners import PartnerKind
 from emprende.domain.passwords import check_password_strength
-from emprende.domain.users import Language, Role
+from emprende.domain.users import Language, Role, User
 from emprende.services.agreements import CreateAgreement, create_agreement
 from emprende.services.api_clients import CreateApiClient, create_api_client
 from emprende.services.partners import CreatePartner, create_partner
 from emprende.services.principal import SYSTEM, Principal, PrincipalKind
-from emprende.services.users import CreateUser, create_admin, create_user
+from emprende.services.users import CreateUser, change_password, create_admin, create_user
 from emprende.settings import Environment
 
 DEMO_PASSWORD_ENV = "EMPRENDE_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
@@ -148,7 +149,9 @@ async def load_demo(container: Container, password: str) -> list[str] | None:
             if email in used:
                 continue
             used.add(email)
-            user = await create_user(
+            user = await _demo_account(
+                container,
+                acting,
                 CreateUser(
                     email=email,
                     full_name=f"{given} {family} {rng.choice(_FAMILY)}",
@@ -157,10 +160,6 @@ async def load_demo(container: Container, password: str) -> list[str] | None:
                     preferred_language=Language.ES if rng.random() < 0.85 else Language.EN,
                     partner_id=partner.id,
                 ),
-                acting,
-                hasher=container.hasher,
-                uow_factory=factory,
-                clock=clock,
             )
             lines.append(f"  {user.email:<53} {user.role.value}")
         if spec.kind is PartnerKind.ACADEMIA and university is None:
@@ -181,6 +180,27 @@ async def load_demo(container: Container, password: str) -> list[str] | None:
     lines.append(f"{registered} participants registered with their consents (two probable duplicates queued)")
     lines.append(f"password of every demo account: {password}")
     return lines
+
+
+async def _demo_account(container: Container, acting: Principal, cmd: CreateUser) -> User:
+    """An account as the coordinator creates it, whose owner has then signed in once and chosen the demo password.
+
+    Accounts created by another person start with a password their owner must replace; demo accounts share one
+    documented password instead, so each one completes that first change here, as its owner would."""
+    temporary = secrets.token_urlsafe(18)
+    user = await create_user(
+        dataclasses.replace(cmd, password=temporary),
+        acting,
+        hasher=container.hasher,
+        uow_factory=container.uow,
+        clock=container.clock,
+    )
+    owner = Principal(
+        kind=PrincipalKind.USER, id=user.id, role=user.role, partner_id=user.partner_id, password_change_required=True
+    )
+    return await change_password(
+        owner, temporary, cmd.password, uow_factory=container.uow, hasher=container.hasher, clock=container.clock
+    )
 
 
 _VENEZUELAN_GIVEN = ["Yusleidy", "Yohana", "Daniela", "Génesis", "Wilmer", "Jhonny", "Yorman", "Andreína",

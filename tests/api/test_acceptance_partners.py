@@ -15,15 +15,9 @@ from emprende.bootstrap import Container
 from emprende.domain.agreements import AgreementRequired, AgreementRole
 from emprende.services.agreements import require_partner_role
 from emprende.services.principal import SYSTEM
-from tests.conftest import PASSWORD, Account, bearer, snapshot
+from tests.conftest import OWN_PASSWORD, PASSWORD, Account, bearer, first_sign_in, snapshot
 
 API = "/api/v1"
-
-
-async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> dict[str, str]:
-    response = await client.post(f"{API}/auth/token", data={"username": email, "password": password})
-    assert response.status_code == 200, response.text
-    return bearer(response.json()["access_token"])
 
 
 async def client_credentials(client: httpx.AsyncClient, client_id: str, secret: str) -> httpx.Response:
@@ -122,8 +116,14 @@ async def test_two_partners_work_side_by_side_without_seeing_each_other(
                 headers=admin_headers,
             )
         )
-    a_manager = await sign_in(client, "gestora@utn.edu.ec")
-    b_manager = await sign_in(client, "gestor@horizontes.org")
+    # Each manager's first sign-in: the administrator chose the password, so nothing but changing it is allowed yet.
+    first = await client.post(f"{API}/auth/token", data={"username": "gestora@utn.edu.ec", "password": PASSWORD})
+    assert first.json()["password_change_required"] is True
+    blocked = await client.get(f"{API}/partners", headers=bearer(first.json()["access_token"]))
+    assert (blocked.status_code, blocked.json()["code"]) == (403, "password_change_required")
+    a_manager = await first_sign_in(client, "gestora@utn.edu.ec")
+    b_manager = await first_sign_in(client, "gestor@horizontes.org")
+    assert ids(await client.get(f"{API}/partners", headers=a_manager)) == {a["id"]}
 
     # 3. A's manager adds a staff member and an API client for the university's system.
     a_staff_user = await created(
@@ -146,7 +146,7 @@ async def test_two_partners_work_side_by_side_without_seeing_each_other(
             headers=a_manager,
         )
     )
-    a_staff = await sign_in(client, "docente@utn.edu.ec")
+    a_staff = await first_sign_in(client, "docente@utn.edu.ec")
 
     # 4. The system obtains a token with client credentials and sees only A's data.
     token = await client_credentials(client, a_system["id"], a_system["client_secret"])
@@ -227,7 +227,7 @@ async def test_two_partners_work_side_by_side_without_seeing_each_other(
     for headers in (a_manager, a_staff, a_client):
         response = await client.get(f"{API}/partners/{a['id']}", headers=headers)
         assert (response.status_code, response.json()["code"]) == (401, "partner_suspended")
-    relogin = await client.post(f"{API}/auth/token", data={"username": "docente@utn.edu.ec", "password": PASSWORD})
+    relogin = await client.post(f"{API}/auth/token", data={"username": "docente@utn.edu.ec", "password": OWN_PASSWORD})
     assert (relogin.status_code, relogin.json()["code"]) == (401, "partner_suspended")
     retoken = await client_credentials(client, a_system["id"], a_system["client_secret"])
     assert (retoken.status_code, retoken.json()["code"]) == (401, "partner_suspended")
@@ -279,7 +279,7 @@ async def test_bad_input_is_refused_with_problem_json_and_nothing_written(
             headers=admin_headers,
         )
     )
-    manager = await sign_in(client, "gestor@prefectura.gob.ec")
+    manager = await first_sign_in(client, "gestor@prefectura.gob.ec")
     before = await snapshot(container.engine)
     attempts = [
         (

@@ -115,7 +115,15 @@ async def test_password_grant_issues_a_bearer_token_pair(client: httpx.AsyncClie
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["pragma"] == "no-cache"
     body = response.json()
-    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_at"}
+    assert set(body) == {
+        "access_token",
+        "token_type",
+        "expires_in",
+        "refresh_token",
+        "refresh_expires_at",
+        "password_change_required",
+    }
+    assert body["password_change_required"] is False
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 15 * 60
     assert jwt.get_unverified_header(body["access_token"])["alg"] == "HS256"
@@ -537,8 +545,9 @@ async def test_me_returns_the_user_with_an_etag(
         "evaluator",
         "Luis Cedeño",
     )
+    assert body["password_reset_required"] is False
     etag = response.headers["etag"]
-    assert etag == '"v1"'
+    assert etag == '"v2"'  # created, then its password changed at first sign-in
 
     cached = await client.get(ME_URL, headers={**headers, "If-None-Match": etag})
     assert cached.status_code == 304
@@ -552,7 +561,7 @@ async def test_me_returns_the_user_with_an_etag(
     assert renamed.status_code == 200, renamed.text
     stale = await client.get(ME_URL, headers={**headers, "If-None-Match": etag})
     assert stale.status_code == 200
-    assert stale.headers["etag"] == '"v2"'
+    assert stale.headers["etag"] == '"v3"'
     assert stale.json()["full_name"] == "Luis A. Cedeño"
 
 

@@ -27,8 +27,8 @@ from emprende.services.authorization import (
     is_allowed,
 )
 from emprende.services.principal import SYSTEM, Principal, PrincipalKind
-from emprende.services.users import CreateUser, create_user
-from tests.conftest import PASSWORD, Account, World, bearer, client_token, login
+from emprende.services.users import CreateUser
+from tests.conftest import PASSWORD, Account, World, bearer, client_token, create_ready_user, login
 
 PARTNER = uuid.UUID("01900000-0000-7000-8000-0000000000aa")
 RULE_SCOPES = sorted({rule.scope for rule in PERMISSIONS.values() if rule.scope is not None})
@@ -290,7 +290,7 @@ async def stage(client: httpx.AsyncClient, container: Container, world: World) -
     accounts: dict[Role, Account] = {}
     for role in (Role.FACILITATOR, Role.EVALUATOR, Role.PARTICIPANT, Role.PARTICIPANT):
         email = f"{role.value}{len(accounts)}@alfa.example.org"
-        created = await create_user(
+        created = await create_ready_user(
             CreateUser(email=email, full_name=role.value, password=PASSWORD, role=role, partner_id=world.a.partner_id),
             admin,
             uow_factory=container.uow,

@@ -14,8 +14,8 @@ from emprende.adapters import tables
 from emprende.bootstrap import Container
 from emprende.domain.users import Role
 from emprende.services.principal import Principal, PrincipalKind
-from emprende.services.users import CreateUser, create_user
-from tests.conftest import PASSWORD, Account, login
+from emprende.services.users import CreateUser
+from tests.conftest import PASSWORD, Account, create_ready_user, login
 
 USERS = "/api/v1/users"
 
@@ -44,7 +44,7 @@ async def users_created(engine: AsyncEngine) -> int:
 @pytest.fixture
 async def second_admin(container: Container, admin: Account) -> Account:
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
-    user = await create_user(
+    user = await create_ready_user(
         CreateUser(email="admin2@emprende.test", full_name="Beto Segundo", password=PASSWORD, role=Role.ADMIN),
         acting,
         uow_factory=container.uow,

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import PASSWORD, World, bearer, snapshot
+from tests.conftest import PASSWORD, World, first_sign_in, snapshot
 
 PORTAL = "/api/v1/me/participant"
 
@@ -22,9 +22,8 @@ async def open_account(
 
 
 async def sign_in(client: httpx.AsyncClient, email: str) -> dict[str, str]:
-    response = await client.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return bearer(response.json()["access_token"])
+    """The person's first sign-in: staff chose the password, so the person replaces it first."""
+    return await first_sign_in(client, email, PASSWORD)
 
 
 async def test_a_person_sees_their_own_record_and_consents(client: httpx.AsyncClient, world: World) -> None:

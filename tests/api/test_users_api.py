@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters import tables
 from emprende.bootstrap import Container
-from tests.conftest import PASSWORD, Account, login
+from tests.conftest import OWN_PASSWORD, PASSWORD, Account, bearer, first_sign_in, login
 
 _partner: dict[str, str] = {}
 
@@ -69,6 +69,7 @@ async def test_create_user_returns_201_location_and_etag(
     assert body["role"] == "facilitator"
     assert body["is_active"] is True
     assert body["preferred_language"] == "en"
+    assert body["password_reset_required"] is True
     assert "password_hash" not in response.text
     assert PASSWORD not in response.text
     assert "argon2" not in response.text
@@ -85,6 +86,36 @@ async def test_created_user_can_sign_in(client: httpx.AsyncClient, admin_headers
     tokens = await login(client, Account(uuid.UUID(body["id"]), body["email"], PASSWORD, body["role"]))
     me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert me.json()["id"] == body["id"]
+
+
+@pytest.mark.parametrize("creator", ["admin", "partner_manager"])
+async def test_a_password_someone_else_chose_must_be_changed_at_first_sign_in(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], creator: str
+) -> None:
+    headers = admin_headers
+    if creator == "partner_manager":
+        manager = (await create(client, admin_headers, role="partner_manager")).json()
+        headers = await first_sign_in(client, manager["email"])
+    created = (await create(client, headers, role="partner_manager")).json()
+    assert created["password_reset_required"] is True
+
+    token = await client.post("/api/v1/auth/token", data={"username": created["email"], "password": PASSWORD})
+    assert token.status_code == 200, token.text
+    assert token.json()["password_change_required"] is True
+    own = bearer(token.json()["access_token"])
+    me = await client.get("/api/v1/auth/me", headers=own)
+    assert (me.status_code, me.json()["password_reset_required"]) == (200, True)
+    refused = await client.get("/api/v1/users", headers=own)
+    assert (refused.status_code, refused.json()["code"]) == (403, "password_change_required")
+
+    changed = await client.post(
+        "/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": OWN_PASSWORD}, headers=own
+    )
+    assert changed.status_code == 204, changed.text
+    assert (await client.get("/api/v1/auth/me", headers=own)).json()["password_reset_required"] is False
+    assert (await client.get("/api/v1/users", headers=own)).status_code == 200
+    again = await client.post("/api/v1/auth/token", data={"username": created["email"], "password": OWN_PASSWORD})
+    assert again.json()["password_change_required"] is False
 
 
 @pytest.mark.parametrize("variant", ["upper", "padded", "mixed"])
@@ -248,13 +279,15 @@ async def test_patch_with_matching_if_match(
     assert response.json()["full_name"] == "Luis Alberto Cedeño"
     assert response.json()["preferred_language"] == "en"
     assert response.headers["etag"] != read.headers["etag"]
-    assert response.headers["etag"] == '"v2"'
+    assert read.headers["etag"] == '"v2"'  # created, then its password changed at first sign-in
+    assert response.headers["etag"] == '"v3"'
     reread = await client.get(f"/api/v1/users/{staff.id}", headers=admin_headers)
     assert reread.headers["etag"] == response.headers["etag"]
     assert reread.json() == response.json()
 
 
-@pytest.mark.parametrize("if_match", ['"v1", "v2"', 'W/"v1"'])
+# The staff account is at version 2: created, then its password changed at first sign-in.
+@pytest.mark.parametrize("if_match", ['"v2", "v3"', 'W/"v2"'])
 async def test_if_match_forms(
     client: httpx.AsyncClient, admin_headers: dict[str, str], staff: Account, if_match: str
 ) -> None:
@@ -267,7 +300,7 @@ async def test_if_match_forms(
         assert response.status_code == 200
 
 
-@pytest.mark.parametrize("if_match", ['"v0"', '"v2"', "garbage", '"v1', "v1", '""', '"v1x"', '"v' + "9" * 30 + '"'])
+@pytest.mark.parametrize("if_match", ['"v1"', '"v3"', "garbage", '"v2', "v2", '""', '"v2x"', '"v' + "9" * 30 + '"'])
 async def test_patch_with_stale_or_garbage_if_match_changes_nothing(
     client: httpx.AsyncClient, admin_headers: dict[str, str], staff: Account, container: Container, if_match: str
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -103,6 +104,27 @@ def _demo_emails(output: str) -> list[str]:
     return [line.split()[0] for line in output.splitlines() if "@" in line]
 
 
+async def _signs_in_ready(emails: list[str]) -> list[str]:
+    """The accounts that sign in with the demo password and may go on at once (no password change required)."""
+    from emprende.bootstrap import build_container
+    from emprende.services.auth import PasswordLogin, authenticate, login_with_password
+    from emprende.settings import Settings
+
+    container = build_container(Settings.load())
+    ready = []
+    try:
+        for email in emails:
+            pair = await login_with_password(
+                PasswordLogin(email, "demo-emprende-2026", "127.0.0.1"), uow_factory=container.uow, auth=container.auth
+            )
+            principal = await authenticate(pair.access_token, auth=container.auth)
+            if not pair.password_change_required and not principal.password_change_required:
+                ready.append(email)
+    finally:
+        await container.close()
+    return ready
+
+
 def test_demo_load_is_deterministic_and_only_for_empty_databases(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,6 +142,7 @@ def test_demo_load_is_deterministic_and_only_for_empty_databases(
     again = run("demo", "load")
     assert again.exit_code == 1
     assert "only loaded into an empty" in again.output
+    assert asyncio.run(_signs_in_ready(emails)) == emails  # every demo account works with the printed password
 
     monkeypatch.setenv("EMPRENDE_DATA_DIR", str(tmp_path / "other"))
     second = run("demo", "load")

@@ -124,6 +124,29 @@ async def test_an_outdated_hash_is_upgraded_on_a_successful_login(world: AuthWor
     assert world.db.users[user.id].version == 2
 
 
+async def test_upgrading_an_outdated_hash_keeps_a_required_change_required(world: AuthWorld) -> None:
+    user = add_user(world.db, EMAIL, PASSWORD)
+    user.password_hash = f"old-hash:{PASSWORD}"
+    user.password_reset_required = True
+
+    pair = await sign_in(world)
+
+    assert world.db.users[user.id].password_hash == f"fake-hash:{PASSWORD}"
+    assert world.db.users[user.id].password_reset_required
+    assert pair.password_change_required
+    principal = await authenticate(pair.access_token, auth=world.auth)
+    assert principal.password_change_required
+
+
+async def test_the_token_pair_says_whether_the_password_must_change(world: AuthWorld) -> None:
+    user = add_user(world.db, EMAIL, PASSWORD)
+    assert not (await sign_in(world)).password_change_required
+    user.password_reset_required = True
+    pair = await sign_in(world)
+    assert pair.password_change_required
+    assert (await refresh(world, pair.refresh_token)).password_change_required
+
+
 # --- rate limiting --------------------------------------------------------------------------------------------------
 
 

@@ -19,6 +19,8 @@ from emprende.domain.users import Language, Role, User
 from emprende.services.users import (
     CreateUser,
     UpdateUser,
+    change_password,
+    create_admin,
     create_user,
     ensure_bootstrap_admin,
     get_user,
@@ -87,6 +89,23 @@ async def test_an_admin_creates_a_user(setup: Setup) -> None:
     assert stored.version == 1
     assert setup.uow.db.commits == [Actor(ActorType.USER, setup.admin.id)]
     assert [event.name for event in setup.uow.db.events] == ["user.created"]
+
+
+async def test_an_account_created_by_someone_else_must_change_its_password_first(setup: Setup) -> None:
+    manager = add_user(setup.uow.db, "gestora@example.org", PASSWORD, role=Role.PARTNER_MANAGER)
+    by_admin = await setup.create()
+    by_manager = await setup.create(
+        dataclasses.replace(NEW_USER, email="otra@example.org", role=Role.PARTNER_STAFF), acting=manager
+    )
+    assert setup.uow.db.users[by_admin.id].password_reset_required
+    assert setup.uow.db.users[by_manager.id].password_reset_required
+
+    owner = dataclasses.replace(principal_of(by_admin), password_change_required=True)
+    changed = await change_password(
+        owner, PASSWORD, "mi propia clave de acceso", uow_factory=setup.uow, hasher=setup.hasher, clock=setup.clock
+    )
+    assert not changed.password_reset_required
+    assert not setup.uow.db.users[by_admin.id].password_reset_required
 
 
 async def test_a_non_admin_may_not_create_users(setup: Setup) -> None:
@@ -230,6 +249,15 @@ async def test_the_bootstrap_admin_is_created_on_an_empty_database() -> None:
     assert user is not None
     assert [(u.email, u.role) for u in uow.db.users.values()] == [("admin@emprende.local", Role.ADMIN)]
     assert uow.db.commits == [Actor.system()]
+    assert not user.password_reset_required  # the operator's own password: no forced change
+
+
+async def test_an_administrator_created_from_the_command_line_keeps_their_password() -> None:
+    uow, hasher, clock = FakeUnitOfWorkFactory(), FakePasswordHasher(), FakeClock()
+
+    user = await create_admin("ana@example.org", "Ana", PASSWORD, uow_factory=uow, hasher=hasher, clock=clock)
+
+    assert not uow.db.users[user.id].password_reset_required
 
 
 async def test_the_bootstrap_admin_is_not_created_when_anyone_exists() -> None:

@@ -56,6 +56,12 @@ class TokenOut(ResponseModel):
     refresh_token: str | None = Field(None, exclude_if=_absent, description="Password grant only.")
     refresh_expires_at: datetime | None = Field(None, exclude_if=_absent, description="Password grant only.")
     scope: str | None = Field(None, exclude_if=_absent, description="Client-credentials grant: granted scopes.")
+    password_change_required: bool | None = Field(
+        None,
+        exclude_if=_absent,
+        description="Password grant only: true when the account's password was set by someone else (a new account "
+        "or a reset) and must be changed (`POST /api/v1/auth/password`) before anything else is allowed.",
+    )
 
 
 class RefreshIn(RequestModel):

@@ -83,7 +83,10 @@ class User(Aggregate):
         preferred_language: Language = Language.ES,
         partner_id: uuid.UUID | None = None,
         id: uuid.UUID | None = None,
+        password_set_by_another: bool = False,
     ) -> None:
+        """`password_set_by_another`: someone other than the account's owner chose the password (an administrator, a
+        partner manager, a partner's staff); its owner must then replace it at first sign-in."""
         if (role is Role.ADMIN) != (partner_id is None):
             raise InvalidInput(
                 "administrators belong to the programme operator; every other role belongs to one partner",
@@ -97,7 +100,7 @@ class User(Aggregate):
         self.password_hash = password_hash
         self.role = role
         self.is_active = True
-        self.password_reset_required = False
+        self.password_reset_required = password_set_by_another
         self.participant_id = None
         self.preferred_language = preferred_language
         self.created_at = now
@@ -132,6 +135,11 @@ class User(Aggregate):
     def change_password_hash(self, password_hash: str, now: datetime) -> None:
         self.password_hash = password_hash
         self.password_reset_required = False
+        self.updated_at = now
+
+    def rehash_password(self, password_hash: str, now: datetime) -> None:
+        """The same password under current hashing parameters: a change still required stays required."""
+        self.password_hash = password_hash
         self.updated_at = now
 
     def force_password_reset(self, temporary_hash: str, now: datetime) -> None:

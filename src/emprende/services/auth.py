@@ -46,6 +46,8 @@ class TokenPair:
     refresh_token: str
     refresh_expires_at: datetime
     issued_at: datetime
+    password_change_required: bool = False
+    """The account's password was set by someone else (or reset): nothing but changing it is allowed yet."""
 
     @property
     def expires_in(self) -> int:
@@ -59,7 +61,7 @@ def _account_key(email: str) -> str:
         return email.strip().lower()[:254]
 
 
-def _issue_pair(auth: AuthComponents, session: LoginSession, now: datetime) -> TokenPair:
+def _issue_pair(auth: AuthComponents, session: LoginSession, now: datetime, *, change_required: bool) -> TokenPair:
     access = auth.tokens.issue_access(subject=session.user_id, session_id=session.id, now=now)
     refresh = auth.tokens.issue_refresh(
         subject=session.user_id,
@@ -68,7 +70,7 @@ def _issue_pair(auth: AuthComponents, session: LoginSession, now: datetime) -> T
         now=now,
         expires_at=session.expires_at,
     )
-    return TokenPair(access.token, access.expires_at, refresh.token, refresh.expires_at, now)
+    return TokenPair(access.token, access.expires_at, refresh.token, refresh.expires_at, now, change_required)
 
 
 async def login_with_password(cmd: PasswordLogin, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> TokenPair:
@@ -96,11 +98,11 @@ async def login_with_password(cmd: PasswordLogin, *, uow_factory: UnitOfWorkFact
         auth.limiter.reset_account(account)
         uow.act_as(Actor(ActorType.USER, user.id))
         if auth.hasher.needs_rehash(user.password_hash):
-            user.change_password_hash(await auth.hasher.hash(cmd.password), now)
+            user.rehash_password(await auth.hasher.hash(cmd.password), now)
         session = LoginSession(user_id=user.id, now=now, expires_at=now + auth.session_lifetime)
         uow.sessions.add(session)
         await uow.commit()
-    return _issue_pair(auth, session, now)
+    return _issue_pair(auth, session, now, change_required=user.password_reset_required)
 
 
 async def refresh_session(refresh_token: str, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> TokenPair:
@@ -128,7 +130,7 @@ async def refresh_session(refresh_token: str, *, uow_factory: UnitOfWorkFactory,
             await uow.commit()
             raise
         await uow.commit()
-    return _issue_pair(auth, session, now)
+    return _issue_pair(auth, session, now, change_required=user.password_reset_required)
 
 
 async def logout(principal: Principal, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> None:

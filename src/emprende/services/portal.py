@@ -31,7 +31,8 @@ async def open_portal_account(
     hasher: PasswordHasher,
     clock: Clock,
 ) -> User:
-    """Give a registered person a `participant` account tied to their record (registering partner's staff)."""
+    """Give a registered person a `participant` account tied to their record (registering partner's staff); the
+    person replaces the password staff chose at first sign-in."""
     check_password_strength(password)
     address = normalize_email(email)
     password_hash = await hasher.hash(password)
@@ -57,6 +58,7 @@ async def open_portal_account(
             preferred_language=Language(participant.preferred_language),
             partner_id=participant.owner_partner_id,
             now=now,
+            password_set_by_another=True,
         )
         user.link_participant(participant.id, now)
         uow.users.add(user)

@@ -61,7 +61,14 @@ class PasswordReset:
 
 
 async def _register(
-    cmd: CreateUser, scope: Scope, actor: Actor, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
+    cmd: CreateUser,
+    scope: Scope,
+    actor: Actor,
+    *,
+    set_by_another: bool,
+    uow_factory: UnitOfWorkFactory,
+    hasher: PasswordHasher,
+    clock: Clock,
 ) -> User:
     check_password_strength(cmd.password)
     email = normalize_email(cmd.email)
@@ -80,6 +87,7 @@ async def _register(
             preferred_language=cmd.preferred_language,
             partner_id=cmd.partner_id,
             now=clock.now(),
+            password_set_by_another=set_by_another,
         )
         uow.users.add(user)
         await uow.commit()
@@ -94,7 +102,8 @@ async def create_user(
     hasher: PasswordHasher,
     clock: Clock,
 ) -> User:
-    """Create an account. Partner managers create accounts of their own partner only, never above their own role."""
+    """Create an account. Partner managers create accounts of their own partner only, never above their own role.
+    The password is the creator's choice: its owner must replace it at first sign-in (`password_reset_required`)."""
     authorize(principal, "users.create")
     if principal.partner_id is not None:
         if cmd.partner_id not in (None, principal.partner_id):
@@ -109,15 +118,19 @@ async def create_user(
         )
     if not may_grant_role(principal, cmd.role):
         raise RoleNotGrantable(f"you may not grant the role {cmd.role.value}")
-    return await _register(cmd, principal, principal.actor, uow_factory=uow_factory, hasher=hasher, clock=clock)
+    return await _register(
+        cmd, principal, principal.actor, set_by_another=True, uow_factory=uow_factory, hasher=hasher, clock=clock
+    )
 
 
 async def create_admin(
     email: str, full_name: str, password: str, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
 ) -> User:
-    """Create a programme administrator from the command line."""
+    """Create a programme administrator from the command line (the operator's own account: no forced change)."""
     cmd = CreateUser(email=email, full_name=full_name, password=password, role=Role.ADMIN)
-    return await _register(cmd, SYSTEM, Actor.system(), uow_factory=uow_factory, hasher=hasher, clock=clock)
+    return await _register(
+        cmd, SYSTEM, Actor.system(), set_by_another=False, uow_factory=uow_factory, hasher=hasher, clock=clock
+    )
 
 
 async def ensure_bootstrap_admin(

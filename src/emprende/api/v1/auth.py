@@ -29,6 +29,7 @@ def _token_out(pair: auth_service.TokenPair, response: Response) -> TokenOut:
         expires_in=pair.expires_in,
         refresh_token=pair.refresh_token,
         refresh_expires_at=pair.refresh_expires_at,
+        password_change_required=pair.password_change_required,
     )
 
 
