@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import PASSWORD, Account
+from tests.conftest import PASSWORD, Account, World
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance", "code", "request_id"}
 SPANISH = {"Accept-Language": "es-EC,es;q=0.9"}
@@ -184,8 +184,10 @@ async def test_spanish_domain_error(client: httpx.AsyncClient, admin_headers: di
     )
     body = assert_problem(response, 422, "weak_password")
     assert body["title"] == "Contraseña débil"
-    # The field-level message speaks Spanish too, not the domain's English.
-    assert body["errors"] == [{"field": "body.password", "code": "weak_password", "message": body["detail"]}]
+    # The field-level message speaks Spanish too, with the same detail as the domain's English.
+    assert body["errors"] == [
+        {"field": "body.password", "code": "weak_password", "message": "la contraseña es demasiado repetitiva"}
+    ]
 
 
 async def test_spanish_conflict_field_message(
@@ -195,9 +197,75 @@ async def test_spanish_conflict_field_message(
         "/api/v1/users", json=new_user(email=admin.email), headers={**admin_headers, **SPANISH}
     )
     body = assert_problem(response, 409, "email_taken")
-    assert body["errors"][0]["message"] == "Otra cuenta ya usa esta dirección de correo electrónico."
+    assert body["errors"][0]["message"] == "correo electrónico ya registrado"
     english = await client.post("/api/v1/users", json=new_user(email=admin.email), headers=admin_headers)
     assert english.json()["errors"][0]["message"] == "e-mail already registered"
+
+
+IMPORTS = "/api/v1/participants/imports"
+
+
+async def test_spanish_keeps_the_detail_of_an_import_file_refusal(client: httpx.AsyncClient, world: World) -> None:
+    content = b"given_names,family_names,shoe_size,pet_name\nAna,Quispe,38,Luna\n"
+    for language, expected in (
+        (SPANISH, "columnas desconocidas: shoe_size, pet_name (consulte la lista de columnas documentada)"),
+        ({}, "unknown columns: shoe_size, pet_name (see the documented column list)"),
+    ):
+        response = await client.post(
+            IMPORTS,
+            files={"file": ("personas.csv", content, "text/csv")},
+            data={"mode": "dry_run"},
+            headers={**world.a.manager_headers, **language},
+        )
+        body = assert_problem(response, 422, "invalid_import_file")
+        assert body["errors"] == [{"field": "body.file", "code": "invalid_import_file", "message": expected}]
+
+
+async def test_partner_required_names_the_registering_partner_in_both_languages(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    content = b"given_names,family_names\nAna,Quispe\n"
+    messages = {}
+    for language in ("es", "en"):
+        response = await client.post(
+            IMPORTS,
+            files={"file": ("personas.csv", content, "text/csv")},
+            data={"mode": "dry_run"},
+            headers={**world.admin_headers, "Accept-Language": language},
+        )
+        body = assert_problem(response, 422, "partner_required")
+        assert "owner_partner_id" in body["detail"]
+        [error] = body["errors"]
+        assert error["field"] == "body.owner_partner_id"
+        messages[language] = error["message"]
+    assert messages == {
+        "es": "indique el socio que importa a estas personas",
+        "en": "name the partner importing these people",
+    }
+
+
+async def test_spanish_validation_messages_carry_pydantics_context(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    payload = new_user(full_name="x" * 201, role="jefe", preferred_language="fr")
+    response = await client.post("/api/v1/users", json=payload, headers={**admin_headers, **SPANISH})
+    body = assert_problem(response, 422, "validation_failed")
+    messages = {error["field"]: error["message"] for error in body["errors"]}
+    assert messages["body.full_name"] == "Como máximo 200 caracteres."
+    assert messages["body.preferred_language"] == "Valor no admitido; use 'es' o 'en'."
+    assert messages["body.role"].startswith("Valor no admitido; use 'admin', ")
+    assert "jefe" not in response.text
+
+
+async def test_the_apis_own_field_messages_speak_spanish(
+    client: httpx.AsyncClient, admin: Account, admin_headers: dict[str, str]
+) -> None:
+    empty = await client.patch(f"/api/v1/users/{admin.id}", json={}, headers={**admin_headers, **SPANISH})
+    assert assert_problem(empty, 422, "validation_failed")["errors"][0]["message"] == "no hay campos"
+    form = await client.post("/api/v1/auth/token", data={"username": admin.email}, headers=SPANISH)
+    assert assert_problem(form, 422, "validation_failed")["errors"] == [
+        {"field": "body.password", "code": "missing", "message": "Campo obligatorio."}
+    ]
 
 
 @pytest.mark.parametrize(

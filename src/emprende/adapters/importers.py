@@ -38,8 +38,8 @@ _CODECS = {ImportEncoding.UTF_8: "utf-8-sig", ImportEncoding.LATIN_1: "latin-1"}
 _JSONL_TYPES = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines", "application/json-lines")
 
 
-def _file_error(message: str) -> InvalidInput:
-    return InvalidInput(message, field="file", code="invalid_import_file")
+def _file_error(message: str, **params: object) -> InvalidInput:
+    return InvalidInput(message, field="file", code="invalid_import_file", **params)
 
 
 def infer_format(
@@ -75,7 +75,9 @@ def read_rows(
     if not head.strip():
         raise _file_error("the file is empty")
     if b"\x00" in head:
-        raise _file_error(f"the file is not {encoding.value} text (is it a spreadsheet? export it as CSV)")
+        raise _file_error(
+            "the file is not {encoding} text (is it a spreadsheet? export it as CSV)", encoding=encoding.value
+        )
     kind = infer_format(format, filename, content_type, head)
     text = io.TextIOWrapper(binary, encoding=_CODECS[encoding], errors="surrogateescape", newline="")
     try:
@@ -105,16 +107,16 @@ def _csv_rows(text: IO[str], encoding: ImportEncoding) -> Iterator[RawRow]:
     except csv.Error:
         raise _file_error("the header row is not valid CSV") from None
     if any(_UNDECODABLE.search(name) for name in header):
-        raise _file_error(f"the header row is not valid {encoding.value}")
+        raise _file_error("the header row is not valid {encoding}", encoding=encoding.value)
     unknown = [name for name in header if name not in KNOWN_COLUMNS]
     if unknown:
         shown = ", ".join(name[:40] for name in unknown[:10])
-        raise _file_error(f"unknown columns: {shown} (see the documented column list)")
+        raise _file_error("unknown columns: {columns} (see the documented column list)", columns=shown)
     if len(set(header)) != len(header):
         raise _file_error("a column appears twice in the header")
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        raise _file_error(f"required columns missing: {', '.join(missing)}")
+        raise _file_error("required columns missing: {columns}", columns=", ".join(missing))
     width = len(header)
     number = 0
     while True:

@@ -50,7 +50,7 @@ class AgreementNotAmendable(Conflict):
 def _text(value: str, field: str, limit: int) -> str:
     cleaned = " ".join(value.split())
     if not cleaned or len(cleaned) > limit:
-        raise InvalidInput(f"{field} must have 1 to {limit} characters", field=field)
+        raise InvalidInput("{field} must have 1 to {limit} characters", field=field, limit=limit)
     return cleaned
 
 
@@ -189,7 +189,7 @@ class CooperationAgreement(Aggregate):
             raise InvalidInput("a role cannot be added and removed at once", field="roles_removed")
         status = self.status_on(now.date())
         if status in (AgreementStatus.TERMINATED, AgreementStatus.EXPIRED):
-            raise AgreementNotAmendable(f"an agreement that is {status.value} cannot be amended")
+            raise AgreementNotAmendable("an agreement that is {status} cannot be amended", status=status.value)
         if not self.start_date <= effective_from <= self.current_end_date:
             raise InvalidInput(
                 "the amendment must take effect within the agreement's period",
@@ -231,4 +231,6 @@ def require_agreement(
     partner_active: bool, agreements: Iterable[CooperationAgreement], role: AgreementRole, day: date
 ) -> None:
     if not may_act(partner_active, agreements, role, day):
-        raise AgreementRequired(f"no active cooperation agreement grants {role.value} on {day.isoformat()}")
+        raise AgreementRequired(
+            "no active cooperation agreement grants {role} on {day}", role=role.value, day=day.isoformat()
+        )

@@ -57,7 +57,7 @@ class DuplicateCandidate(Aggregate):
 
     def _review(self, status: CandidateStatus, reviewer: uuid.UUID | None, now: datetime) -> None:
         if self.status is not CandidateStatus.OPEN:
-            raise CandidateAlreadyReviewed(f"this pair was already marked {self.status.value}")
+            raise CandidateAlreadyReviewed("this pair was already marked {status}", status=self.status.value)
         self.status = status
         self.reviewed_at = now
         self.reviewed_by = reviewer

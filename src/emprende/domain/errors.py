@@ -38,7 +38,7 @@ class NotFound(DomainError):
     code = "not_found"
 
     def __init__(self, entity: str, **params: object) -> None:
-        super().__init__(f"{entity} not found", entity=entity, **params)
+        super().__init__("{entity} not found", entity=entity, **params)
         self.entity = entity
 
 

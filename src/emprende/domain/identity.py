@@ -52,9 +52,10 @@ def _document_number(value: str) -> str:
     compact = _DOCUMENT_SEPARATORS.sub("", value.strip())
     if not _DOCUMENT_NUMBER.fullmatch(compact):
         raise InvalidInput(
-            f"a document number of 1 to {MAX_DOCUMENT_NUMBER} letters and digits is required",
+            "a document number of 1 to {limit} letters and digits is required",
             field="number",
             code="invalid_document",
+            limit=MAX_DOCUMENT_NUMBER,
         )
     return compact.upper()
 
@@ -96,15 +97,17 @@ def external_identifier(system: str, value: str) -> ExternalIdentifier:
     name = system.strip()
     if not _SYSTEM.fullmatch(name):
         raise InvalidInput(
-            f"a system name of 1 to {MAX_SYSTEM} characters among a-z, 0-9, '.', '_' and '-' is required",
+            "a system name of 1 to {limit} characters among a-z, 0-9, '.', '_' and '-' is required",
             field="system",
             code="invalid_external_identifier",
+            limit=MAX_SYSTEM,
         )
     text = value.strip()
     if not text or len(text) > MAX_EXTERNAL_VALUE or not text.isprintable():
         raise InvalidInput(
-            f"a value of 1 to {MAX_EXTERNAL_VALUE} printable characters is required",
+            "a value of 1 to {limit} printable characters is required",
             field="value",
             code="invalid_external_identifier",
+            limit=MAX_EXTERNAL_VALUE,
         )
     return ExternalIdentifier(system=name.lower(), value=text)

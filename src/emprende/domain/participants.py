@@ -85,7 +85,7 @@ class ParticipantErased(Conflict):
 def _name(value: str, field: str) -> str:
     cleaned = " ".join(value.split())
     if not cleaned or len(cleaned) > MAX_NAME:
-        raise InvalidInput(f"{field} must have 1 to {MAX_NAME} characters", field=field)
+        raise InvalidInput("{field} must have 1 to {limit} characters", field=field, limit=MAX_NAME)
     return cleaned
 
 
@@ -104,7 +104,7 @@ def age_on(birth_date: date, day: date) -> int:
 
 def _count(value: int | None, field: str) -> int | None:
     if value is not None and not 0 <= value <= MAX_HOUSEHOLD:
-        raise InvalidInput(f"{field} must be between 0 and {MAX_HOUSEHOLD}", field=field)
+        raise InvalidInput("{field} must be between 0 and {limit}", field=field, limit=MAX_HOUSEHOLD)
     return value
 
 
@@ -217,9 +217,9 @@ def _checked(kind: type[_V], details: ParticipantDetails, now: datetime, **ident
     """The rules of registration and rectification: `details` validated and normalised, as a `kind` that also holds
     `identity` (the fields a new record adds)."""
     if len(details.documents) > MAX_DOCUMENTS:
-        raise InvalidInput(f"at most {MAX_DOCUMENTS} identity documents", field="documents")
+        raise InvalidInput("at most {limit} identity documents", field="documents", limit=MAX_DOCUMENTS)
     if len(details.external_ids) > MAX_EXTERNAL_IDS:
-        raise InvalidInput(f"at most {MAX_EXTERNAL_IDS} external identifiers", field="external_ids")
+        raise InvalidInput("at most {limit} external identifiers", field="external_ids", limit=MAX_EXTERNAL_IDS)
     if len({(d.type, d.issuing_country, d.number) for d in details.documents}) != len(details.documents):
         raise InvalidInput("the same document is listed twice", field="documents")
     if len({e.system for e in details.external_ids}) != len(details.external_ids):

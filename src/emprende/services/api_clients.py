@@ -23,9 +23,10 @@ SECRET_BYTES = 32
 class ScopeNotAllowed(InvalidInput):
     def __init__(self, scopes: Sequence[str]) -> None:
         super().__init__(
-            f"the partner's agreements do not allow: {', '.join(sorted(scopes))}",
+            "the partner's agreements do not allow: {scopes}",
             field="scopes",
             code="scope_not_allowed",
+            scopes=", ".join(sorted(scopes)),
         )
 
 
@@ -75,7 +76,7 @@ async def create_api_client(
     authorize(principal, "api_clients.manage")
     unknown = sorted(cmd.scopes - SCOPES.keys())
     if unknown:
-        raise InvalidInput(f"unknown scopes: {', '.join(unknown)}", field="scopes", code="unknown_scope")
+        raise InvalidInput("unknown scopes: {scopes}", field="scopes", code="unknown_scope", scopes=", ".join(unknown))
     partner_id = principal.partner_id or cmd.partner_id
     if principal.partner_id is not None and cmd.partner_id not in (None, principal.partner_id):
         raise NotFound("partner")

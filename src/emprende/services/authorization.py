@@ -132,7 +132,7 @@ def authorize(principal: Principal, operation: str) -> None:
     if principal.password_change_required:
         raise PasswordChangeRequired("change your password first")
     if not is_allowed(principal, operation):
-        raise PermissionDenied(f"not allowed: {operation}")
+        raise PermissionDenied("not allowed: {operation}", operation=operation)
 
 
 def may_grant_role(principal: Principal, role: Role) -> bool:

@@ -60,7 +60,7 @@ def may_see_sensitive(principal: Principal) -> bool:
 def require_sensitive(principal: Principal, what: str) -> None:
     """Filtering, sorting or looking up by a sensitive field needs the same right as seeing it."""
     if not may_see_sensitive(principal):
-        raise PermissionDenied(f"{what} needs the participants:sensitive right")
+        raise PermissionDenied("{what} needs the participants:sensitive right", what=what)
 
 
 async def require_any_partner_role(

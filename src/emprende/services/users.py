@@ -117,7 +117,7 @@ async def create_user(
             partner_id=principal.partner_id,
         )
     if not may_grant_role(principal, cmd.role):
-        raise RoleNotGrantable(f"you may not grant the role {cmd.role.value}")
+        raise RoleNotGrantable("you may not grant the role {role}", role=cmd.role.value)
     return await _register(
         cmd, principal, principal.actor, set_by_another=True, uow_factory=uow_factory, hasher=hasher, clock=clock
     )
