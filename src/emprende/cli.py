@@ -143,16 +143,21 @@ async def _upgrade(container: Container) -> None:
 
 
 async def _bootstrap_admin(container: Container) -> None:
+    from emprende.domain.errors import InvalidInput
     from emprende.services.users import ensure_bootstrap_admin
 
     password = os.environ.get("EMPRENDE_ADMIN_PASSWORD") or secrets.token_urlsafe(15)
-    user = await ensure_bootstrap_admin(
-        container.settings.bootstrap_admin_email,
-        password,
-        uow_factory=container.uow,
-        hasher=container.hasher,
-        clock=container.clock,
-    )
+    try:
+        user = await ensure_bootstrap_admin(
+            container.settings.bootstrap_admin_email,
+            password,
+            uow_factory=container.uow,
+            hasher=container.hasher,
+            clock=container.clock,
+        )
+    except InvalidInput as error:  # a weak EMPRENDE_ADMIN_PASSWORD, or a malformed EMPRENDE_BOOTSTRAP_ADMIN_EMAIL
+        setting = "EMPRENDE_ADMIN_PASSWORD" if error.field == "password" else "EMPRENDE_BOOTSTRAP_ADMIN_EMAIL"
+        raise ConfigurationError(f"{setting}: {error} ({error.code}).") from None
     if user is not None:
         console.rule("[bold]First administrator created")
         console.print(f"  e-mail:   [bold]{user.email}[/bold]")

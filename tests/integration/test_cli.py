@@ -270,6 +270,40 @@ def test_configuration_errors_in_a_fresh_process(data_dir: Path, environment: di
     assert completed.stderr.strip().splitlines() == [line]
 
 
+@pytest.mark.parametrize(
+    ("environment", "line"),
+    [
+        (
+            {"EMPRENDE_ADMIN_PASSWORD": "Password2026!"},
+            "configuration error: EMPRENDE_ADMIN_PASSWORD: the password is one of the most common passwords, or a "
+            "simple variant of one (weak_password).",
+        ),
+        (
+            {"EMPRENDE_BOOTSTRAP_ADMIN_EMAIL": "admin-at-nowhere"},
+            "configuration error: EMPRENDE_BOOTSTRAP_ADMIN_EMAIL: not a valid e-mail address (invalid_email).",
+        ),
+    ],
+)
+def test_serve_refuses_a_bootstrap_administrator_it_cannot_create(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], line: str
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = run("serve")
+    assert result.exit_code == 2
+    assert [text for text in result.output.splitlines() if text.strip()] == [line]
+    assert "Password2026!" not in result.output
+
+
+def test_openapi_refuses_a_setting_that_does_not_fit(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMPRENDE_MAX_BODY_BYTES", "12")
+    result = run("openapi")
+    assert result.exit_code == 2
+    assert [text for text in result.output.splitlines() if text.strip()] == [
+        "configuration error: EMPRENDE_MAX_BODY_BYTES: input should be greater than or equal to 1024."
+    ]
+
+
 def test_development_secret_is_generated_once_and_kept(data_dir: Path) -> None:
     assert run("db", "upgrade").exit_code == 0
     secret_file = data_dir / "secret.key"
