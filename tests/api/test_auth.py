@@ -485,6 +485,37 @@ async def test_malformed_refresh_requests_are_validation_problems(
     assert_problem(await client.post(REFRESH_URL, json=body), 422, "validation_failed")
 
 
+async def test_refresh_accepts_the_form_encoding_of_the_token_request(
+    client: httpx.AsyncClient, staff_tokens: dict[str, str]
+) -> None:
+    """OAuth2 client libraries send every token request as a form; the refresh must not need JSON."""
+    rotated = await client.post(REFRESH_URL, data={"refresh_token": staff_tokens["refresh_token"]})
+
+    assert rotated.status_code == 200, rotated.text
+    pair = rotated.json()
+    assert pair["refresh_token"] != staff_tokens["refresh_token"]
+    assert (await client.get(ME_URL, headers=bearer(pair["access_token"]))).status_code == 200
+    # The form's token is spent like a JSON one: presenting it again ends the session.
+    replay = await client.post(REFRESH_URL, data={"refresh_token": staff_tokens["refresh_token"]})
+    assert_problem(replay, 401, "refresh_token_reused")
+
+
+@pytest.mark.parametrize(
+    "form",
+    [{}, {"refresh_token": ""}, {"refresh_token": "x" * 5000}, {"refresh_token": "abc", "extra": "1"}],
+    ids=["missing", "empty", "oversized", "unknown-field"],
+)
+async def test_malformed_refresh_forms_are_validation_problems(client: httpx.AsyncClient, form: dict[str, str]) -> None:
+    response = await client.post(REFRESH_URL, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert_problem(response, 422, "validation_failed")
+    assert all(error["field"].startswith("body") for error in response.json()["errors"])
+
+
+async def test_refresh_in_another_media_type_is_unsupported(client: httpx.AsyncClient) -> None:
+    response = await client.post(REFRESH_URL, content=b"refresh_token", headers={"Content-Type": "text/plain"})
+    assert_problem(response, 415, "unsupported_media_type")
+
+
 # --- POST /auth/logout ----------------------------------------------------------------------------------------------
 
 

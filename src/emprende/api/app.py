@@ -17,6 +17,7 @@ from emprende.api import v1
 from emprende.api.docs import install_docs
 from emprende.api.idempotency import IdempotencyMiddleware
 from emprende.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from emprende.api.openapi_shape import add_declared_models, describe_input_defaults
 from emprende.api.pagination import CursorCodec
 from emprende.api.problems import PROBLEM_JSON, install_problem_handlers
 from emprende.bootstrap import Container, build_container
@@ -34,7 +35,8 @@ followed up, together with institutional partners under cooperation agreements.
 `Accept-Language`. Collections use cursor pagination (`limit`, `cursor`, `next_cursor`). Reads return an `ETag`;
 updates honour `If-Match`. `POST` accepts an `Idempotency-Key`. Every response carries an `X-Request-ID`.
 
-**Sign in** with the *Authorize* button (e-mail as username).
+**Sign in** with the *Authorize* button: people with the password flow (e-mail as username), partner systems with
+the client-credentials flow (their client id and secret, and the scopes they need).
 """
 
 
@@ -75,11 +77,15 @@ def _document_problems(document: dict[str, Any]) -> dict[str, Any]:
 
 
 class EmprendeAPI(FastAPI):
-    """FastAPI, with the OpenAPI document describing errors as they are sent (problem+json)."""
+    """FastAPI, with the OpenAPI document describing errors as they are sent (problem+json) and requests as typed
+    clients should read them."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
-            self.openapi_schema = _document_problems(super().openapi())
+            document = _document_problems(super().openapi())
+            add_declared_models(document)
+            describe_input_defaults(document)
+            self.openapi_schema = document
         return self.openapi_schema
 
 
