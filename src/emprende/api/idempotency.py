@@ -17,10 +17,21 @@ from emprende.services.ports import IdempotencyStore, StoredResponse
 
 HEADER = b"idempotency-key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
-_REPLAYED_HEADERS = frozenset({"content-type", "location", "etag", "content-language", "cache-control"})
-# Token responses hold secrets and are never stored; imports are large uploads with their own per-row report, and
-# buffering them here to fingerprint the body would hold the whole file in memory.
-_EXEMPT_PREFIXES = ("/api/v1/auth/", "/api/v1/participants/imports")
+_REPLAYED_HEADERS = frozenset({"content-type", "location", "etag", "content-language", "cache-control", "pragma"})
+# Sign-in, refresh, sign-out and password change answer with (or end) the caller's own session: a retry signs in again.
+# Imports are large uploads with their own per-row report, and buffering them here to fingerprint the body would hold
+# the whole file in memory.
+EXEMPT_PATHS = ("/api/v1/auth", "/api/v1/participants/imports")
+# Outcomes that changed nothing and may differ on a retry: the key is let go, so the same key can run the request again.
+_RELEASED = frozenset({401, 409, 429})
+
+
+def accepts_key(method: str, path: str) -> bool:
+    """Whether a request takes an `Idempotency-Key`: every POST except those under `EXEMPT_PATHS` (the path may be
+    the one requested or a templated one from the OpenAPI document)."""
+    return method.upper() == "POST" and not any(
+        path == exempt or path.startswith(f"{exempt}/") for exempt in EXEMPT_PATHS
+    )
 
 
 class IdempotencyMiddleware:
@@ -31,7 +42,7 @@ class IdempotencyMiddleware:
         self.ttl = ttl
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].startswith(_EXEMPT_PREFIXES):
+        if scope["type"] != "http" or not accepts_key(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
         raw_key = next((value for name, value in scope["headers"] if name == HEADER), None)
@@ -66,9 +77,12 @@ class IdempotencyMiddleware:
         now = container.clock.now()
         existing = await store.reserve(owner, key, fingerprint, now, now + self.ttl)
         if existing is not None:
-            if existing.response is None:
+            if existing.unreadable:
+                # Whatever the first request did stands: never run it a second time.
+                await problem_response(request, "idempotency_key_unreadable")(scope, receive, send)
+            elif existing.response is None:
                 await problem_response(request, "idempotency_key_in_progress")(scope, receive, send)
-            elif existing.fingerprint != fingerprint:
+            elif not existing.same_request:
                 await problem_response(request, "idempotency_key_reused")(scope, receive, send)
             else:
                 await self._replay(existing.response, send)
@@ -122,13 +136,12 @@ class IdempotencyMiddleware:
         except BaseException:
             await store.release(owner, key)
             raise
-        if status >= 500 or status in (401, 409, 429):
-            # Transient outcomes: let the caller retry with the same key.
-            await store.release(owner, key)
-        elif "no-store" in headers.get("cache-control", ""):
-            # The response holds a secret shown once (a client secret, a temporary password): never persist it.
+        if status >= 500 or status in _RELEASED:
+            # A failure, or a refusal that may not last: the caller may retry with the same key.
             await store.release(owner, key)
         else:
+            # Whatever its cache headers say: a response holding a secret shown once (a client secret, a temporary
+            # password) is kept too, sealed by the store, so that a retry gets that same secret, not a second one.
             await store.complete(owner, key, StoredResponse(status, headers, b"".join(chunks)))
 
     @staticmethod
