@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from emprende import __version__
 from emprende.api import v1
 from emprende.api.docs import install_docs
-from emprende.api.idempotency import IdempotencyMiddleware
+from emprende.api.idempotency import IdempotencyMiddleware, document_idempotency
 from emprende.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from emprende.api.pagination import CursorCodec
 from emprende.api.problems import PROBLEM_JSON, install_problem_handlers
@@ -32,7 +32,8 @@ followed up, together with institutional partners under cooperation agreements.
 
 **Conventions.** Errors are `application/problem+json` with a stable `code`; messages in English or Spanish by
 `Accept-Language`. Collections use cursor pagination (`limit`, `cursor`, `next_cursor`). Reads return an `ETag`;
-updates honour `If-Match`. `POST` accepts an `Idempotency-Key`. Every response carries an `X-Request-ID`.
+updates honour `If-Match`. `POST`s that declare an `Idempotency-Key` replay the first response to a retry with the
+same key. Every response carries an `X-Request-ID`.
 
 **Sign in** with the *Authorize* button (e-mail as username).
 """
@@ -75,11 +76,12 @@ def _document_problems(document: dict[str, Any]) -> dict[str, Any]:
 
 
 class EmprendeAPI(FastAPI):
-    """FastAPI, with the OpenAPI document describing errors as they are sent (problem+json)."""
+    """FastAPI, with the OpenAPI document describing errors as they are sent (problem+json) and declaring
+    `Idempotency-Key` where it is accepted."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
-            self.openapi_schema = _document_problems(super().openapi())
+            self.openapi_schema = document_idempotency(_document_problems(super().openapi()))
         return self.openapi_schema
 
 

@@ -1,15 +1,19 @@
-"""`Idempotency-Key` on POST: a retried request with the same key and body gets the first response again."""
+"""`Idempotency-Key` on POST: a retried request with the same key and body gets the first response again.
+
+Which operations take a key is decided here once (`accepts_key`), for the middleware and for the OpenAPI document."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from datetime import timedelta
+from typing import Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from emprende.api.problems import problem_response
+from emprende.api.problems import PROBLEM_JSON, problem_response
 from emprende.bootstrap import Container
 from emprende.domain.errors import AuthenticationFailed
 from emprende.services.auth import authenticate
@@ -151,3 +155,41 @@ class IdempotencyMiddleware:
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
+
+
+_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retry safe: the same key with the same request gets the first response again (with "
+        "`Idempotent-Replayed: true`) for as long as the key is kept; the same key with another request is 422."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+_PROBLEMS = {
+    "400": "`invalid_idempotency_key` (a malformed Idempotency-Key)",
+    "409": "`idempotency_key_in_progress` (a request with this Idempotency-Key is still being processed)",
+    "422": (
+        "`idempotency_key_reused` (this Idempotency-Key came with another request) or `idempotency_key_unreadable` "
+        "(the response kept for it can no longer be read)"
+    ),
+}
+
+
+def document_idempotency(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare the optional `Idempotency-Key` header, and the problems it can bring, on every operation taking it."""
+    problem = {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+    for path, item in document.get("paths", {}).items():
+        for method, operation in item.items():
+            if not accepts_key(method, path):
+                continue
+            operation.setdefault("parameters", []).append(copy.deepcopy(_PARAMETER))
+            responses = operation.setdefault("responses", {})
+            for status, description in _PROBLEMS.items():
+                response = responses.setdefault(status, {})
+                known = response.get("description")
+                response["description"] = f"{known}, or {description}" if known else description
+                response.setdefault("content", {})[PROBLEM_JSON] = problem
+            operation["responses"] = dict(sorted(responses.items()))
+    return document
