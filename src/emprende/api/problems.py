@@ -93,6 +93,21 @@ CATALOGUE: dict[str, Kind] = {
         ("Idempotency-Key reused", "This Idempotency-Key was already used with a different request."),
         ("Idempotency-Key reutilizada", "Esta Idempotency-Key ya se usó con una solicitud diferente."),
     ),
+    "idempotency_key_unreadable": Kind(
+        422,
+        (
+            "Idempotency-Key response unreadable",
+            "A request with this Idempotency-Key was already processed, but its stored response can no longer be "
+            "read (the server's secret changed). It was not run again: check its outcome before retrying with a "
+            "new key.",
+        ),
+        (
+            "Respuesta de Idempotency-Key ilegible",
+            "Ya se procesó una solicitud con esta Idempotency-Key, pero su respuesta guardada ya no puede leerse "
+            "(cambió el secreto del servidor). No se ejecutó de nuevo: verifique su resultado antes de reintentar "
+            "con una clave nueva.",
+        ),
+    ),
     "idempotency_key_in_progress": Kind(
         409,
         ("Request in progress", "A request with this Idempotency-Key is still being processed; retry later."),

@@ -259,9 +259,12 @@ class StoredResponse:
 
 @dataclass(frozen=True, slots=True)
 class IdempotencyRecord:
-    fingerprint: str
+    same_request: bool
+    """Whether the key was claimed by a request with the same fingerprint."""
     response: StoredResponse | None
-    """None while the first request with this key is still being processed."""
+    """None while the first request with this key is still being processed, or when `unreadable`."""
+    unreadable: bool = False
+    """A response is stored but can no longer be read (it was sealed under a secret since replaced)."""
 
 
 class IdempotencyStore(Protocol):
