@@ -266,7 +266,9 @@ def participants_import(
         console.print(f"[red]{error.code}:[/red] {error}", soft_wrap=True)
         raise typer.Exit(1) from error
     counts = result.counts()
-    summary = ", ".join(f"{name} {counts[name]}" for name in ("created", "updated", "unchanged", "valid", "rejected"))
+    written = result.committed or mode is imports.ImportMode.PER_RECORD
+    outcomes = ("created", "updated") if written else ("would_create", "would_update")
+    summary = ", ".join(f"{name} {counts[name]}" for name in (*outcomes, "unchanged", "rejected"))
     state = "committed" if result.committed else "nothing written" if mode is not imports.ImportMode.PER_RECORD else ""
     rate = f"{counts['total'] / seconds:,.0f} rows/s" if seconds > 0 else "-"
     console.print(

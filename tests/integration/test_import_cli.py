@@ -117,17 +117,18 @@ def test_import_from_the_command_line(data_dir: Path, tmp_path: Path) -> None:
     assert dry.exit_code == 1, dry.output  # one row is rejected
     assert "3 rows in " in dry.output
     assert " rows/s)" in dry.output
-    assert "valid 2" in dry.output
+    assert "would_create 2" in dry.output
     assert "rejected 1" in dry.output
     rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8"))))
-    assert [row["outcome"] for row in rows] == ["valid", "valid", "rejected"]
+    assert [row["outcome"] for row in rows] == ["would_create", "would_create", "rejected"]
+    assert [row["participant_id"] for row in rows] == ["", "", ""]
     assert rows[2]["errors"] == "birth_date:invalid_date"
 
     atomic = run(
         "participants", "import", str(source), "--partner", partner, "--atomic", "--admin", "admin@emprende.test"
     )
     assert atomic.exit_code == 1
-    assert "created 0" in atomic.output
+    assert "would_create 2" in atomic.output
     assert "nothing written" in atomic.output
 
     json_report = tmp_path / "report.json"

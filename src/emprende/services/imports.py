@@ -33,9 +33,11 @@ from emprende.domain.participants import (
     DuplicateParticipant,
     NewParticipant,
     Participant,
+    ParticipantErased,
     external_key,
     identifier_keys,
     new_participant,
+    participant_values,
 )
 from emprende.services.authorization import authorize
 from emprende.services.import_duplicates import (
@@ -48,8 +50,8 @@ from emprende.services.import_duplicates import (
 from emprende.services.import_ledger import MemoryImportLedger
 from emprende.services.import_report import (
     ImportMode,
+    ImportOutcome,
     ImportReport,
-    Outcome,
     RowReport,
     report_csv,
     report_dict,
@@ -84,9 +86,9 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "FieldIssue",
     "ImportMode",
+    "ImportOutcome",
     "ImportParticipants",
     "ImportReport",
-    "Outcome",
     "RawRow",
     "RowReport",
     "import_participants",
@@ -163,7 +165,7 @@ class _Importer:
         self.overlap = False  # whether the sinks' I/O leaves the event loop free to validate meanwhile
 
     def validate(self, raw: RawRow, now: datetime) -> _Valid | None:
-        report = RowReport(raw.number, Outcome.REJECTED)
+        report = RowReport(raw.number, ImportOutcome.REJECTED)
         self.report.pending.append(report)
         try:
             if raw.errors:
@@ -219,7 +221,7 @@ class _Importer:
         created = self.ledger.created_among({pid for pid, _ in ext_holders.values()}) | self.created
         ext_holders = {key: holder for key, holder in ext_holders.items() if holder[0] not in created}
         owned = [pid for pid, owner in ext_holders.values() if owner == self.owner]
-        existing = await sink.load(owned) if sink is not None and owned and not self.dry_run else {}
+        existing = await sink.load(owned) if sink is not None and owned else {}
         fresh = batch.fresh
         # The keys earlier rows of the file claimed: earlier batches', then this batch's so far.
         seen = self.ledger.claimed(sorted({key for row in rows for key in row.keys}))
@@ -239,10 +241,7 @@ class _Importer:
                 self.created.add(row.participant.id)
                 continue
             self._claim(seen, row.keys, target_id)
-            row.report.participant_id = target_id
-            if self.dry_run:
-                row.report.outcome = Outcome.VALID
-                continue
+            row.report.participant_id = target_id  # the caller's own record
             current = existing.get(target_id)
             try:
                 if current is None:  # held by the owner but not a visible, live record (merged away)
@@ -251,13 +250,17 @@ class _Importer:
             except DomainError as error:
                 self.reject(row.report, "external_value", error.code, str(error))
                 continue
-            row.report.outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
+            if self.dry_run:
+                row.report.outcome = ImportOutcome.WOULD_UPDATE if changed else ImportOutcome.UNCHANGED
+                continue
+            row.report.outcome = ImportOutcome.UPDATED if changed else ImportOutcome.UNCHANGED
             if changed:
                 batch.updated.append(current)
                 batch.reports.append(row.report)
-        outcome = Outcome.VALID if self.dry_run else Outcome.CREATED
+        outcome = ImportOutcome.WOULD_CREATE if self.dry_run else ImportOutcome.CREATED
         for row in fresh:
-            row.report.participant_id = row.participant.id
+            if not self.dry_run:  # a dry run's new person gets no id: it will never exist under that one
+                row.report.participant_id = row.participant.id
             row.report.outcome = outcome
             batch.created.append((row.participant, row.consent))
             batch.reports.append(row.report)
@@ -278,21 +281,27 @@ class _Importer:
         # The names are screened in a worker thread (rapidfuzz scores without the GIL): the event loop goes on.
         screened = await asyncio.to_thread(screen_blocks, batch.people, known) if known.born_on else None
         earlier = None
+        unregistered: set[uuid.UUID] = set()
         if self.dry_run:  # nothing written: the file's earlier new people are in the ledger, not in the registry
             earlier = EarlierPeople()
             for person in self.ledger.people_like(*blocking_keys(batch.people)):
                 earlier.add(person)
+                unregistered.add(person[0])
+            # The file's people have ids that will never exist: the report lists registered people only.
+            unregistered.update(pid for pid, _ in batch.people)
         pairs_of = probable_duplicates(batch.people, known, now, screened, earlier)
         for index, (row, pairs) in enumerate(zip(batch.fresh, pairs_of, strict=True)):
-            row.report.duplicates = tuple(pair.other_id for pair in pairs)
+            row.report.duplicates = tuple(pair.other_id for pair in pairs if pair.other_id not in unregistered)
             found += pairs
             if self.overlap and index % _YIELD_EVERY == _YIELD_EVERY - 1:
                 await asyncio.sleep(0)
         return found
 
-    @staticmethod
-    def _update(current: Participant, row: _Valid, now: datetime) -> bool:
-        """Rectify the owner's record from the row; False when nothing would change."""
+    def _update(self, current: Participant, row: _Valid, now: datetime) -> bool:
+        """Rectify the owner's record from the row (in a dry run, only check that it could be); False when nothing
+        would change."""
+        if current.is_erased:
+            raise ParticipantErased("an erased participant cannot be changed")
         new = row.participant.details()
         old = current.details()
         # The row names one external identifier and may leave documents out: keep what the record has besides.
@@ -300,7 +309,10 @@ class _Importer:
         merged = replace(new, documents=new.documents or old.documents, external_ids=(*externals, *new.external_ids))
         if merged == old:
             return False
-        current.rectify(merged, now)
+        if self.dry_run:
+            participant_values(merged, now)  # the rectification's checks; the record is left as it is
+        else:
+            current.rectify(merged, now)
         return True
 
     def _claim(self, seen: dict[str, uuid.UUID], keys: list[str], holder: uuid.UUID) -> None:
@@ -324,9 +336,9 @@ class _Importer:
         self.created = set()
 
     def reject(self, report: RowReport, field_name: str, code: str, message: str) -> None:
-        if report.outcome is not Outcome.REJECTED or not report.errors:
+        if report.outcome is not ImportOutcome.REJECTED or not report.errors:
             self.rejected += 1
-        report.outcome = Outcome.REJECTED
+        report.outcome = ImportOutcome.REJECTED
         report.participant_id = None
         report.duplicates = ()
         report.errors = (FieldIssue(field_name, code, message),)
@@ -524,7 +536,6 @@ async def _row_by_row(importer: _Importer, pending: list[RowReport], rows: list[
         if id(row.report) not in retry:
             continue
         importer.release(row)
-        row.report.outcome = Outcome.VALID
         async with importer.sinks(importer.principal) as sink:
             batch = await importer.run_batch(sink, [row], now)
             if not batch.reports:
