@@ -237,6 +237,35 @@ async def test_a_dry_run_lists_no_id_that_will_never_exist(
     assert rows[1]["duplicates"] == [rows[0]["participant_id"]]  # once imported, the twins are each other's pair
 
 
+async def test_a_row_reports_all_its_problems_at_once(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    """Problems of the cell's text, of the rules of registration and of identity (a document someone else holds) come
+    together: fixing one does not reveal the next."""
+    headers = world.a.manager_headers
+    assert outcomes(await upload(client, headers, csv_bytes([person(1)]))) == ["created"]  # holds passport P0000001
+    header = [*HEADER, "phone", "province_code"]
+    faults = {"sex": "", "birth_date": "1990-02-30", "nationality": "XXX", "household_size": "40"}
+    bad = {**person(2, document_number="P0000001", **faults), "phone": "12", "province_code": "99"}
+    before = await snapshot(container.engine, *PEOPLE_TABLES)
+    for mode in ("dry_run", "atomic", "per_record"):
+        response = await upload(client, headers, csv_bytes([bad], header=header), mode=mode)
+        assert outcomes(response) == ["rejected"]
+        assert [(e["field"], e["code"]) for e in response.json()["rows"][0]["errors"]] == [
+            ("birth_date", "invalid_date"),
+            ("sex", "missing"),
+            ("nationality", "invalid_country"),
+            ("household_size", "invalid_input"),
+            ("province_code", "unknown_place"),
+            ("phone", "invalid_phone"),
+            ("documents", "duplicate_participant"),
+        ]
+        assert response.json()["counts"]["rejected"] == 1
+        assert "1990-02-30" not in response.text
+        assert "P0000001" not in response.text
+    assert await snapshot(container.engine, *PEOPLE_TABLES) == before
+
+
 async def test_exact_duplicates_are_rejected_and_probable_ones_queued(
     client: httpx.AsyncClient, container: Container, world: World
 ) -> None:

@@ -377,6 +377,26 @@ async def test_a_file_names_each_person_once(
     assert report.rows[2].errors[0].code == "duplicate_participant"
 
 
+@pytest.mark.parametrize("mode", [ImportMode.DRY_RUN, ImportMode.PER_RECORD])
+@pytest.mark.parametrize("batch_size", [2, 10])
+async def test_a_rejected_row_hears_of_its_duplicate_too_and_claims_nothing(
+    container: Container, world: World, mode: ImportMode, batch_size: int
+) -> None:
+    rows = [
+        row(1),
+        row(2, phone="12", document_number="P0000001"),  # row 1's passport, and a bad phone
+        row(3, phone="12", document_number="P0000099"),
+        row(4, document_number="P0000099"),  # row 3 is not imported: its passport is free
+    ]
+    report = await run(container, world, rows_of(rows), mode, batch_size)
+    first = WOULD_CREATE if mode is ImportMode.DRY_RUN else CREATED
+    assert [item.outcome for item in report.rows] == [first, REJECTED, REJECTED, first]
+    codes = [[(issue.field, issue.code) for issue in item.errors] for item in report.rows]
+    assert codes[1] == [("phone", "invalid_phone"), ("documents", "duplicate_participant")]
+    assert codes[2] == [("phone", "invalid_phone")]
+    assert report.counts()["rejected"] == 2
+
+
 async def test_an_atomic_import_in_many_batches(container: Container, world: World) -> None:
     before = await people_ids(container.engine)
     rows = [row(n) for n in range(1, 11)]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from emprende.domain.consents import ConsentPurpose, NewConsent, new_consent
+from emprende.domain.consents import NewConsent
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.errors import DomainError, InvalidInput
 from emprende.domain.identity import ExternalIdentifier
@@ -36,7 +36,6 @@ from emprende.domain.participants import (
     ParticipantErased,
     external_key,
     identifier_keys,
-    new_participant,
     participant_values,
 )
 from emprende.services.authorization import authorize
@@ -65,8 +64,7 @@ from emprende.services.import_rows import (
     FieldIssue,
     RawRow,
     RowErrors,
-    domain_issue,
-    read_row,
+    check_row,
 )
 from emprende.services.participants import REGISTERING_ROLES, require_any_partner_role
 from emprende.services.ports import (
@@ -91,8 +89,8 @@ __all__ = [
     "ImportReport",
     "RawRow",
     "RowReport",
+    "check_row",
     "import_participants",
-    "read_row",
     "report_csv",
     "report_dict",
     "write_report_csv",
@@ -130,6 +128,19 @@ class _Valid:
 
 
 @dataclass(slots=True)
+class _Refused:
+    """A rejected row whose identifiers could be read: it is still checked against the registry and the file's earlier
+    rows, so that a duplicate is reported with its other problems. It claims nothing: it will not be imported."""
+
+    report: RowReport
+    external: ExternalIdentifier | None
+    keys: list[str]
+
+
+_Row = _Valid | _Refused
+
+
+@dataclass(slots=True)
 class _Batch:
     fresh: list[_Valid] = field(default_factory=list)  # the rows of new people
     people: list[tuple[uuid.UUID, PersonSketch]] = field(default_factory=list)  # their (id, sketch), in order
@@ -164,50 +175,33 @@ class _Importer:
         self.rejected = 0
         self.overlap = False  # whether the sinks' I/O leaves the event loop free to validate meanwhile
 
-    def validate(self, raw: RawRow, now: datetime) -> _Valid | None:
+    def validate(self, raw: RawRow, now: datetime) -> _Row | None:
+        """The row checked on its own (every problem at once); None when it is rejected with nothing left to check."""
         report = RowReport(raw.number, ImportOutcome.REJECTED)
         self.report.pending.append(report)
         try:
-            if raw.errors:
-                raise RowErrors(list(raw.errors))
-            details, given = read_row(raw.values, now)
-            participant = new_participant(
-                owner_partner_id=self.owner, details=details, now=now, registered_by=self.principal.id
-            )
-            consent = new_consent(
-                participant_id=participant.id,
-                purpose=ConsentPurpose.REGISTRATION,
-                notice_version=given.notice_version,
-                language=given.language,
-                method=given.method,
-                given_at=given.given_at,
-                now=now,
-                recorded_by=self.principal.id,
-            )
+            row = check_row(raw, now, owner=self.owner, registered_by=self.principal.id)
         except RowErrors as error:
             report.errors = tuple(error.issues)
             self.rejected += 1
-            return None
-        except DomainError as error:
-            report.errors = (domain_issue(error, _CONSENT_FIELDS),)
-            self.rejected += 1
-            return None
-        return _Valid(report, participant, consent, given.external, identifier_keys(participant))
+            return _Refused(report, error.external, error.keys) if error.keys else None
+        return _Valid(report, row.participant, row.consent, row.external, identifier_keys(row.participant))
 
     def entered(self, sink: ImportSink) -> ImportSink:
         """The sink just entered; from now on, validate ahead while a batch is written if the sink allows it."""
         self.overlap = sink.overlaps_validation
         return sink
 
-    async def run_batch(self, sink: ImportSink | None, rows: list[_Valid], now: datetime) -> _Batch:
+    async def run_batch(self, sink: ImportSink | None, rows: Sequence[_Row], now: datetime) -> _Batch:
         """Decide each valid row's outcome against the registry (None: no lookups) and the earlier rows of the file,
         probable duplicates included."""
         batch = await self.decide(sink, rows, now)
         batch.duplicates = await self.screen(batch, await self.blocks(sink, batch), now)
         return batch
 
-    async def decide(self, sink: ImportSink | None, rows: list[_Valid], now: datetime) -> _Batch:
-        """Each valid row's outcome (created, updated, unchanged or refused), probable duplicates aside."""
+    async def decide(self, sink: ImportSink | None, rows: Sequence[_Row], now: datetime) -> _Batch:
+        """Each valid row's outcome (created, updated, unchanged or refused), probable duplicates aside; a rejected
+        row's identifiers held by someone else are one more of its problems."""
         batch = _Batch()
         keys = sorted({key for row in rows for key in row.keys})
         holders = await sink.holders(keys) if sink is not None and keys else {}
@@ -220,7 +214,11 @@ class _Importer:
         # row repeats an identifier of an earlier row (refused, as it is within a batch and in a dry run).
         created = self.ledger.created_among({pid for pid, _ in ext_holders.values()}) | self.created
         ext_holders = {key: holder for key, holder in ext_holders.items() if holder[0] not in created}
-        owned = [pid for pid, owner in ext_holders.values() if owner == self.owner]
+        owned = [
+            holder[0]
+            for row in rows
+            if isinstance(row, _Valid) and (holder := ext_holders.get(id(row))) is not None and holder[1] == self.owner
+        ]
         existing = await sink.load(owned) if sink is not None and owned else {}
         fresh = batch.fresh
         # The keys earlier rows of the file claimed: earlier batches', then this batch's so far.
@@ -229,10 +227,15 @@ class _Importer:
         for row in rows:
             holder = ext_holders.get(id(row))
             target_id = holder[0] if holder is not None and holder[1] == self.owner else None
-            if any(
+            taken = any(
                 (key in holders and holders[key][0] != target_id) or (key in seen and seen[key] != target_id)
                 for key in row.keys
-            ):
+            )
+            if isinstance(row, _Refused):
+                if taken and all(issue.field != "documents" for issue in row.report.errors):
+                    row.report.errors += (FieldIssue("documents", "duplicate_participant", _TAKEN),)
+                continue
+            if taken:
                 self.reject(row.report, "documents", "duplicate_participant", _TAKEN)
                 continue
             if target_id is None:
@@ -345,7 +348,6 @@ class _Importer:
 
 
 _TAKEN = "a person with the same identity document or external identifier is already registered"
-_CONSENT_FIELDS = {"notice_version": "consent_notice_version", "given_at": "consent_given_at"}
 
 
 async def import_participants(
@@ -388,19 +390,19 @@ async def import_participants(
 
 async def _batches(
     importer: _Importer, rows: Iterable[RawRow], size: int
-) -> AsyncGenerator[tuple[list[_Valid], int, datetime]]:
+) -> AsyncGenerator[tuple[list[_Row], int, datetime]]:
     """Validated rows in batches of `size` rows read (with how many were read so far).
 
     Validation is pure CPU work: every few rows it gives the event loop a turn, so that a batch whose lookups and
     writes are in flight (see `_pipeline`) makes progress meanwhile."""
-    pending: list[_Valid] = []
+    pending: list[_Row] = []
     read = 0
     now = importer.clock.now()
     for raw in rows:
         read += 1
-        valid = importer.validate(raw, now)
-        if valid is not None:
-            pending.append(valid)
+        row = importer.validate(raw, now)
+        if row is not None:
+            pending.append(row)
         if read % size == 0:
             yield pending, read, now
             pending = []
@@ -411,7 +413,7 @@ async def _batches(
         yield pending, read, now
 
 
-_Handle = Callable[[list[_Valid], int, datetime], Coroutine[Any, Any, None]]
+_Handle = Callable[[list[_Row], int, datetime], Coroutine[Any, Any, None]]
 
 
 async def _pipeline(importer: _Importer, rows: Iterable[RawRow], size: int, handle: _Handle) -> None:
@@ -423,7 +425,7 @@ async def _pipeline(importer: _Importer, rows: Iterable[RawRow], size: int, hand
     handled one after the other, so lookups always see every earlier batch written. Otherwise (the sink's I/O holds
     the event loop) each batch is handled before the next is read. If anything fails, the batch in flight is
     cancelled (its transaction rolls back), and an error in reading or validating is the one reported."""
-    queue: asyncio.Queue[tuple[list[_Valid], int, datetime] | None] = asyncio.Queue(maxsize=_AHEAD)
+    queue: asyncio.Queue[tuple[list[_Row], int, datetime] | None] = asyncio.Queue(maxsize=_AHEAD)
 
     async def consume() -> None:
         while (batch := await queue.get()) is not None:
@@ -471,11 +473,11 @@ async def _single_transaction(
     async with importer.sinks(importer.principal, dry_run=importer.dry_run) as entered:
         sink = importer.entered(entered)
 
-        async def handle(valid: list[_Valid], read: int, now: datetime) -> None:
+        async def handle(rows: list[_Row], read: int, now: datetime) -> None:
             nonlocal broken
             people: list[tuple[uuid.UUID, PersonSketch]] = []
-            if valid:
-                batch = await importer.run_batch(None if broken else sink, valid, now)
+            if rows:
+                batch = await importer.run_batch(None if broken else sink, rows, now)
                 people = batch.people
                 if not importer.dry_run and not importer.rejected:
                     try:
@@ -500,12 +502,12 @@ async def _per_record(
 ) -> None:
     """Each valid row is kept on its own; rows go in by batches and a batch that hits a constraint row by row."""
 
-    async def handle(valid: list[_Valid], read: int, now: datetime) -> None:
-        if valid:
+    async def handle(rows: list[_Row], read: int, now: datetime) -> None:
+        if rows:
             replay = False
             async with importer.sinks(importer.principal) as entered:
                 sink = importer.entered(entered)
-                batch = await importer.decide(sink, valid, now)
+                batch = await importer.decide(sink, rows, now)
                 known = await importer.blocks(sink, batch)
                 # The batch's new people are written while their probable duplicates are worked out; the pairs go
                 # in last.
@@ -521,7 +523,7 @@ async def _per_record(
                         with contextlib.suppress(Exception, asyncio.CancelledError):
                             await screening
             if replay:
-                await _row_by_row(importer, batch.reports, valid, now)
+                await _row_by_row(importer, batch.reports, rows, now)
         importer.settle(read, ())
         if progress is not None:
             progress(read)
@@ -530,10 +532,10 @@ async def _per_record(
     importer.report.committed = True
 
 
-async def _row_by_row(importer: _Importer, pending: list[RowReport], rows: list[_Valid], now: datetime) -> None:
+async def _row_by_row(importer: _Importer, pending: list[RowReport], rows: list[_Row], now: datetime) -> None:
     retry = {id(report) for report in pending}
     for row in rows:
-        if id(row.report) not in retry:
+        if not isinstance(row, _Valid) or id(row.report) not in retry:
             continue
         importer.release(row)
         async with importer.sinks(importer.principal) as sink:
