@@ -176,22 +176,29 @@ def demo_load() -> None:
         console.print(line)
 
 
-def _count_lines(path: Path) -> int:
+def _count_rows(path: Path) -> int | None:
+    """About how many data rows a text file holds (its lines); None for a workbook (a ZIP archive), which only its
+    reading tells."""
     lines = 0
     with path.open("rb") as stream:
+        if stream.read(4) == b"PK\x03\x04":
+            return None
+        stream.seek(0)
         while chunk := stream.read(1 << 20):
             lines += chunk.count(b"\n")
-    return lines
+    return max(lines - (0 if path.suffix.lower() in (".jsonl", ".ndjson") else 1), 1)
 
 
 @participants_app.command("import")
 def participants_import(
-    file: Annotated[Path, typer.Argument(help="A CSV or JSON Lines file (see README: Importing participants).")],
+    file: Annotated[Path, typer.Argument(help="A CSV, JSON Lines or .xlsx file (see README: Importing participants).")],
     partner: Annotated[str, typer.Option(help="Id of the partner the people are registered for.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
     atomic: Annotated[bool, typer.Option("--atomic", help="All rows or none.")] = False,
     encoding: Annotated[str, typer.Option(help="utf-8 (default, BOM accepted) or latin-1.")] = "utf-8",
-    file_format: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the name).")] = None,
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from the name or content).")
+    ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the per-row report to this .json or .csv file.")] = None,
     show_rejected: Annotated[
         int, typer.Option(min=0, help="Without --report: how many rejected rows to list with their problems.")
@@ -236,7 +243,7 @@ def participants_import(
     settings = _settings()
     # A bulk load allocates millions of short-lived objects: collect young garbage less often (20 % less CPU).
     gc.set_threshold(50_000, 20, 100)
-    total = max(_count_lines(file) - (0 if file.suffix.lower() in (".jsonl", ".ndjson") else 1), 1)
+    total = _count_rows(file)
 
     async def work(container: Container) -> tuple[imports.ImportReport, float]:
         async with container.uow(SYSTEM, read_only=True) as uow:

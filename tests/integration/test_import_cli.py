@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,40 @@ def test_rejected_rows_are_listed_without_a_report(data_dir: Path, tmp_path: Pat
         ("sex", "missing"),
         ("nationality", "invalid_country"),
     ]
+
+
+def test_a_workbook_from_the_command_line(data_dir: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    assert run("db", "upgrade").exit_code == 0
+    assert run("users", "create-admin", "--email", "admin@emprende.test").exit_code == 0
+    partner = asyncio.run(_partner_with_agreement())
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(ROW.strip().split(","))
+    sheet.append(["Ana", "Quispe", date(1991, 3, 4), "female", "migrant", "VEN", "passport", "A100", "VEN"])
+    sheet.append(["Luis", "Mora", date(1985, 11, 30), "male", "returnee", "ECU", None, None, None, "sigob", 2])
+    for row in sheet.iter_rows(min_row=2):
+        row[11].value, row[12].value = "2026-01", "in_person"
+    source = tmp_path / "personas.xlsx"
+    book.save(source)
+    args = ("participants", "import", str(source), "--partner", partner, "--admin", "admin@emprende.test")
+
+    dry = run(*args, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "2 rows in " in dry.output
+    assert "would_create 2" in dry.output
+    kept = run(*args)
+    assert kept.exit_code == 0, kept.output
+    assert "created 2" in kept.output
+
+    old = tmp_path / "personas.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    refused = run("participants", "import", str(old), "--partner", partner, "--admin", "admin@emprende.test")
+    assert refused.exit_code == 1
+    assert "invalid_import_file:" in refused.output
+    assert "old Excel workbook (.xls)" in refused.output
 
 
 def test_import_refuses_bad_options(data_dir: Path, tmp_path: Path) -> None:

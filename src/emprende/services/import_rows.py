@@ -97,6 +97,14 @@ class RawRow:
     errors: tuple[FieldIssue, ...] = ()
 
 
+class ImportFileError(InvalidInput):
+    """A file that cannot be imported as a whole (`invalid_import_file`), with what is wrong in English and Spanish."""
+
+    def __init__(self, message: str, spanish: str) -> None:
+        super().__init__(message, field="file", code="invalid_import_file")
+        self.spanish = spanish
+
+
 @dataclass(frozen=True, slots=True)
 class CheckedRow:
     """A row that passed every check: the person to register and their consent."""

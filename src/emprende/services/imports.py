@@ -46,6 +46,7 @@ from emprende.services.import_rows import (
     KNOWN_COLUMNS,
     REQUIRED_COLUMNS,
     FieldIssue,
+    ImportFileError,
     RawRow,
     check_row,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "KNOWN_COLUMNS",
     "REQUIRED_COLUMNS",
     "FieldIssue",
+    "ImportFileError",
     "ImportMode",
     "ImportOutcome",
     "ImportParticipants",
