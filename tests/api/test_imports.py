@@ -337,6 +337,8 @@ async def test_malformed_csv(client: httpx.AsyncClient, container: Container, wo
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_import_file"
     assert "shoe_size" in response.json()["errors"][0]["message"]
+    spanish = await upload(client, {**headers, "Accept-Language": "es"}, unknown)
+    assert spanish.json()["errors"][0]["message"].startswith("columnas desconocidas: shoe_size")
 
     without = {k: v for k, v in person(5).items() if k != "consent_method"}
     missing = csv_bytes([without], header=[h for h in HEADER if h != "consent_method"])
