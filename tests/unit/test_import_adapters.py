@@ -167,3 +167,16 @@ def test_a_workbook_with_too_many_distinct_texts_is_refused(monkeypatch: pytest.
         next(read_rows(io.BytesIO(out.getvalue())))
     monkeypatch.setattr(import_workbooks, "MAX_SHARED_STRINGS", 10_000)
     assert next(read_rows(io.BytesIO(out.getvalue()))).number == 1
+
+
+def test_a_workbook_that_expands_far_beyond_its_size_is_refused_before_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = io.BytesIO(_book(HEADER, _ana(1)))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\x00" * (3 << 20))  # 3 MiB that compress to a few KiB
+    monkeypatch.setattr(import_workbooks, "MAX_EXPANSION", 2)
+    with pytest.raises(ImportFileError, match="expands to far more"):
+        next(read_rows(io.BytesIO(out.getvalue())))
+    monkeypatch.setattr(import_workbooks, "MAX_EXPANSION", 4)
+    assert next(read_rows(io.BytesIO(out.getvalue()))).number == 1

@@ -7,6 +7,9 @@ any row is read: a damaged workbook is refused as a whole. Each cell becomes the
 `YYYY-MM-DD`, whole numbers without `.0`, empty cells empty. An old binary workbook (.xls), an encrypted one (stored in
 the same old container), an .xlsb or an OpenDocument spreadsheet is refused with what to do instead.
 
+Work: the archive's declared sizes bound what reading it costs (a part is never read past its declared size), and an
+archive that declares a hundred times its size is refused before anything is decompressed.
+
 Memory: rows stream, but openpyxl holds the workbook's shared-strings table (each distinct text of the workbook) in
 memory, about six times the size of its XML: 15 MB of it (200,000 people, 600,000 distinct texts) took 93 MiB. A
 workbook whose table is larger than `MAX_SHARED_STRINGS` is refused (export it as CSV, which streams in flat memory).
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import IO
 
 from openpyxl import load_workbook
@@ -26,6 +29,8 @@ from emprende.services.import_rows import FieldIssue, ImportFileError, RawRow
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary container: .xls, and every encrypted workbook
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_SHARED_STRINGS = 32 * 1024 * 1024  # bytes of shared-strings XML: some 400,000 people, about 200 MiB held
+# A workbook's XML compresses about tenfold; one that expands a hundredfold is made to keep its reader busy (ZIP bomb).
+MAX_EXPANSION = 100
 _WORKBOOK_PART = "xl/workbook.xml"
 _CheckHeader = Callable[[Sequence[str]], list[str]]
 
@@ -62,8 +67,6 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel stores every number as a float: 4.0 is the 4 a person typed
-    if isinstance(value, timedelta):
-        return str(value)
     return str(value)
 
 
@@ -84,17 +87,24 @@ def _check_archive(binary: IO[bytes]) -> None:
                         "no se leen hojas de cálculo OpenDocument (.ods): guárdela como .xlsx, o como CSV",
                     )
                 raise _damaged()
-            if archive.testzip() is not None:  # reads every part through once, in chunks
-                raise _damaged()
-            # Sizes as the archive declares them: testzip has just read each part to its declared end.
-            strings = sum(
-                info.file_size for info in archive.infolist() if info.filename.lower().endswith("sharedstrings.xml")
-            )
+            # Sizes as the archive declares them, checked before reading anything: testzip then reads each part to
+            # its declared end and no further (a part that holds more fails its CRC).
+            parts = archive.infolist()
+            expanded = sum(info.file_size for info in parts)
+            if expanded > MAX_EXPANSION * max(sum(info.compress_size for info in parts), 1 << 20):
+                raise ImportFileError(
+                    "the workbook expands to far more than a sheet of people holds: save it again as .xlsx, or as CSV",
+                    "el libro se expande mucho más de lo que ocupa una hoja de personas: guárdelo de nuevo como "
+                    ".xlsx, o como CSV",
+                )
+            strings = sum(info.file_size for info in parts if info.filename.lower().endswith("sharedstrings.xml"))
             if strings > MAX_SHARED_STRINGS:
                 raise ImportFileError(
                     "the workbook holds too many distinct texts to be read in bounded memory: save it as CSV",
                     "el libro contiene demasiados textos distintos para leerlo con memoria acotada: guárdelo como CSV",
                 )
+            if archive.testzip() is not None:  # reads every part through once, in chunks
+                raise _damaged()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as error:
         raise _damaged() from error
     finally:
@@ -108,8 +118,6 @@ def workbook_rows(binary: IO[bytes], check_header: _CheckHeader) -> Iterator[Raw
     _check_archive(binary)
     try:
         workbook = load_workbook(binary, read_only=True, data_only=True)
-    except ImportFileError:
-        raise
     except Exception as error:  # a parser of untrusted files: whatever it fails with, the file is at fault
         raise _damaged() from error
     try:
