@@ -20,7 +20,7 @@ from emprende.domain.consents import (
     new_consent,
 )
 from emprende.domain.disability import Difficulty, WashingtonGroupShortSet
-from emprende.domain.errors import InvalidInput
+from emprende.domain.errors import InvalidInput, InvalidInputs
 from emprende.domain.identity import DocumentType, external_identifier, identity_document
 from emprende.domain.participants import (
     MAX_AGE,
@@ -186,6 +186,68 @@ INVALID_DETAILS: list[dict[str, object]] = [
 def test_invalid_details_are_refused(changes: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):
         participant(**changes)
+
+
+def test_every_broken_rule_is_reported_at_once() -> None:
+    details = replace(
+        BASE,
+        given_names=" ",
+        nationality="XXX",
+        household_size=40,
+        dependants=2,
+        province_code="99",
+        canton_code="9999",
+        phone="12",
+        email="nobody",
+    )
+    with pytest.raises(InvalidInputs) as raised:
+        new_participant(owner_partner_id=OWNER, details=details, now=NOW, registered_by=None)
+    assert [(issue.field, issue.code) for issue in raised.value.issues] == [
+        ("given_names", "invalid_input"),
+        ("nationality", "invalid_country"),
+        ("household_size", "invalid_input"),
+        ("province_code", "unknown_place"),
+        ("canton_code", "unknown_place"),
+        ("phone", "invalid_phone"),
+        ("email", "invalid_email"),
+    ]
+    # It reads as the first broken rule, as a single refusal did: callers that show one problem show the same one.
+    assert (raised.value.field, raised.value.code) == ("given_names", "invalid_input")
+    # Dependants are compared with the household only when the household size is acceptable on its own.
+    assert all(issue.field != "dependants" for issue in raised.value.issues)
+
+
+def test_a_single_broken_rule_is_refused_as_before() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        participant(phone="12")
+    assert not isinstance(raised.value, InvalidInputs)
+    assert (raised.value.field, raised.value.code) == ("phone", "invalid_phone")
+
+
+def test_a_document_reports_its_type_and_number_together() -> None:
+    with pytest.raises(InvalidInputs) as raised:
+        identity_document("licence", "#", "VEN")
+    assert [issue.field for issue in raised.value.issues] == ["type", "number"]
+    with pytest.raises(InvalidInputs) as external:
+        external_identifier("no spaces allowed", " ")
+    assert [issue.field for issue in external.value.issues] == ["system", "value"]
+    with pytest.raises(InvalidInputs) as answers:
+        WashingtonGroupShortSet.from_answers({"seeing": "blind-ish", "hearing": "no_difficulty", "walking": "x"})
+    assert [issue.field for issue in answers.value.issues] == ["disability.seeing", "disability.walking"]
+
+
+def test_a_consent_reports_every_broken_rule() -> None:
+    with pytest.raises(InvalidInputs) as raised:
+        new_consent(
+            participant_id=uuid.UUID(int=1),
+            purpose=ConsentPurpose.REGISTRATION,
+            notice_version="v" * 41,
+            language=Language.ES,
+            method=ConsentMethod.DIGITAL,
+            given_at=NOW + timedelta(days=1),
+            now=NOW,
+        )
+    assert [issue.field for issue in raised.value.issues] == ["notice_version", "given_at"]
 
 
 FULL = replace(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from emprende.domain.errors import Conflict, InvalidInput
+from emprende.domain.errors import Conflict, InvalidInput, RuleChecks
 from emprende.domain.events import Aggregate, DomainEvent
 from emprende.domain.ids import new_id
 from emprende.domain.users import Language
@@ -73,11 +73,13 @@ def new_consent(
             "a sharing consent names exactly one recipient partner; other purposes name none",
             field="recipient_partner_id",
         )
+    checks = RuleChecks()
     version = notice_version.strip()
     if not version or len(version) > 40:
-        raise InvalidInput("notice_version must have 1 to 40 characters", field="notice_version")
+        checks.issues.append(InvalidInput("notice_version must have 1 to 40 characters", field="notice_version"))
     if given_at > now:
-        raise InvalidInput("consent cannot be given in the future", field="given_at")
+        checks.issues.append(InvalidInput("consent cannot be given in the future", field="given_at"))
+    checks.raise_broken()
     return NewConsent(
         id=new_id(),
         participant_id=participant_id,
