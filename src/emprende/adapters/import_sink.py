@@ -27,12 +27,28 @@ from types import NoneType, TracebackType
 from typing import Any, Protocol, Self, TypeVar, overload
 
 import orjson
-from sqlalchemy import JSON, Dialect, Table, TypeDecorator, delete, insert, select, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Dialect,
+    Select,
+    Table,
+    TypeDecorator,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.exc import IntegrityError
 
 from emprende.adapters import tables
 from emprende.adapters.types import UTCDateTime
 from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
+from emprende.adapters.visibility import visible_to
 from emprende.domain.audit import REDACTED, AuditAction
 from emprende.domain.consents import NewConsent
 from emprende.domain.duplicates import DuplicateCandidate
@@ -64,17 +80,65 @@ _IDENTIFIER_KEYS = ("pk_participant_identifiers", "uq_participant_identifiers_ke
 # batch's days hold some 135,000 people at a million: decoding each id cost as much as the rest of the lookup.
 _PG_HOLDERS = "SELECT key, participant_id FROM participant_identifiers WHERE key = ANY($1::varchar[])"
 _PG_OWNERS = "SELECT id, owner_partner_id FROM participants WHERE id = ANY($1::uuid[])"
-_PG_BORN_ON = (
-    "SELECT birth_date, string_agg(uuid_send(id), ''::bytea), array_agg(name_key) FROM participants "
-    "WHERE birth_date = ANY($1::date[]) AND erased_at IS NULL AND merged_into_id IS NULL GROUP BY birth_date"
-)
+_people = tables.participants.c
+# Whether a partner importing may see each person of the blocks (`visibility.visible_to`, its tenant the statement's
+# second parameter); the operator sees everyone and its statements leave it out. For a day, one character a person,
+# "1" or "0", in the order of the day's ids (every aggregate of a group reads its rows in the same order).
+_SEEN = visible_to(literal_column("$2::uuid"))
+
+
+def _pg_born_on(seen: bool) -> Select[Any]:
+    columns: list[ColumnElement[Any]] = [
+        _people.birth_date,
+        func.string_agg(func.uuid_send(_people.id), literal_column("''::bytea")),
+        func.array_agg(_people.name_key),
+    ]
+    if seen:
+        columns.append(func.string_agg(case((_SEEN, "1"), else_="0"), literal_column("''")))
+    return (
+        select(*columns)
+        .where(
+            _people.birth_date == func.any(literal_column("$1::date[]")),
+            _people.erased_at.is_(None),
+            _people.merged_into_id.is_(None),
+        )
+        .group_by(_people.birth_date)
+    )
+
+
 # Whether someone sharing a phone is live is read, not filtered on: a condition on `merged_into_id` would make a whole
 # scan of the partial birth-date index a candidate plan, which statistics taken before an import filled the table
 # make look cheap; once chosen, it was kept for every batch (7 s of a 100,000-row import into an empty registry).
-_PG_WITH_PHONE = (
-    "SELECT id, name_key, birth_date, phone, erased_at IS NULL AND merged_into_id IS NULL FROM participants "
-    "WHERE phone = ANY($1::varchar[])"
-)
+def _pg_with_phone(seen: bool) -> Select[Any]:
+    live = _people.erased_at.is_(None) & _people.merged_into_id.is_(None)
+    columns = (_people.id, _people.name_key, _people.birth_date, _people.phone, live, *((_SEEN,) if seen else ()))
+    return select(*columns).where(_people.phone == func.any(literal_column("$1::varchar[]")))
+
+
+@dataclass(frozen=True, slots=True)
+class _PgBlocks:
+    """The block lookups as asyncpg's SQL text (their `$n` parameters are literal columns, other values literals), by
+    whether the importer is a partner (its id the second parameter)."""
+
+    born_on: dict[bool, str]
+    with_phone: dict[bool, str]
+
+
+_pg_blocks: weakref.WeakKeyDictionary[Dialect, _PgBlocks] = weakref.WeakKeyDictionary()
+
+
+def _blocks_sql(dialect: Dialect) -> _PgBlocks:
+    if (found := _pg_blocks.get(dialect)) is not None:
+        return found
+
+    def sql(statement: Select[Any]) -> str:
+        return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+    seen = (False, True)
+    _pg_blocks[dialect] = found = _PgBlocks(
+        {flag: sql(_pg_born_on(flag)) for flag in seen}, {flag: sql(_pg_with_phone(flag)) for flag in seen}
+    )
+    return found
 
 
 def _chunks(items: Sequence[T]) -> list[Sequence[T]]:
@@ -105,6 +169,27 @@ class _PackedIds(Sequence[uuid.UUID]):
         if not 0 <= position < len(self):
             raise IndexError("packed id index out of range")
         return uuid.UUID(bytes=self._packed[16 * position : 16 * position + 16])
+
+
+class _Flags(Sequence[bool]):
+    """One "1" or "0" a person, read as a bool when it is asked for."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    @overload
+    def __getitem__(self, index: int, /) -> bool: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> Sequence[bool]: ...
+    def __getitem__(self, index: int | slice, /) -> bool | Sequence[bool]:
+        if isinstance(index, slice):
+            return [flag == "1" for flag in self._text[index]]
+        return self._text[index] == "1"
 
 
 class _Encode(Protocol):
@@ -256,31 +341,48 @@ class SqlImportSink:
         return {key: (pid, owners[pid]) for key, pid in held.items() if pid in owners}
 
     async def sketches(self, birth_dates: Sequence[date], phones: Sequence[str]) -> RegistrySketches:
+        tenant = self._tenant
         if self._pg is not None:
-            born_on = await self._pg.fetch(_PG_BORN_ON, list(birth_dates)) if birth_dates else []
-            with_phone = await self._pg.fetch(_PG_WITH_PHONE, list(phones)) if phones else []
+            lookups, seen = _blocks_sql(self._dialect), (tenant,) if tenant is not None else ()
+            born_on = await self._pg.fetch(lookups.born_on[bool(seen)], list(birth_dates), *seen) if birth_dates else []
+            with_phone = await self._pg.fetch(lookups.with_phone[bool(seen)], list(phones), *seen) if phones else []
             return RegistrySketches(
-                {day: NameBlock(_PackedIds(ids), keys) for day, ids, keys in born_on},
-                [(pid, PersonSketch(key, day, phone)) for pid, key, day, phone, live in with_phone if live],
+                {
+                    day: NameBlock(_PackedIds(ids), keys, _Flags(rest[0]) if rest else None)
+                    for day, ids, keys, *rest in born_on
+                },
+                [
+                    (pid, PersonSketch(key, day, phone), bool(rest[0]) if rest else True)
+                    for pid, key, day, phone, live, *rest in with_phone
+                    if live
+                ],
             )
         c = tables.participants.c
         live = (c.erased_at.is_(None), c.merged_into_id.is_(None))
+        visible = visible_to(tenant) if tenant is not None else true()
         session = self._uow.session
-        days: dict[date, tuple[list[uuid.UUID], list[str]]] = {}
+        days: dict[date, tuple[list[uuid.UUID], list[str], list[bool]]] = {}
         for day_chunk in _chunks(list(birth_dates)):
-            statement = select(c.birth_date, c.id, c.name_key).where(c.birth_date.in_(day_chunk), *live)
-            for day, pid, key in await session.execute(statement):
-                ids, keys = days.setdefault(day, ([], []))
+            statement = select(c.birth_date, c.id, c.name_key, visible).where(c.birth_date.in_(day_chunk), *live)
+            for day, pid, key, flag in await session.execute(statement):
+                ids, keys, flags = days.setdefault(day, ([], [], []))
                 ids.append(pid)
                 keys.append(key)
-        sketches: list[tuple[uuid.UUID, PersonSketch]] = []
+                flags.append(bool(flag))
+        sketches: list[tuple[uuid.UUID, PersonSketch, bool]] = []
         for phone_chunk in _chunks(list(phones)):
-            statement = select(c.id, c.name_key, c.birth_date, c.phone).where(c.phone.in_(phone_chunk), *live)
+            statement = select(c.id, c.name_key, c.birth_date, c.phone, visible).where(c.phone.in_(phone_chunk), *live)
             sketches += [
-                (row.id, PersonSketch(row.name_key, row.birth_date, row.phone))
-                for row in await session.execute(statement)
+                (pid, PersonSketch(key, day, phone), bool(flag))
+                for pid, key, day, phone, flag in await session.execute(statement)
             ]
-        return RegistrySketches({day: NameBlock(*block) for day, block in days.items()}, sketches)
+        return RegistrySketches(
+            {
+                day: NameBlock(ids, keys, flags if tenant is not None else None)
+                for day, (ids, keys, flags) in days.items()
+            },
+            sketches,
+        )
 
     async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:
         c = tables.participants.c

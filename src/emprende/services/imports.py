@@ -272,8 +272,8 @@ class _Importer:
 
     async def screen(self, batch: _Batch, known: RegistrySketches, now: datetime) -> list[DuplicateCandidate]:
         """The batch's new people's probable duplicates (live people and the batch's earlier rows alike), noted on
-        their reports. Pure CPU work: when the sink's I/O runs on the event loop it gives the loop a turn every few
-        rows, so that the batch's writes go on meanwhile."""
+        their reports as far as the importing principal may see them. Pure CPU work: when the sink's I/O runs on the
+        event loop it gives the loop a turn every few rows, so that the batch's writes go on meanwhile."""
         found: list[DuplicateCandidate] = []
         # The names are screened in a worker thread (rapidfuzz scores without the GIL): the event loop goes on.
         screened = await asyncio.to_thread(screen_blocks, batch.people, known) if known.born_on else None
@@ -284,8 +284,8 @@ class _Importer:
                 earlier.add(person)
         pairs_of = probable_duplicates(batch.people, known, now, screened, earlier)
         for index, (row, pairs) in enumerate(zip(batch.fresh, pairs_of, strict=True)):
-            row.report.duplicates = tuple(pair.other_id for pair in pairs)
-            found += pairs
+            row.report.duplicates = pairs.shown  # every pair is queued; the report names only whom the caller sees
+            found += pairs.pairs
             if self.overlap and index % _YIELD_EVERY == _YIELD_EVERY - 1:
                 await asyncio.sleep(0)
         return found

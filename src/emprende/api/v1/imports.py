@@ -82,7 +82,9 @@ Required in every row: `given_names`, `family_names`, `birth_date`, `sex`, `popu
 (`updated`), or leaves it alone when nothing changed (`unchanged`); documents left empty keep the stored ones. Any other
 row creates a person (`created`). A document or identifier that someone else holds rejects the row
 (`duplicate_participant`), and so does one that an earlier row of the same file gave: a file names each person once.
-Probable duplicates are created and queued for review (listed in `duplicates`; a dry run lists the same ones).
+Probable duplicates are created and queued for review (listed in `duplicates`; a dry run lists the same ones). A row's
+`duplicates` names only records you may see (your partner's, or shared with it by a `sharing` consent): a probable
+duplicate held by another partner is queued for the reviewers who see both records and never named, not even counted.
 
 **Modes.** `dry_run` validates only and writes nothing (outcome `valid`); `atomic` writes every row or none (one
 rejected row: nothing is written, `committed` is false); `per_record` keeps each valid row, whatever happens to others.
@@ -109,7 +111,9 @@ class ImportRowOut(ResponseModel):
     outcome: str = Field(examples=["created"])
     participant_id: uuid.UUID | None = None
     errors: list[ImportIssueOut] | None = Field(None, description="Only when the row was rejected.")
-    duplicates: list[uuid.UUID] | None = Field(None, description="Probable duplicates queued for review.")
+    duplicates: list[uuid.UUID] | None = Field(
+        None, description="Probable duplicates queued for review, those the caller may see (the others are not named)."
+    )
 
 
 class ImportReportOut(ResponseModel):
