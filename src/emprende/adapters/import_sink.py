@@ -306,6 +306,9 @@ class SqlImportSink:
             # planner scans a whole table for a batch's lookups. Every lookup here has an index. (This statement also
             # begins the transaction, which the driver-level statements below then share.)
             await session.execute(text("SET LOCAL enable_seqscan = off"))
+            # A partner's block lookup evaluates who it may see for each of a batch's people: the planner prices that
+            # far above what the index-only scan and its hashed shares cost, and JIT-compiled it (seconds a batch).
+            await session.execute(text("SET LOCAL jit = off"))
             connection = await (await session.connection()).get_raw_connection()
             driver: _Asyncpg | None = connection.driver_connection
             if driver is None or not driver.is_in_transaction():
