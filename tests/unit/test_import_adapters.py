@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from emprende.adapters.import_sink import _PackedIds
+from emprende.adapters.import_lookups import _Flags, _PackedIds
 from emprende.adapters.importers import read_rows
 
 CSV = (
@@ -52,3 +52,15 @@ def test_packed_ids() -> None:
     assert list(_PackedIds(b"")) == []
     with pytest.raises(ValueError, match="16 bytes"):
         _PackedIds(b"\x00" * 17)
+
+
+def test_flags() -> None:
+    """Whether the importer sees each of a day's people, one character a person, as PostgreSQL sends them."""
+    flags = _Flags("1001")
+    assert len(flags) == 4
+    assert list(flags) == [True, False, False, True]
+    assert flags[-1] is True
+    assert flags[1:3] == [False, False]
+    with pytest.raises(IndexError):
+        flags[4]
+    assert list(_Flags("")) == []

@@ -1,4 +1,5 @@
-"""Batch persistence for bulk imports: one query per batch for each lookup, one bulk write per table and batch.
+"""Batch persistence for bulk imports: one query per batch for each lookup (`import_lookups`), one bulk write per table
+and batch.
 
 New people, their consents, identifier keys, duplicate pairs, audit rows and outbox events go in with one bulk write per
 table and batch, never one ORM unit of work per row: `COPY` on PostgreSQL (through the unit of work's own asyncpg
@@ -24,44 +25,35 @@ from decimal import Decimal
 from enum import Enum
 from operator import attrgetter
 from types import NoneType, TracebackType
-from typing import Any, Protocol, Self, TypeVar, overload
+from typing import Any, Protocol, Self
 
 import orjson
 from sqlalchemy import (
     JSON,
-    ColumnElement,
     Dialect,
-    Select,
     Table,
     TypeDecorator,
-    case,
     delete,
-    func,
     insert,
-    literal_column,
     select,
     text,
-    true,
 )
 from sqlalchemy.exc import IntegrityError
 
 from emprende.adapters import tables
+from emprende.adapters.import_lookups import AsyncpgConnection, BatchLookups, chunks
 from emprende.adapters.types import UTCDateTime
 from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
-from emprende.adapters.visibility import visible_to
 from emprende.domain.audit import REDACTED, AuditAction
 from emprende.domain.consents import NewConsent
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.events import DomainEvent
 from emprende.domain.ids import new_id
-from emprende.domain.matching import PersonSketch
 from emprende.domain.participants import DuplicateParticipant, NewParticipant, Participant, identifier_keys
 from emprende.services.context import current_request_id
-from emprende.services.ports import NameBlock, RegistrySketches
+from emprende.services.ports import RegistrySketches
 from emprende.services.principal import Scope
 
-T = TypeVar("T")
-_CHUNK = 500  # keys per IN (...) list on SQLite: well under its parameter limit
 _YIELD_EVERY = 250  # rows made between two turns of the event loop while a COPY is under way
 _UNAUDITED = frozenset({"version", "updated_at"})
 _PARTICIPANT_COLUMNS = tuple(str(column.key) for column in tables.participants.c)  # plain str: JSON keys
@@ -74,136 +66,9 @@ _sensitive_values = attrgetter(*_AUDITED_SENSITIVE)
 _REDACTED_CHANGE = {"before": None, "after": REDACTED}  # only ever serialised
 _IDENTIFIER_KEYS = ("pk_participant_identifiers", "uq_participant_identifiers_key")
 
-# PostgreSQL lookups: one statement per batch whatever its size (an array parameter, not a list of parameters), each
-# served by an index. People born on the same day come back as one row: their name keys as an array, their ids as one
-# byte string (16 bytes each, in the same order), read into a UUID only for the few whose name passes the screen. A
-# batch's days hold some 135,000 people at a million: decoding each id cost as much as the rest of the lookup.
-_PG_HOLDERS = "SELECT key, participant_id FROM participant_identifiers WHERE key = ANY($1::varchar[])"
-_PG_OWNERS = "SELECT id, owner_partner_id FROM participants WHERE id = ANY($1::uuid[])"
-_people = tables.participants.c
-# Whether a partner importing may see each person of the blocks (`visibility.visible_to`, its tenant the statement's
-# second parameter); the operator sees everyone and its statements leave it out. For a day, one character a person,
-# "1" or "0", in the order of the day's ids (every aggregate of a group reads its rows in the same order).
-_SEEN = visible_to(literal_column("$2::uuid"))
-
-
-def _pg_born_on(seen: bool) -> Select[Any]:
-    columns: list[ColumnElement[Any]] = [
-        _people.birth_date,
-        func.string_agg(func.uuid_send(_people.id), literal_column("''::bytea")),
-        func.array_agg(_people.name_key),
-    ]
-    if seen:
-        columns.append(func.string_agg(case((_SEEN, "1"), else_="0"), literal_column("''")))
-    return (
-        select(*columns)
-        .where(
-            _people.birth_date == func.any(literal_column("$1::date[]")),
-            _people.erased_at.is_(None),
-            _people.merged_into_id.is_(None),
-        )
-        .group_by(_people.birth_date)
-    )
-
-
-# Whether someone sharing a phone is live is read, not filtered on: a condition on `merged_into_id` would make a whole
-# scan of the partial birth-date index a candidate plan, which statistics taken before an import filled the table
-# make look cheap; once chosen, it was kept for every batch (7 s of a 100,000-row import into an empty registry).
-def _pg_with_phone(seen: bool) -> Select[Any]:
-    live = _people.erased_at.is_(None) & _people.merged_into_id.is_(None)
-    columns = (_people.id, _people.name_key, _people.birth_date, _people.phone, live, *((_SEEN,) if seen else ()))
-    return select(*columns).where(_people.phone == func.any(literal_column("$1::varchar[]")))
-
-
-@dataclass(frozen=True, slots=True)
-class _PgBlocks:
-    """The block lookups as asyncpg's SQL text (their `$n` parameters are literal columns, other values literals), by
-    whether the importer is a partner (its id the second parameter)."""
-
-    born_on: dict[bool, str]
-    with_phone: dict[bool, str]
-
-
-_pg_blocks: weakref.WeakKeyDictionary[Dialect, _PgBlocks] = weakref.WeakKeyDictionary()
-
-
-def _blocks_sql(dialect: Dialect) -> _PgBlocks:
-    if (found := _pg_blocks.get(dialect)) is not None:
-        return found
-
-    def sql(statement: Select[Any]) -> str:
-        return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-
-    seen = (False, True)
-    _pg_blocks[dialect] = found = _PgBlocks(
-        {flag: sql(_pg_born_on(flag)) for flag in seen}, {flag: sql(_pg_with_phone(flag)) for flag in seen}
-    )
-    return found
-
-
-def _chunks(items: Sequence[T]) -> list[Sequence[T]]:
-    return [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]
-
-
-class _PackedIds(Sequence[uuid.UUID]):
-    """Ids packed 16 bytes apiece (PostgreSQL's binary form of a uuid), each made a UUID when it is read."""
-
-    __slots__ = ("_packed",)
-
-    def __init__(self, packed: bytes) -> None:
-        if len(packed) % 16:
-            raise ValueError("packed ids are 16 bytes each")
-        self._packed = packed
-
-    def __len__(self) -> int:
-        return len(self._packed) // 16
-
-    @overload
-    def __getitem__(self, index: int, /) -> uuid.UUID: ...
-    @overload
-    def __getitem__(self, index: slice, /) -> Sequence[uuid.UUID]: ...
-    def __getitem__(self, index: int | slice, /) -> uuid.UUID | Sequence[uuid.UUID]:
-        if isinstance(index, slice):
-            return [self[position] for position in range(*index.indices(len(self)))]
-        position = index + len(self) if index < 0 else index
-        if not 0 <= position < len(self):
-            raise IndexError("packed id index out of range")
-        return uuid.UUID(bytes=self._packed[16 * position : 16 * position + 16])
-
-
-class _Flags(Sequence[bool]):
-    """One "1" or "0" a person, read as a bool when it is asked for."""
-
-    __slots__ = ("_text",)
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def __len__(self) -> int:
-        return len(self._text)
-
-    @overload
-    def __getitem__(self, index: int, /) -> bool: ...
-    @overload
-    def __getitem__(self, index: slice, /) -> Sequence[bool]: ...
-    def __getitem__(self, index: int | slice, /) -> bool | Sequence[bool]:
-        if isinstance(index, slice):
-            return [flag == "1" for flag in self._text[index]]
-        return self._text[index] == "1"
-
 
 class _Encode(Protocol):
     def __call__(self, value: Any, /) -> Any: ...
-
-
-class _Asyncpg(Protocol):
-    """What the sink uses of an asyncpg connection (asyncpg ships no type information)."""
-
-    def is_in_transaction(self) -> bool: ...
-    async def fetch(self, query: str, *args: Any) -> list[Sequence[Any]]: ...
-    async def copy_records_to_table(
-        self, table_name: str, *, records: Iterable[Sequence[Any]], columns: Sequence[str]
-    ) -> str: ...
 
 
 def _identifier_taken(error: Exception) -> bool:
@@ -295,7 +160,7 @@ class SqlImportSink:
         self._uow = uow
         self._tenant = scope.tenant
         self._actor = scope.actor
-        self._pg: _Asyncpg | None = None
+        self._pg: AsyncpgConnection | None = None
 
     async def __aenter__(self) -> Self:
         await self._uow.__aenter__()
@@ -310,12 +175,13 @@ class SqlImportSink:
             # far above what the index-only scan and its hashed shares cost, and JIT-compiled it (seconds a batch).
             await session.execute(text("SET LOCAL jit = off"))
             connection = await (await session.connection()).get_raw_connection()
-            driver: _Asyncpg | None = connection.driver_connection
+            driver: AsyncpgConnection | None = connection.driver_connection
             if driver is None or not driver.is_in_transaction():
                 raise RuntimeError("the import sink needs the unit of work's asyncpg connection inside its transaction")
             self._pg = driver
             # asyncpg does its I/O on the event loop: the importer can validate the next rows while a batch is written.
             self.overlaps_validation = True
+        self._lookups = BatchLookups(session, self._pg, self._tenant)
         return self
 
     async def __aexit__(
@@ -325,72 +191,15 @@ class SqlImportSink:
         await self._uow.__aexit__(exc_type, exc, tb)
 
     async def holders(self, keys: Sequence[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
-        # Two primary-key lookups rather than a join: the plan stays an index scan while the tables grow in the import.
-        held: dict[str, uuid.UUID] = {}
-        owners: dict[uuid.UUID, uuid.UUID] = {}
-        if self._pg is not None:
-            held.update((row[0], row[1]) for row in await self._pg.fetch(_PG_HOLDERS, list(keys)))
-            if held:
-                owners.update((row[0], row[1]) for row in await self._pg.fetch(_PG_OWNERS, list(set(held.values()))))
-        else:
-            ids, people = tables.participant_identifiers.c, tables.participants.c
-            session = self._uow.session
-            for chunk in _chunks(list(keys)):
-                statement = select(ids.key, ids.participant_id).where(ids.key.in_(chunk))
-                held.update((row.key, row.participant_id) for row in await session.execute(statement))
-            for found in _chunks(sorted(set(held.values()))):
-                statement = select(people.id, people.owner_partner_id).where(people.id.in_(found))
-                owners.update((row.id, row.owner_partner_id) for row in await session.execute(statement))
-        return {key: (pid, owners[pid]) for key, pid in held.items() if pid in owners}
+        return await self._lookups.holders(keys)
 
     async def sketches(self, birth_dates: Sequence[date], phones: Sequence[str]) -> RegistrySketches:
-        tenant = self._tenant
-        if self._pg is not None:
-            lookups, seen = _blocks_sql(self._dialect), (tenant,) if tenant is not None else ()
-            born_on = await self._pg.fetch(lookups.born_on[bool(seen)], list(birth_dates), *seen) if birth_dates else []
-            with_phone = await self._pg.fetch(lookups.with_phone[bool(seen)], list(phones), *seen) if phones else []
-            return RegistrySketches(
-                {
-                    day: NameBlock(_PackedIds(ids), keys, _Flags(rest[0]) if rest else None)
-                    for day, ids, keys, *rest in born_on
-                },
-                [
-                    (pid, PersonSketch(key, day, phone), bool(rest[0]) if rest else True)
-                    for pid, key, day, phone, live, *rest in with_phone
-                    if live
-                ],
-            )
-        c = tables.participants.c
-        live = (c.erased_at.is_(None), c.merged_into_id.is_(None))
-        visible = visible_to(tenant) if tenant is not None else true()
-        session = self._uow.session
-        days: dict[date, tuple[list[uuid.UUID], list[str], list[bool]]] = {}
-        for day_chunk in _chunks(list(birth_dates)):
-            statement = select(c.birth_date, c.id, c.name_key, visible).where(c.birth_date.in_(day_chunk), *live)
-            for day, pid, key, flag in await session.execute(statement):
-                ids, keys, flags = days.setdefault(day, ([], [], []))
-                ids.append(pid)
-                keys.append(key)
-                flags.append(bool(flag))
-        sketches: list[tuple[uuid.UUID, PersonSketch, bool]] = []
-        for phone_chunk in _chunks(list(phones)):
-            statement = select(c.id, c.name_key, c.birth_date, c.phone, visible).where(c.phone.in_(phone_chunk), *live)
-            sketches += [
-                (pid, PersonSketch(key, day, phone), bool(flag))
-                for pid, key, day, phone, flag in await session.execute(statement)
-            ]
-        return RegistrySketches(
-            {
-                day: NameBlock(ids, keys, flags if tenant is not None else None)
-                for day, (ids, keys, flags) in days.items()
-            },
-            sketches,
-        )
+        return await self._lookups.sketches(birth_dates, phones)
 
     async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:
         c = tables.participants.c
         loaded: dict[uuid.UUID, Participant] = {}
-        for chunk in _chunks(list(participant_ids)):
+        for chunk in chunks(list(participant_ids)):
             statement = select(Participant).where(c.id.in_(chunk), c.merged_into_id.is_(None))
             if self._tenant is not None:
                 statement = statement.where(c.owner_partner_id == self._tenant)
