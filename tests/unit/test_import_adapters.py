@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from emprende.adapters import import_workbooks
-from emprende.adapters.import_sink import _PackedIds
+from emprende.adapters.import_lookups import _Flags, _PackedIds
 from emprende.adapters.import_workbooks import cell_text
 from emprende.adapters.importers import read_rows
 from emprende.services.import_rows import ImportFileError
@@ -180,3 +180,15 @@ def test_a_workbook_that_expands_far_beyond_its_size_is_refused_before_it_is_rea
         next(read_rows(io.BytesIO(out.getvalue())))
     monkeypatch.setattr(import_workbooks, "MAX_EXPANSION", 4)
     assert next(read_rows(io.BytesIO(out.getvalue()))).number == 1
+
+
+def test_flags() -> None:
+    """Whether the importer sees each of a day's people, one character a person, as PostgreSQL sends them."""
+    flags = _Flags("1001")
+    assert len(flags) == 4
+    assert list(flags) == [True, False, False, True]
+    assert flags[-1] is True
+    assert flags[1:3] == [False, False]
+    with pytest.raises(IndexError):
+        flags[4]
+    assert list(_Flags("")) == []

@@ -145,7 +145,9 @@ class ParticipantOut(ResponseModel):
 
 class RegistrationOut(ParticipantOut):
     probable_duplicates: list[uuid.UUID] = Field(
-        default_factory=list, description="Records queued for review as probable duplicates of this one."
+        default_factory=list,
+        description="Records queued for review as probable duplicates of this one that the caller may see; those it "
+        "may not see are queued as well, but never named to it.",
     )
 
 

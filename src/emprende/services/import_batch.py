@@ -204,8 +204,8 @@ class Importer:
 
     async def screen(self, batch: Batch, known: RegistrySketches, now: datetime) -> list[DuplicateCandidate]:
         """The batch's new people's probable duplicates (live people and the batch's earlier rows alike), noted on
-        their reports. Pure CPU work: when the sink's I/O runs on the event loop it gives the loop a turn every few
-        rows, so that the batch's writes go on meanwhile."""
+        their reports as far as the importing principal may see them. Pure CPU work: when the sink's I/O runs on the
+        event loop it gives the loop a turn every few rows, so that the batch's writes go on meanwhile."""
         found: list[DuplicateCandidate] = []
         # The names are screened in a worker thread (rapidfuzz scores without the GIL): the event loop goes on.
         screened = await asyncio.to_thread(screen_blocks, batch.people, known) if known.born_on else None
@@ -220,8 +220,9 @@ class Importer:
             unregistered.update(pid for pid, _ in batch.people)
         pairs_of = probable_duplicates(batch.people, known, now, screened, earlier)
         for index, (row, pairs) in enumerate(zip(batch.fresh, pairs_of, strict=True)):
-            row.report.duplicates = tuple(pair.other_id for pair in pairs if pair.other_id not in unregistered)
-            found += pairs
+            # Every pair is queued; the report names only the people the caller sees who exist (or will).
+            row.report.duplicates = tuple(other for other in pairs.shown if other not in unregistered)
+            found += pairs.pairs
             if self.overlap and index % YIELD_EVERY == YIELD_EVERY - 1:
                 await asyncio.sleep(0)
         return found

@@ -51,6 +51,7 @@ class RegisterParticipant:
 class Registration:
     participant: Participant
     probable_duplicates: list[uuid.UUID]
+    """The probable duplicates queued for review that the registering principal may see."""
 
 
 def may_see_sensitive(principal: Principal) -> bool:
@@ -78,11 +79,13 @@ async def require_any_partner_role(
 
 
 def _queue_probable_duplicates(
-    uow: UnitOfWork, participant: Participant, others: Sequence[tuple[uuid.UUID, PersonSketch]], now: datetime
+    uow: UnitOfWork, participant: Participant, others: Sequence[tuple[uuid.UUID, PersonSketch, bool]], now: datetime
 ) -> list[uuid.UUID]:
+    """Queue every probable duplicate for review; return those the caller may see. The others are named only to
+    reviewers who see both records, never to the caller, not even by their number."""
     sketch = PersonSketch(participant.name_key, participant.birth_date, participant.phone)
-    found: list[uuid.UUID] = []
-    for other_id, other in others:
+    shown: list[uuid.UUID] = []
+    for other_id, other, visible in others:
         reasons, similarity = duplicate_reasons(sketch, other)
         if reasons:
             uow.duplicates.add(
@@ -94,8 +97,9 @@ def _queue_probable_duplicates(
                     now=now,
                 )
             )
-            found.append(other_id)
-    return found
+            if visible:
+                shown.append(other_id)
+    return shown
 
 
 def _refuse_exact_duplicates(participant: Participant, holders: Sequence[tuple[uuid.UUID, bool]]) -> None:

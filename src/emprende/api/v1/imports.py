@@ -85,7 +85,9 @@ Required in every row: `given_names`, `family_names`, `birth_date`, `sex`, `popu
 row creates a person (`created`). A document or identifier that someone else holds rejects the row
 (`duplicate_participant`), and so does one that an earlier row of the same file gave: a file names each person once.
 Probable duplicates are created and queued for review (listed in `duplicates`; a dry run lists the registered people
-among them: the file's own rows get an id when they are imported).
+among them: the file's own rows get an id when they are imported). A row's `duplicates` names only records you may see
+(your partner's, or shared with it by a `sharing` consent): a probable duplicate held by another partner is queued for
+the reviewers who see both records and never named, not even counted.
 
 **Modes.** `dry_run` checks every row against the registry and writes nothing; `atomic` writes every row or none
 (one rejected row: nothing is written, `committed` is false); `per_record` keeps each valid row, whatever happens to
@@ -123,7 +125,9 @@ class ImportRowOut(ResponseModel):
         None, description="The person created, updated or left unchanged; none for `would_create` and `rejected`."
     )
     errors: list[ImportIssueOut] | None = Field(None, description="Only when the row was rejected: all its problems.")
-    duplicates: list[uuid.UUID] | None = Field(None, description="Probable duplicates queued for review.")
+    duplicates: list[uuid.UUID] | None = Field(
+        None, description="Probable duplicates queued for review, those the caller may see (the others are not named)."
+    )
 
 
 class ImportCountsOut(ResponseModel):

@@ -185,7 +185,8 @@ async def register_participant(
     container: ContainerDep,
 ) -> RegistrationOut:
     """Register a person together with their registration consent. The same document or external identifier is
-    refused (409 `duplicate_participant`); a probable duplicate is registered and queued for review."""
+    refused (409 `duplicate_participant`); a probable duplicate is registered and queued for review, and named in
+    `probable_duplicates` only if the caller may see it."""
     now = container.clock.now()
     registration = await participant_service.register_participant(
         participant_service.RegisterParticipant(
