@@ -220,9 +220,11 @@ async def rectify_participant(
         }
         if sensitive_changes:
             require_sensitive(principal, "changing sensitive fields")
-        if expected_version is not None and expected_version != participant.version:
-            raise PreconditionFailed("the participant changed since it was read")
+        read_version = participant.version
         participant.rectify(replace(participant.details(), **changes), now)
+        # If-Match is weighed once the input is known to be valid: a stale tag does not hide a bad body.
+        if expected_version is not None and expected_version != read_version:
+            raise PreconditionFailed("the participant changed since it was read")
         _refuse_exact_duplicates(participant, await uow.participants.holders_of(identifier_keys(participant)))
         await uow.participants.save_identifiers(participant)
         await uow.commit()
