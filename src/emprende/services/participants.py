@@ -125,16 +125,20 @@ async def register_participant(
     now = clock.now()
     participant = Participant(owner_partner_id=owner, details=cmd.details, now=now, registered_by=principal.id)
     given = cmd.registration_consent
-    consent = Consent(
-        participant_id=participant.id,
-        purpose=ConsentPurpose.REGISTRATION,
-        notice_version=given.notice_version,
-        language=given.language,
-        method=given.method,
-        given_at=given.given_at,
-        now=now,
-        recorded_by=principal.id,
-    )
+    try:
+        consent = Consent(
+            participant_id=participant.id,
+            purpose=ConsentPurpose.REGISTRATION,
+            notice_version=given.notice_version,
+            language=given.language,
+            method=given.method,
+            given_at=given.given_at,
+            now=now,
+            recorded_by=principal.id,
+        )
+    except InvalidInput as error:  # the consent is a part of the registration: name its fields there
+        field = f"registration_consent.{error.field}" if error.field else "registration_consent"
+        raise InvalidInput(str(error), field=field, code=error.code) from error
     async with uow_factory(principal) as uow:
         await require_any_partner_role(uow, owner, REGISTERING_ROLES, now)
         known = await uow.participants.lookalikes(

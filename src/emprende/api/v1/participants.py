@@ -36,7 +36,7 @@ from emprende.api.participant_schemas import (
     PortalAccountOut,
     RegistrationOut,
 )
-from emprende.api.problems import ProblemError, problem_responses, require_utc_offset
+from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import Container
 from emprende.domain.consents import Consent
@@ -148,7 +148,6 @@ def _details(body: ParticipantCreateIn) -> ParticipantDetails:
 
 
 def _consent_given(value: ConsentGivenIn, now: datetime) -> participant_service.GivenConsent:
-    require_utc_offset("body.registration_consent.given_at", value.given_at)
     return participant_service.GivenConsent(value.notice_version, value.language, value.method, value.given_at or now)
 
 
@@ -231,8 +230,6 @@ async def list_participants(
 async def _list_participants(
     principal: Principal, container: Container, codec: CursorCodec, page: PageRequest, query: ParticipantListQuery
 ) -> Response:
-    require_utc_offset("query.registered_from", query.registered_from)
-    require_utc_offset("query.registered_to", query.registered_to)
     today = container.clock.now().date()
     if query.min_age is not None and query.max_age is not None and query.min_age > query.max_age:
         raise ProblemError(
@@ -400,7 +397,6 @@ async def record_consent(
     participant_id: uuid.UUID, body: ConsentIn, principal: CurrentPrincipal, container: ContainerDep
 ) -> ConsentOut:
     """Record a consent the person gave. A `sharing` consent names the partner that may then see the person."""
-    require_utc_offset("body.given_at", body.given_at)
     consent = await consent_service.record_consent(
         principal,
         participant_id,
