@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from jose import jwt
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from emprende.adapters.security import ISSUED_AT_LEEWAY_SECONDS
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from tests.conftest import PASSWORD, TEST_SECRET, Account, login, make_settings
@@ -330,6 +331,51 @@ async def test_an_expired_token_is_refused(client: httpx.AsyncClient, staff_toke
     token = forge(fresh_claims(staff_tokens["access_token"]), iat=now - 16 * 60, exp=now - 60)
 
     await assert_rejected(client, token, "token_expired")
+
+
+async def test_a_token_issued_in_the_future_is_refused(client: httpx.AsyncClient, staff_tokens: dict[str, str]) -> None:
+    """A signed token whose `iat` lies beyond the clock leeway was not issued by this service's clock."""
+    later = int(time.time()) + ISSUED_AT_LEEWAY_SECONDS + 30
+    token = forge(fresh_claims(staff_tokens["access_token"]), iat=later, exp=later + 300)
+
+    await assert_rejected(client, token)
+
+
+async def test_a_token_issued_within_the_clock_leeway_is_accepted(
+    client: httpx.AsyncClient, staff_tokens: dict[str, str]
+) -> None:
+    """Processes behind a load balancer disagree on the time by a few seconds."""
+    token = forge(fresh_claims(staff_tokens["access_token"]), iat=int(time.time()) + 5)
+
+    assert (await client.get(ME_URL, headers=bearer(token))).status_code == 200
+
+
+async def test_a_refresh_token_issued_in_the_future_is_refused(
+    client: httpx.AsyncClient, staff_tokens: dict[str, str]
+) -> None:
+    later = int(time.time()) + ISSUED_AT_LEEWAY_SECONDS + 30
+    token = forge(claims_of(staff_tokens["refresh_token"]), iat=later)
+
+    assert_problem(await client.post(REFRESH_URL, json={"refresh_token": token}), 401, "invalid_token")
+    # The genuine refresh token still works: the forged one ended nothing.
+    assert (await client.post(REFRESH_URL, json={"refresh_token": staff_tokens["refresh_token"]})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"iat": [1]}, id="iat-list"),
+        pytest.param({"exp": {"at": 1}}, id="exp-object"),
+        pytest.param({"exp": 10**20}, id="exp-beyond-year-9999"),
+        pytest.param({"iat": 10**400}, id="iat-huge"),
+    ],
+)
+async def test_signed_tokens_with_odd_date_claims_are_refused_not_a_server_error(
+    client: httpx.AsyncClient, staff_tokens: dict[str, str], changes: dict[str, Any]
+) -> None:
+    token = forge(fresh_claims(staff_tokens["access_token"]), **changes)
+
+    await assert_rejected(client, token)
 
 
 async def test_a_refresh_token_is_not_an_access_token(client: httpx.AsyncClient, staff_tokens: dict[str, str]) -> None:

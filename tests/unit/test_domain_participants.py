@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import fields, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from emprende.domain.consents import (
+    CONSENT_CLOCK_SKEW,
+    EARLIEST_CONSENT,
     Consent,
     ConsentAlreadyWithdrawn,
     ConsentMethod,
@@ -60,18 +62,20 @@ def participant(**changes: object) -> Participant:
     return Participant(owner_partner_id=OWNER, details=replace(BASE, **changes), now=NOW, registered_by=None)
 
 
-def consent(purpose: ConsentPurpose = ConsentPurpose.REGISTRATION, **changes: object) -> Consent:
-    values: dict[str, object] = {
+def _consent_values() -> dict[str, object]:
+    return {
         "participant_id": uuid.UUID(int=1),
-        "purpose": purpose,
+        "purpose": ConsentPurpose.REGISTRATION,
         "notice_version": "2026-01",
         "language": Language.ES,
         "method": ConsentMethod.IN_PERSON,
         "given_at": NOW,
         "now": NOW,
     }
-    values.update(changes)
-    return Consent(**values)
+
+
+def consent(purpose: ConsentPurpose = ConsentPurpose.REGISTRATION, **changes: object) -> Consent:
+    return Consent(**{**_consent_values(), "purpose": purpose, **changes})
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -440,7 +444,7 @@ def test_consent_rules() -> None:
         {"purpose": ConsentPurpose.TRAINING, "recipient_partner_id": uuid.UUID(int=9)},
         {"notice_version": "  "},
         {"notice_version": "v" * 41},
-        {"given_at": NOW + timedelta(seconds=1)},
+        {"given_at": NOW + CONSENT_CLOCK_SKEW + timedelta(seconds=1)},
     ):
         with pytest.raises(InvalidInput):
             consent(**bad)
@@ -473,11 +477,46 @@ def test_a_new_consent_record_holds_what_the_entity_holds() -> None:
     for bad in (
         {"purpose": ConsentPurpose.TRAINING},
         {"notice_version": "  "},
-        {"given_at": NOW + timedelta(seconds=1)},
+        {"given_at": NOW + CONSENT_CLOCK_SKEW + timedelta(seconds=1)},
     ):
         with pytest.raises(InvalidInput) as refused:
             new_consent(**{**values, **bad})
         assert refused.value.field in {"recipient_partner_id", "notice_version", "given_at"}
+
+
+@pytest.mark.parametrize(
+    "given_at",
+    [
+        EARLIEST_CONSENT,
+        NOW,
+        NOW + CONSENT_CLOCK_SKEW,  # the recording device's clock a little fast
+        datetime(2026, 3, 15, 14, 0, tzinfo=timezone(timedelta(hours=5))),  # 09:00 UTC
+    ],
+)
+def test_a_consent_is_given_between_the_programmes_start_and_now(given_at: datetime) -> None:
+    assert consent(given_at=given_at).given_at == given_at
+
+
+@pytest.mark.parametrize(
+    "given_at",
+    [
+        EARLIEST_CONSENT - timedelta(microseconds=1),
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),  # before year 1 in UTC
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-14))),  # after year 9999 in UTC
+        NOW + CONSENT_CLOCK_SKEW + timedelta(microseconds=1),
+    ],
+)
+def test_a_consent_is_not_given_before_the_programme_nor_in_the_future(given_at: datetime) -> None:
+    for build in (consent, lambda **change: new_consent(**{**_consent_values(), **change})):
+        with pytest.raises(InvalidInput) as refused:
+            build(given_at=given_at)
+        assert (refused.value.code, refused.value.field) == ("invalid_consent_date", "given_at")
+
+
+def test_a_consent_without_a_utc_offset_is_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        consent(given_at=NOW.replace(tzinfo=None))
+    assert (refused.value.code, refused.value.field) == ("timezone_required", "given_at")
 
 
 def test_withdrawal_is_a_new_fact() -> None:

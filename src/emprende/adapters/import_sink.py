@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError
 
 from emprende.adapters import tables
 from emprende.adapters.import_lookups import AsyncpgConnection, BatchLookups, chunks
-from emprende.adapters.types import UTCDateTime
+from emprende.adapters.types import UTCDateTime, as_utc
 from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
 from emprende.domain.audit import REDACTED, AuditAction
 from emprende.domain.consents import NewConsent
@@ -110,7 +110,7 @@ def _sqlite_utc(value: datetime | None) -> str | None:
     if value.tzinfo is not UTC:
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; use timezone-aware UTC")
-        value = value.astimezone(UTC)
+        value = as_utc(value)
     return value.isoformat(" ", "microseconds")[:26]  # the offset, +00:00, left out
 
 

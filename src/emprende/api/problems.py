@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -292,6 +291,19 @@ CATALOGUE: dict[str, Kind] = {
         ("Participant erased", "This person's data was erased; the record cannot change."),
         ("Participante borrado", "Los datos de esta persona fueron borrados; el registro no puede cambiar."),
     ),
+    "invalid_consent_date": Kind(
+        422,
+        ("Invalid consent date", "A consent is not given before 2000-01-01 nor in the future."),
+        ("Fecha de consentimiento no válida", "Un consentimiento no se otorga antes del 2000-01-01 ni en el futuro."),
+    ),
+    "timezone_required": Kind(
+        422,
+        ("UTC offset required", "Date-times must include a UTC offset, e.g. 2026-03-01T09:30:00-05:00."),
+        (
+            "Diferencia con UTC requerida",
+            "Las fechas y horas deben incluir la diferencia con UTC, p. ej. 2026-03-01T09:30:00-05:00.",
+        ),
+    ),
     "consent_withdrawn": Kind(
         409,
         ("Consent withdrawn", "This consent is already withdrawn."),
@@ -527,6 +539,8 @@ _SPANISH_FIELD_MESSAGES = {
     "uuid_parsing": "Debe ser un UUID.",
     "datetime_parsing": "Debe ser una fecha y hora ISO 8601.",
     "datetime_from_date_parsing": "Debe ser una fecha y hora ISO 8601.",
+    "timezone_required": "Incluya la diferencia con UTC.",
+    "datetime_out_of_range": "Debe estar entre 1900-01-01 y 2199-12-31 (UTC).",
     "greater_than_equal": "Valor demasiado pequeño.",
     "less_than_equal": "Valor demasiado grande.",
     "value_error": "Valor no válido.",
@@ -658,12 +672,3 @@ _DESCRIPTIONS = {
     429: "Too many attempts",
     503: "Not ready",
 }
-
-
-def require_utc_offset(field: str, value: datetime | None) -> None:
-    """Datetimes from callers must say which moment they mean: a value without an offset is a 422."""
-    if value is not None and value.tzinfo is None:
-        raise ProblemError(
-            "validation_failed",
-            errors=[{"field": field, "code": "timezone_required", "message": "include a UTC offset"}],
-        )

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from emprende.domain.consents import ConsentMethod, ConsentPurpose, NewConsent, new_consent
+from emprende.domain.consents import CONSENT_DATE_RULE, ConsentMethod, ConsentPurpose, NewConsent, new_consent
 from emprende.domain.disability import Domain, WashingtonGroupShortSet
 from emprende.domain.errors import DomainError, InvalidInput, issues_of
 from emprende.domain.identity import (
@@ -188,7 +188,11 @@ def _given_at(values: Mapping[str, str], issues: list[FieldIssue], now: datetime
     if moment.tzinfo is None:
         issues.append(FieldIssue("consent_given_at", "timezone_required", "include a UTC offset"))
         return now
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, or year 9999 west of it: before or after any plausible consent
+        issues.append(FieldIssue("consent_given_at", "invalid_consent_date", CONSENT_DATE_RULE))
+        return now
 
 
 def domain_issues(error: DomainError, prefix: Mapping[str, str]) -> list[FieldIssue]:

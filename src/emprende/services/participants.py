@@ -129,16 +129,20 @@ async def register_participant(
     now = clock.now()
     participant = Participant(owner_partner_id=owner, details=cmd.details, now=now, registered_by=principal.id)
     given = cmd.registration_consent
-    consent = Consent(
-        participant_id=participant.id,
-        purpose=ConsentPurpose.REGISTRATION,
-        notice_version=given.notice_version,
-        language=given.language,
-        method=given.method,
-        given_at=given.given_at,
-        now=now,
-        recorded_by=principal.id,
-    )
+    try:
+        consent = Consent(
+            participant_id=participant.id,
+            purpose=ConsentPurpose.REGISTRATION,
+            notice_version=given.notice_version,
+            language=given.language,
+            method=given.method,
+            given_at=given.given_at,
+            now=now,
+            recorded_by=principal.id,
+        )
+    except InvalidInput as error:  # the consent is a part of the registration: name its fields there
+        field = f"registration_consent.{error.field}" if error.field else "registration_consent"
+        raise InvalidInput(str(error), field=field, code=error.code) from error
     async with uow_factory(principal) as uow:
         await require_any_partner_role(uow, owner, REGISTERING_ROLES, now)
         known = await uow.participants.lookalikes(
@@ -224,9 +228,11 @@ async def rectify_participant(
         }
         if sensitive_changes:
             require_sensitive(principal, "changing sensitive fields")
-        if expected_version is not None and expected_version != participant.version:
-            raise PreconditionFailed("the participant changed since it was read")
+        read_version = participant.version
         participant.rectify(replace(participant.details(), **changes), now)
+        # If-Match is weighed once the input is known to be valid: a stale tag does not hide a bad body.
+        if expected_version is not None and expected_version != read_version:
+            raise PreconditionFailed("the participant changed since it was read")
         _refuse_exact_duplicates(participant, await uow.participants.holders_of(identifier_keys(participant)))
         await uow.participants.save_identifiers(participant)
         await uow.commit()
