@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: serve test lint typecheck layers pytest openapi bench clean
+.PHONY: serve test lint typecheck layers pytest openapi typed-client bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,12 @@ test: lint typecheck layers pytest
 openapi: $(VENV)/.runtime-installed
 	$(BIN)/emprende openapi --output openapi/v1.json
 
+# Needs Node.js and npm: a TypeScript client generated from openapi/v1.json must compile with tsc --strict.
+typed-client:
+	bash tests/typescript/check.sh
+
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/http_load.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) tests/typescript/node_modules tests/typescript/build .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

@@ -232,7 +232,7 @@ async def _timed_import(
     print(
         f"{backend} {mode.value}, batches of {batch}: {rows} rows in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s "
         f"(client CPU {cpu:.2f} s = {rows / cpu:,.0f} rows/s per CPU second) "
-        f"(created {counts['created']}, valid {counts['valid']}, rejected {counts['rejected']}, "
+        f"(created {counts['created']}, would create {counts['would_create']}, rejected {counts['rejected']}, "
         f"probable duplicates {counts['probable_duplicates']}; participants stored {before:,} before, {stored:,} "
         f"after; peak memory of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB)"
     )

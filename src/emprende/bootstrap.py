@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters.clock import SystemClock
 from emprende.adapters.database import create_engine, create_generic_plan_engine, write_engine
-from emprende.adapters.idempotency import SqlIdempotencyStore
+from emprende.adapters.idempotency import ResponseCipher, SqlIdempotencyStore
 from emprende.adapters.import_ledger import SqliteImportLedger
 from emprende.adapters.import_sink import SqlImportSink
 from emprende.adapters.importers import ImportEncoding, ImportFormat, read_rows
@@ -180,7 +180,7 @@ def build_container(
         duplicate_queries=SqlDuplicateQueries(reads),
         audit_queries=SqlAuditQueries(reads),
         health=SqlHealthProbe(reads),
-        idempotency=SqlIdempotencyStore(engine),
+        idempotency=SqlIdempotencyStore(engine, ResponseCipher(secret)),
         _uow_factory=SqlAlchemyUnitOfWorkFactory(engine, clock, principal_cache),
         principal_listener=listener,
         owns_engine=owns_engine,

@@ -9,7 +9,7 @@ import secrets
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -18,6 +18,9 @@ from rich.markup import escape
 
 from emprende.bootstrap import Container, build_container
 from emprende.settings import ConfigurationError, Environment, Settings, describe_validation_error
+
+if TYPE_CHECKING:
+    from emprende.services.imports import ImportReport
 
 app = typer.Typer(help="emprende: inclusive entrepreneurship programmes API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
@@ -244,26 +247,38 @@ def demo_load() -> None:
         console.print(line)
 
 
-def _count_lines(path: Path) -> int:
+def _count_rows(path: Path) -> int | None:
+    """About how many data rows a text file holds (its lines); None for a workbook (a ZIP archive), which only its
+    reading tells."""
     lines = 0
     with path.open("rb") as stream:
+        if stream.read(4) == b"PK\x03\x04":
+            return None
+        stream.seek(0)
         while chunk := stream.read(1 << 20):
             lines += chunk.count(b"\n")
-    return lines
+    return max(lines - (0 if path.suffix.lower() in (".jsonl", ".ndjson") else 1), 1)
 
 
 @participants_app.command("import")
 def participants_import(
-    file: Annotated[Path, typer.Argument(help="A CSV or JSON Lines file (see README: Importing participants).")],
+    file: Annotated[Path, typer.Argument(help="A CSV, JSON Lines or .xlsx file (see README: Importing participants).")],
     partner: Annotated[str, typer.Option(help="Id of the partner the people are registered for.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
     atomic: Annotated[bool, typer.Option("--atomic", help="All rows or none.")] = False,
     encoding: Annotated[str, typer.Option(help="utf-8 (default, BOM accepted) or latin-1.")] = "utf-8",
-    file_format: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the name).")] = None,
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from the name or content).")
+    ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the per-row report to this .json or .csv file.")] = None,
+    show_rejected: Annotated[
+        int, typer.Option(min=0, help="Without --report: how many rejected rows to list with their problems.")
+    ] = 20,
     admin: Annotated[str | None, typer.Option(help="E-mail of the administrator acting (audit trail).")] = None,
 ) -> None:
-    """Import participants from a file, with a progress bar; exit status 1 when a row was rejected."""
+    """Import participants from a file, with a progress bar; exit status 1 when a row was rejected.
+
+    Without --report, the first rejected rows are listed with their problems (row, field, code, message)."""
     import gc
     import time
     import uuid
@@ -299,7 +314,7 @@ def participants_import(
     settings = _settings()
     # A bulk load allocates millions of short-lived objects: collect young garbage less often (20 % less CPU).
     gc.set_threshold(50_000, 20, 100)
-    total = max(_count_lines(file) - (0 if file.suffix.lower() in (".jsonl", ".ndjson") else 1), 1)
+    total = _count_rows(file)
 
     async def work(container: Container) -> tuple[imports.ImportReport, float]:
         await _upgrade(container)
@@ -338,12 +353,14 @@ def participants_import(
         console.print(f"[red]{error.code}:[/red] {error}", soft_wrap=True)
         raise typer.Exit(1) from error
     counts = result.counts()
-    summary = ", ".join(f"{name} {counts[name]}" for name in ("created", "updated", "unchanged", "valid", "rejected"))
+    written = result.committed or mode is imports.ImportMode.PER_RECORD
+    outcomes = ("created", "updated") if written else ("would_create", "would_update")
+    summary = ", ".join(f"{name} {counts[name]}" for name in (*outcomes, "unchanged", "rejected"))
     state = "committed" if result.committed else "nothing written" if mode is not imports.ImportMode.PER_RECORD else ""
     rate = f"{counts['total'] / seconds:,.0f} rows/s" if seconds > 0 else "-"
     console.print(
         f"{counts['total']} rows in {seconds:.1f} s ({rate}): {summary}; "
-        f"{counts['probable_duplicates']} probable duplicates {state}"
+        f"{counts['probable_duplicates']} probable duplicates{'; ' + state if state else ''}"
     )
     try:
         if report is not None:
@@ -353,10 +370,45 @@ def participants_import(
                 else:
                     imports.write_report_json(result, out)
             console.print(f"report written to {report}")
+        elif counts["rejected"]:
+            _print_rejected(result, counts["rejected"], show_rejected)
     finally:
         result.close()
     if counts["rejected"]:
         raise typer.Exit(1)
+
+
+def _print_rejected(result: ImportReport, rejected: int, limit: int) -> None:
+    """The first `limit` rejected rows of an import with every problem of each (never the submitted values), and how
+    to get the rest."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from emprende.services.imports import ImportOutcome
+
+    shown = 0
+    if limit:
+        table = Table("row", "field", "code", "message", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        rows = (item for item in result.each_row() if item.outcome is ImportOutcome.REJECTED)
+        for item in rows:
+            for index, issue in enumerate(item.errors):
+                # Text, not markup: a JSON Lines key named in a problem is the file's text.
+                table.add_row(
+                    str(item.row) if index == 0 else "", Text(issue.field), Text(issue.code), Text(issue.message)
+                )
+            shown += 1
+            if shown == limit:
+                break
+        console.print(f"rejected rows{' (first ' + str(shown) + ')' if shown < rejected else ''}:")
+        console.print(table)
+    more = rejected - shown
+    if more:
+        console.print(
+            f"{more} more rejected row{'s' if more > 1 else ''}: --report FILE.csv (or .json) writes every row's "
+            "outcome and problems",
+            soft_wrap=True,
+        )
 
 
 @app.command()

@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("var"), description="Where the embedded database and development secret live.")
     secret_key: SecretStr | None = Field(
         None,
-        description="Signing key for tokens and cursors (at least 32 bytes). Required in production.",
+        description=(
+            "Signing key for tokens and cursors, and the source of the key that encrypts responses kept for "
+            "`Idempotency-Key` replays (at least 32 bytes). Required in production."
+        ),
     )
     token_issuer: str = Field("emprende", description="`iss` claim of issued tokens.")
     token_audience: str = Field("emprende-api", description="`aud` claim of issued tokens.")

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from jose import jwt
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from emprende.adapters.security import ISSUED_AT_LEEWAY_SECONDS
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from tests.conftest import PASSWORD, TEST_SECRET, Account, login, make_settings
@@ -340,6 +341,51 @@ async def test_an_expired_token_is_refused(client: httpx.AsyncClient, staff_toke
     await assert_rejected(client, token, "token_expired")
 
 
+async def test_a_token_issued_in_the_future_is_refused(client: httpx.AsyncClient, staff_tokens: dict[str, str]) -> None:
+    """A signed token whose `iat` lies beyond the clock leeway was not issued by this service's clock."""
+    later = int(time.time()) + ISSUED_AT_LEEWAY_SECONDS + 30
+    token = forge(fresh_claims(staff_tokens["access_token"]), iat=later, exp=later + 300)
+
+    await assert_rejected(client, token)
+
+
+async def test_a_token_issued_within_the_clock_leeway_is_accepted(
+    client: httpx.AsyncClient, staff_tokens: dict[str, str]
+) -> None:
+    """Processes behind a load balancer disagree on the time by a few seconds."""
+    token = forge(fresh_claims(staff_tokens["access_token"]), iat=int(time.time()) + 5)
+
+    assert (await client.get(ME_URL, headers=bearer(token))).status_code == 200
+
+
+async def test_a_refresh_token_issued_in_the_future_is_refused(
+    client: httpx.AsyncClient, staff_tokens: dict[str, str]
+) -> None:
+    later = int(time.time()) + ISSUED_AT_LEEWAY_SECONDS + 30
+    token = forge(claims_of(staff_tokens["refresh_token"]), iat=later)
+
+    assert_problem(await client.post(REFRESH_URL, json={"refresh_token": token}), 401, "invalid_token")
+    # The genuine refresh token still works: the forged one ended nothing.
+    assert (await client.post(REFRESH_URL, json={"refresh_token": staff_tokens["refresh_token"]})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"iat": [1]}, id="iat-list"),
+        pytest.param({"exp": {"at": 1}}, id="exp-object"),
+        pytest.param({"exp": 10**20}, id="exp-beyond-year-9999"),
+        pytest.param({"iat": 10**400}, id="iat-huge"),
+    ],
+)
+async def test_signed_tokens_with_odd_date_claims_are_refused_not_a_server_error(
+    client: httpx.AsyncClient, staff_tokens: dict[str, str], changes: dict[str, Any]
+) -> None:
+    token = forge(fresh_claims(staff_tokens["access_token"]), **changes)
+
+    await assert_rejected(client, token)
+
+
 async def test_a_refresh_token_is_not_an_access_token(client: httpx.AsyncClient, staff_tokens: dict[str, str]) -> None:
     await assert_rejected(client, staff_tokens["refresh_token"])
 
@@ -491,6 +537,37 @@ async def test_malformed_refresh_requests_are_validation_problems(
     client: httpx.AsyncClient, body: dict[str, Any]
 ) -> None:
     assert_problem(await client.post(REFRESH_URL, json=body), 422, "validation_failed")
+
+
+async def test_refresh_accepts_the_form_encoding_of_the_token_request(
+    client: httpx.AsyncClient, staff_tokens: dict[str, str]
+) -> None:
+    """OAuth2 client libraries send every token request as a form; the refresh must not need JSON."""
+    rotated = await client.post(REFRESH_URL, data={"refresh_token": staff_tokens["refresh_token"]})
+
+    assert rotated.status_code == 200, rotated.text
+    pair = rotated.json()
+    assert pair["refresh_token"] != staff_tokens["refresh_token"]
+    assert (await client.get(ME_URL, headers=bearer(pair["access_token"]))).status_code == 200
+    # The form's token is spent like a JSON one: presenting it again ends the session.
+    replay = await client.post(REFRESH_URL, data={"refresh_token": staff_tokens["refresh_token"]})
+    assert_problem(replay, 401, "refresh_token_reused")
+
+
+@pytest.mark.parametrize(
+    "form",
+    [{}, {"refresh_token": ""}, {"refresh_token": "x" * 5000}, {"refresh_token": "abc", "extra": "1"}],
+    ids=["missing", "empty", "oversized", "unknown-field"],
+)
+async def test_malformed_refresh_forms_are_validation_problems(client: httpx.AsyncClient, form: dict[str, str]) -> None:
+    response = await client.post(REFRESH_URL, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert_problem(response, 422, "validation_failed")
+    assert all(error["field"].startswith("body") for error in response.json()["errors"])
+
+
+async def test_refresh_in_another_media_type_is_unsupported(client: httpx.AsyncClient) -> None:
+    response = await client.post(REFRESH_URL, content=b"refresh_token", headers={"Content-Type": "text/plain"})
+    assert_problem(response, 415, "unsupported_media_type")
 
 
 # --- POST /auth/logout ----------------------------------------------------------------------------------------------

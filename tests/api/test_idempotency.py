@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 
 import httpx
@@ -11,11 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters import tables
-from emprende.bootstrap import Container
+from emprende.api.app import create_app
+from emprende.bootstrap import Container, build_container
 from emprende.domain.users import Role
 from emprende.services.principal import Principal, PrincipalKind
 from emprende.services.users import CreateUser
-from tests.conftest import PASSWORD, Account, create_ready_user, login
+from emprende.settings import Settings
+from tests.conftest import PARTICIPANTS, PASSWORD, Account, World, create_ready_user, login, make_settings
 
 USERS = "/api/v1/users"
 
@@ -294,3 +297,71 @@ async def test_concurrent_retries_create_one_user(
     replay = await client.post(USERS, json=new_user(), headers=headers)
     assert replay.status_code == 201
     assert replay.headers["idempotent-replayed"] == "true"
+
+
+async def test_the_kept_response_and_request_are_not_in_clear(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    """A registration's response names the person; a user's request carries a password: neither is readable at rest."""
+    body = {
+        "given_names": "Yolanda Esperanza",
+        "family_names": "Chiriboga Tapia",
+        "birth_date": "1984-07-09",
+        "sex": "female",
+        "population_group": "refugee_or_asylum_seeker",
+        "nationality": "COL",
+        "registration_consent": {"notice_version": "2026-01", "method": "in_person"},
+    }
+    registered = await client.post(
+        PARTICIPANTS, json=body, headers={**world.a.manager_headers, "Idempotency-Key": "r-1"}
+    )
+    assert registered.status_code == 201, registered.text
+    created = await client.post(USERS, json=new_user(), headers={**world.admin_headers, "Idempotency-Key": "u-1"})
+    assert created.status_code == 201, created.text
+    async with container.engine.connect() as connection:
+        rows = (await connection.execute(select(tables.idempotency_keys))).all()
+    assert len(rows) == 2
+    kept = repr(rows).encode()
+    for clear in (b"Yolanda", b"Chiriboga", b"1984-07-09", PASSWORD.encode(), b"idem@emprende.test"):
+        assert clear not in kept
+    for row in rows:
+        assert row.response_body not in (registered.content, created.content)
+    # Not the plain SHA-256 of the request either: that would be a fast hash of the password it carries.
+    plain = hashlib.sha256(b"\n".join([USERS.encode(), b"", created.request.content])).hexdigest()
+    assert plain not in {row.fingerprint for row in rows}
+
+
+async def test_a_response_kept_under_a_replaced_secret_is_never_run_again(
+    client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
+    container: Container,
+    settings: Settings,
+    admin: Account,
+) -> None:
+    headers = {**admin_headers, "Idempotency-Key": "before-rotation"}
+    first = await client.post(USERS, json=new_user(), headers=headers)
+    assert first.status_code == 201, first.text
+    users = await count(container.engine, tables.users)
+
+    rotated = make_settings(
+        settings.database_url, settings.data_dir, secret_key="another-secret-key-long-enough-9876543210"
+    )
+    after = build_container(rotated, engine=container.engine, generic_engine=container.generic_engine)
+    after.start()
+    try:
+        transport = httpx.ASGITransport(app=create_app(container=after), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as renewed:
+            tokens = await login(renewed, admin)  # the old tokens died with the old secret
+            retry_headers = {"Authorization": f"Bearer {tokens['access_token']}", "Idempotency-Key": "before-rotation"}
+            retry = await renewed.post(USERS, json=new_user(), headers={**retry_headers, "Accept-Language": "es"})
+            other = await renewed.post(USERS, json=new_user("otra@emprende.test"), headers=retry_headers)
+    finally:
+        await after.close()
+    assert retry.status_code == 422, retry.text
+    assert retry.headers["content-type"] == "application/problem+json"
+    assert retry.json()["code"] == "idempotency_key_unreadable"
+    assert "no se ejecutó de nuevo" in retry.json()["detail"].lower()
+    assert "idempotent-replayed" not in retry.headers
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_unreadable"
+    assert await count(container.engine, tables.users) == users

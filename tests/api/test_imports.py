@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,11 @@ async def upload(
     )
 
 
+async def people_ids(engine: AsyncEngine) -> set[uuid.UUID]:
+    async with engine.connect() as connection:
+        return set(await connection.scalars(select(tables.participants.c.id)))
+
+
 async def count(engine: AsyncEngine, table: str = "participants") -> int:
     async with engine.connect() as connection:
         return int(await connection.scalar(select(func.count()).select_from(tables.metadata.tables[table])) or 0)
@@ -102,12 +108,13 @@ async def test_a_dry_run_validates_and_writes_nothing(
     before = await snapshot(container.engine, *PEOPLE_TABLES)
     content = csv_bytes([person(1), person(2, birth_date="1990-13-45"), person(3)])
     response = await upload(client, world.a.manager_headers, content, mode="dry_run")
-    assert outcomes(response) == ["valid", "rejected", "valid"]
+    assert outcomes(response) == ["would_create", "rejected", "would_create"]
     body = response.json()
     assert body["committed"] is False
     assert body["mode"] == "dry_run"
-    assert body["counts"]["valid"] == 2
+    assert body["counts"]["would_create"] == 2
     assert body["counts"]["rejected"] == 1
+    assert all("participant_id" not in row for row in body["rows"])  # nobody was created: no id to show
     assert body["rows"][1]["errors"] == [
         {"field": "birth_date", "code": "invalid_date", "message": "must be a date YYYY-MM-DD"}
     ]
@@ -121,7 +128,7 @@ async def test_atomic_writes_nothing_when_one_row_is_rejected(
     before = await snapshot(container.engine, *PEOPLE_TABLES)
     content = csv_bytes([person(1), person(2), person(3, nationality="XXX")])
     response = await upload(client, world.a.manager_headers, content, mode="atomic")
-    assert outcomes(response) == ["valid", "valid", "rejected"]
+    assert outcomes(response) == ["would_create", "would_create", "rejected"]
     assert response.json()["committed"] is False
     assert all("participant_id" not in row for row in response.json()["rows"])
     assert response.json()["rows"][2]["errors"][0]["field"] == "nationality"
@@ -173,6 +180,90 @@ async def test_upsert_by_external_identifier(client: httpx.AsyncClient, containe
     assert actions == ["create", "update"]
     update = next(row.changes for row in audit if row.action == "update")
     assert update["household_size"] == {"before": 3, "after": 5}
+
+
+async def test_a_dry_run_says_what_it_would_do_with_each_row(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    headers = world.a.manager_headers
+    first = await upload(client, headers, csv_bytes([person(1), person(2)]))
+    assert outcomes(first) == ["created", "created"]
+    ids = [row["participant_id"] for row in first.json()["rows"]]
+    before = await snapshot(container.engine, *PEOPLE_TABLES)
+
+    content = csv_bytes([person(1), person(2, household_size="5"), person(3), person(4, sex="unknown")])
+    for mode in ("dry_run", "atomic"):  # an atomic import with a rejected row writes nothing either
+        response = await upload(client, headers, content, mode=mode)
+        assert outcomes(response) == ["unchanged", "would_update", "would_create", "rejected"]
+        rows = response.json()["rows"]
+        assert [row.get("participant_id") for row in rows] == [ids[0], ids[1], None, None]
+        counts = response.json()["counts"]
+        assert counts == {
+            "created": 0,
+            "updated": 0,
+            "unchanged": 1,
+            "rejected": 1,
+            "would_create": 1,
+            "would_update": 1,
+            "total": 4,
+            "probable_duplicates": 0,
+        }
+        assert await snapshot(container.engine, *PEOPLE_TABLES) == before
+    read = await client.get(f"/api/v1/participants/{ids[1]}", headers=headers)
+    assert read.json()["household_size"] == 3  # the dry run changed nothing
+
+    kept = await upload(client, headers, content)  # …and the real import does what the dry run said
+    assert outcomes(kept) == ["unchanged", "updated", "created", "rejected"]
+
+
+async def test_a_dry_run_lists_no_id_that_will_never_exist(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    """A dry run's probable duplicates are registered people: the file's own rows have no id until imported."""
+    twin = {"given_names": "Gemela", "family_names": "Unica Prueba", "birth_date": "1977-07-07"}
+    known = {"given_names": "Persona ALFA", "family_names": "Registrada ALFA", "birth_date": "1990-01-15"}
+    content = csv_bytes([person(1, **twin), person(2, **twin), person(3, **known)])
+    dry = await upload(client, world.a.manager_headers, content, mode="dry_run")
+    assert outcomes(dry) == ["would_create"] * 3
+    rows = dry.json()["rows"]
+    assert "duplicates" not in rows[1]
+    assert str(world.a.participant_id) in rows[2]["duplicates"]
+    shown = set(re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", dry.text))
+    registered = {str(each) for each in await people_ids(container.engine)}
+    assert shown - {str(world.a.partner_id)} <= registered
+
+    kept = await upload(client, world.a.manager_headers, content)
+    rows = kept.json()["rows"]
+    assert rows[1]["duplicates"] == [rows[0]["participant_id"]]  # once imported, the twins are each other's pair
+
+
+async def test_a_row_reports_all_its_problems_at_once(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    """Problems of the cell's text, of the rules of registration and of identity (a document someone else holds) come
+    together: fixing one does not reveal the next."""
+    headers = world.a.manager_headers
+    assert outcomes(await upload(client, headers, csv_bytes([person(1)]))) == ["created"]  # holds passport P0000001
+    header = [*HEADER, "phone", "province_code"]
+    faults = {"sex": "", "birth_date": "1990-02-30", "nationality": "XXX", "household_size": "40"}
+    bad = {**person(2, document_number="P0000001", **faults), "phone": "12", "province_code": "99"}
+    before = await snapshot(container.engine, *PEOPLE_TABLES)
+    for mode in ("dry_run", "atomic", "per_record"):
+        response = await upload(client, headers, csv_bytes([bad], header=header), mode=mode)
+        assert outcomes(response) == ["rejected"]
+        assert [(e["field"], e["code"]) for e in response.json()["rows"][0]["errors"]] == [
+            ("birth_date", "invalid_date"),
+            ("sex", "missing"),
+            ("nationality", "invalid_country"),
+            ("household_size", "invalid_input"),
+            ("province_code", "unknown_place"),
+            ("phone", "invalid_phone"),
+            ("documents", "duplicate_participant"),
+        ]
+        assert response.json()["counts"]["rejected"] == 1
+        assert "1990-02-30" not in response.text
+        assert "P0000001" not in response.text
+    assert await snapshot(container.engine, *PEOPLE_TABLES) == before
 
 
 async def test_exact_duplicates_are_rejected_and_probable_ones_queued(
@@ -246,6 +337,8 @@ async def test_malformed_csv(client: httpx.AsyncClient, container: Container, wo
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_import_file"
     assert "shoe_size" in response.json()["errors"][0]["message"]
+    spanish = await upload(client, {**headers, "Accept-Language": "es"}, unknown)
+    assert spanish.json()["errors"][0]["message"].startswith("columnas desconocidas: shoe_size")
 
     without = {k: v for k, v in person(5).items() if k != "consent_method"}
     missing = csv_bytes([without], header=[h for h in HEADER if h != "consent_method"])
@@ -299,7 +392,8 @@ async def test_report_as_csv(client: httpx.AsyncClient, container: Container, wo
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.text)))
-        assert [row["outcome"] for row in rows] == ["valid", "rejected"]
+        assert [row["outcome"] for row in rows] == ["would_create", "rejected"]
+        assert rows[0]["participant_id"] == ""
         assert rows[1]["errors"] == "birth_date:invalid_date"
         assert "not a date" not in response.text
 

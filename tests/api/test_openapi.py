@@ -139,3 +139,59 @@ def test_protected_operations_declare_the_security_scheme(served: dict[str, Any]
             continue
         assert operation.get("security"), f"{method.upper()} {path} requires a token but does not say so"
         assert "401" in operation["responses"], f"{method.upper()} {path} does not document 401"
+
+
+# --- What typed-client generators read (openapi-typescript with its default options, among others) ------------------
+
+
+def _input_only_schemas(document: dict[str, Any]) -> set[str]:
+    from emprende.api.openapi_shape import _closure, _references
+
+    schemas = document["components"]["schemas"]
+    inputs: set[str] = set()
+    outputs: set[str] = set()
+    for _, _, operation in _operations(document):
+        inputs.update(_references([operation.get("requestBody", {}), operation.get("parameters", [])]))
+        outputs.update(_references(operation.get("responses", {})))
+    return _closure(inputs, schemas) - _closure(outputs, schemas)
+
+
+def test_optional_request_fields_carry_no_default_keyword(served: dict[str, Any]) -> None:
+    """A generator makes a property with a `default` required; in a request, the default is the server's to apply."""
+    schemas = served["components"]["schemas"]
+    offenders = [
+        f"{name}.{field}"
+        for name in _input_only_schemas(served)
+        for field, prop in schemas[name].get("properties", {}).items()
+        if "default" in prop and field not in schemas[name].get("required", [])
+    ]
+    assert offenders == []
+    grant_type = schemas["Body_create_token"]["properties"]["grant_type"]
+    assert grant_type["description"].endswith("Default: `password`.")
+
+
+def test_token_request_is_a_required_form_with_a_grant_type_enum(served: dict[str, Any]) -> None:
+    body = served["paths"]["/api/v1/auth/token"]["post"]["requestBody"]
+    assert body["required"] is True
+    assert list(body["content"]) == ["application/x-www-form-urlencoded"]
+    schema = served["components"]["schemas"]["Body_create_token"]
+    assert schema["properties"]["grant_type"]["enum"] == ["password", "client_credentials"]
+    assert "required" not in schema  # username and password, or client id and secret, depending on the grant
+
+
+def test_refresh_accepts_json_and_the_token_form_encoding(served: dict[str, Any]) -> None:
+    body = served["paths"]["/api/v1/auth/refresh"]["post"]["requestBody"]
+    assert body["required"] is True
+    assert set(body["content"]) == {"application/json", "application/x-www-form-urlencoded"}
+    for media in body["content"].values():
+        assert media["schema"] == {"$ref": "#/components/schemas/RefreshIn"}
+    assert served["components"]["schemas"]["RefreshIn"]["required"] == ["refresh_token"]
+
+
+def test_security_scheme_declares_both_grants_with_the_client_scopes(served: dict[str, Any]) -> None:
+    from emprende.services.authorization import SCOPES
+
+    flows = served["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]
+    assert flows["password"]["tokenUrl"] == "/api/v1/auth/token"
+    assert flows["clientCredentials"]["tokenUrl"] == "/api/v1/auth/token"
+    assert set(flows["clientCredentials"]["scopes"]) == set(SCOPES)

@@ -271,6 +271,17 @@ async def test_bad_paths(client: httpx.AsyncClient, world: World, path: str) -> 
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+@pytest.mark.parametrize("method", ["GET", "PATCH", "PUT", "DELETE"])
+async def test_the_import_url_is_not_a_participant_id(client: httpx.AsyncClient, world: World, method: str) -> None:
+    """`/participants/imports` takes POST only: another method is a 405 naming it, not a participant id to parse."""
+    response = await client.request(
+        method, f"{PARTICIPANTS}/imports", json={"household_size": 4}, headers=world.a.manager_headers
+    )
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == "POST"
+    assert response.json()["code"] == "method_not_allowed"
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -171,7 +171,7 @@ async def test_a_registration_reads_once_per_check_and_inserts_once_per_table(
     assert second.probable_duplicates == [first.participant.id]
     assert seen == [
         "SELECT cooperation_agreements,partners",
-        "SELECT participants",
+        "SELECT consents,participants",  # the block, with whether the caller may see each of them
         "INSERT participants",
         "INSERT consents",
         "INSERT duplicate_candidates",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ class RouteInfo:
     has_body: bool
 
 
+CONVERTOR = re.compile(r"\{(\w+):\w+\}")
+
+
 def _walk(routes: list[Any]) -> Iterator[tuple[str, APIRoute, dict[str, Any] | None]]:
     """Yield (full path, route, openapi_extra) for every API route, whether the router keeps included routes flat
     (older FastAPI) or as included-router branches (newer FastAPI)."""
@@ -58,6 +62,7 @@ def api_routes(app: FastAPI) -> list[RouteInfo]:
         # (the requests this file makes reach them), with the same path and method.
         if not path.startswith(PREFIX) or not route.include_in_schema:
             continue
+        path = CONVERTOR.sub(r"{\1}", path)  # the path as documented: `{participant_id:uuid}` is `{participant_id}`
         for method in sorted(route.methods):
             found.append(
                 RouteInfo(

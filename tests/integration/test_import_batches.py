@@ -43,9 +43,9 @@ from emprende.domain.participants import (
 from emprende.domain.users import Language, Role
 from emprende.services.imports import (
     ImportMode,
+    ImportOutcome,
     ImportParticipants,
     ImportReport,
-    Outcome,
     RawRow,
     import_participants,
 )
@@ -69,7 +69,7 @@ HEADER = [
     "consent_notice_version",
     "consent_method",
 ]
-CREATED, REJECTED, VALID = Outcome.CREATED, Outcome.REJECTED, Outcome.VALID
+CREATED, REJECTED, WOULD_CREATE = ImportOutcome.CREATED, ImportOutcome.REJECTED, ImportOutcome.WOULD_CREATE
 GUAYAQUIL = ZoneInfo("America/Guayaquil")
 
 
@@ -310,34 +310,43 @@ async def test_probable_duplicates_are_those_a_full_comparison_finds(
         ]
 
     incoming = [somebody(n) for n in range(1000, 1120)]
-    report = await run(container, world, rows_of(incoming), mode, 25)  # a dry run too meets its earlier batches
+    before = await people_ids(container.engine)
+    report = await run(container, world, rows_of(incoming), mode, 25)
+    dry = mode is ImportMode.DRY_RUN
 
     earlier: list[tuple[uuid.UUID, PersonSketch]] = []
     flagged = 0
     expected_pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
     for values, item in zip(incoming, report.rows, strict=True):
-        assert item.outcome is (VALID if mode is ImportMode.DRY_RUN else CREATED)
-        assert item.participant_id is not None
+        assert item.outcome is (WOULD_CREATE if dry else CREATED)
         sketch = PersonSketch(
             name_key(values["given_names"], values["family_names"]),
             date.fromisoformat(values["birth_date"]),
             normalize_phone(values["phone"]) if values["phone"] else None,
         )
+        # A dry run creates nobody: the file's own people have no id to list, only registered people are listed.
         expected = {pid for pid, other in [*known, *earlier] if duplicate_reasons(sketch, other)[0]}
         assert set(item.duplicates) == expected
         assert len(item.duplicates) == len(expected)
         assert not expected & {*merged, *erased}
         flagged += len(expected)
+        if dry:
+            assert item.participant_id is None
+            continue
+        assert item.participant_id is not None
         expected_pairs |= {(item.participant_id, other) for other in expected}
         earlier.append((item.participant_id, sketch))
     assert flagged > 100  # the data makes the check work: many pairs by name and birth date, and by phone
+    assert await people_ids(container.engine) - before == (
+        set() if dry else {item.participant_id for item in report.rows}
+    )
 
     pairs = tables.duplicate_candidates.c
     new_people = [item.participant_id for item in report.rows]
     async with container.engine.connect() as connection:
         statement = select(pairs.participant_id, pairs.other_id).where(pairs.participant_id.in_(new_people))
         stored = {(mine, other) for mine, other in await connection.execute(statement)}
-    assert stored == (set() if mode is ImportMode.DRY_RUN else expected_pairs)
+    assert stored == (set() if dry else expected_pairs)
 
 
 async def test_later_batches_see_the_rows_of_earlier_batches(container: Container, world: World) -> None:
@@ -360,12 +369,32 @@ async def test_a_file_names_each_person_once(
     """A row repeating the external identifier of an earlier row is refused, in the same batch or a later one."""
     rows = [row(1), row(2), row(3, external_value="S-1", given_names="Otra")]
     report = await run(container, world, rows_of(rows), mode, batch_size)
-    first = VALID if mode is ImportMode.DRY_RUN else CREATED
+    first = WOULD_CREATE if mode is ImportMode.DRY_RUN else CREATED
     expected = [first, first, REJECTED]
     if mode is ImportMode.ATOMIC:
-        expected = [VALID, VALID, REJECTED]  # one row refused: nothing written
+        expected = [WOULD_CREATE, WOULD_CREATE, REJECTED]  # one row refused: nothing written
     assert [item.outcome for item in report.rows] == expected
     assert report.rows[2].errors[0].code == "duplicate_participant"
+
+
+@pytest.mark.parametrize("mode", [ImportMode.DRY_RUN, ImportMode.PER_RECORD])
+@pytest.mark.parametrize("batch_size", [2, 10])
+async def test_a_rejected_row_hears_of_its_duplicate_too_and_claims_nothing(
+    container: Container, world: World, mode: ImportMode, batch_size: int
+) -> None:
+    rows = [
+        row(1),
+        row(2, phone="12", document_number="P0000001"),  # row 1's passport, and a bad phone
+        row(3, phone="12", document_number="P0000099"),
+        row(4, document_number="P0000099"),  # row 3 is not imported: its passport is free
+    ]
+    report = await run(container, world, rows_of(rows), mode, batch_size)
+    first = WOULD_CREATE if mode is ImportMode.DRY_RUN else CREATED
+    assert [item.outcome for item in report.rows] == [first, REJECTED, REJECTED, first]
+    codes = [[(issue.field, issue.code) for issue in item.errors] for item in report.rows]
+    assert codes[1] == [("phone", "invalid_phone"), ("documents", "duplicate_participant")]
+    assert codes[2] == [("phone", "invalid_phone")]
+    assert report.counts()["rejected"] == 2
 
 
 async def test_an_atomic_import_in_many_batches(container: Container, world: World) -> None:
@@ -381,7 +410,8 @@ async def test_an_atomic_import_in_many_batches(container: Container, world: Wor
     again = [row(n) for n in range(21, 30)] + [row(30, nationality="XXX")]  # rejected in the last batch
     report = await run(container, world, rows_of(again), ImportMode.ATOMIC, 3)
     assert not report.committed
-    assert [item.outcome for item in report.rows] == [VALID] * 9 + [REJECTED]
+    assert [item.outcome for item in report.rows] == [WOULD_CREATE] * 9 + [REJECTED]
+    assert all(item.participant_id is None for item in report.rows)
     assert len(await people_ids(container.engine) - before) == 11
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import fields, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from emprende.domain.consents import (
+    CONSENT_CLOCK_SKEW,
+    EARLIEST_CONSENT,
     Consent,
     ConsentAlreadyWithdrawn,
     ConsentMethod,
@@ -20,7 +22,7 @@ from emprende.domain.consents import (
     new_consent,
 )
 from emprende.domain.disability import Difficulty, WashingtonGroupShortSet
-from emprende.domain.errors import InvalidInput
+from emprende.domain.errors import InvalidInput, InvalidInputs
 from emprende.domain.identity import DocumentType, external_identifier, identity_document
 from emprende.domain.participants import (
     MAX_AGE,
@@ -60,18 +62,20 @@ def participant(**changes: object) -> Participant:
     return Participant(owner_partner_id=OWNER, details=replace(BASE, **changes), now=NOW, registered_by=None)
 
 
-def consent(purpose: ConsentPurpose = ConsentPurpose.REGISTRATION, **changes: object) -> Consent:
-    values: dict[str, object] = {
+def _consent_values() -> dict[str, object]:
+    return {
         "participant_id": uuid.UUID(int=1),
-        "purpose": purpose,
+        "purpose": ConsentPurpose.REGISTRATION,
         "notice_version": "2026-01",
         "language": Language.ES,
         "method": ConsentMethod.IN_PERSON,
         "given_at": NOW,
         "now": NOW,
     }
-    values.update(changes)
-    return Consent(**values)
+
+
+def consent(purpose: ConsentPurpose = ConsentPurpose.REGISTRATION, **changes: object) -> Consent:
+    return Consent(**{**_consent_values(), "purpose": purpose, **changes})
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -186,6 +190,68 @@ INVALID_DETAILS: list[dict[str, object]] = [
 def test_invalid_details_are_refused(changes: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):
         participant(**changes)
+
+
+def test_every_broken_rule_is_reported_at_once() -> None:
+    details = replace(
+        BASE,
+        given_names=" ",
+        nationality="XXX",
+        household_size=40,
+        dependants=2,
+        province_code="99",
+        canton_code="9999",
+        phone="12",
+        email="nobody",
+    )
+    with pytest.raises(InvalidInputs) as raised:
+        new_participant(owner_partner_id=OWNER, details=details, now=NOW, registered_by=None)
+    assert [(issue.field, issue.code) for issue in raised.value.issues] == [
+        ("given_names", "invalid_input"),
+        ("nationality", "invalid_country"),
+        ("household_size", "invalid_input"),
+        ("province_code", "unknown_place"),
+        ("canton_code", "unknown_place"),
+        ("phone", "invalid_phone"),
+        ("email", "invalid_email"),
+    ]
+    # It reads as the first broken rule, as a single refusal did: callers that show one problem show the same one.
+    assert (raised.value.field, raised.value.code) == ("given_names", "invalid_input")
+    # Dependants are compared with the household only when the household size is acceptable on its own.
+    assert all(issue.field != "dependants" for issue in raised.value.issues)
+
+
+def test_a_single_broken_rule_is_refused_as_before() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        participant(phone="12")
+    assert not isinstance(raised.value, InvalidInputs)
+    assert (raised.value.field, raised.value.code) == ("phone", "invalid_phone")
+
+
+def test_a_document_reports_its_type_and_number_together() -> None:
+    with pytest.raises(InvalidInputs) as raised:
+        identity_document("licence", "#", "VEN")
+    assert [issue.field for issue in raised.value.issues] == ["type", "number"]
+    with pytest.raises(InvalidInputs) as external:
+        external_identifier("no spaces allowed", " ")
+    assert [issue.field for issue in external.value.issues] == ["system", "value"]
+    with pytest.raises(InvalidInputs) as answers:
+        WashingtonGroupShortSet.from_answers({"seeing": "blind-ish", "hearing": "no_difficulty", "walking": "x"})
+    assert [issue.field for issue in answers.value.issues] == ["disability.seeing", "disability.walking"]
+
+
+def test_a_consent_reports_every_broken_rule() -> None:
+    with pytest.raises(InvalidInputs) as raised:
+        new_consent(
+            participant_id=uuid.UUID(int=1),
+            purpose=ConsentPurpose.REGISTRATION,
+            notice_version="v" * 41,
+            language=Language.ES,
+            method=ConsentMethod.DIGITAL,
+            given_at=NOW + timedelta(days=1),
+            now=NOW,
+        )
+    assert [issue.field for issue in raised.value.issues] == ["notice_version", "given_at"]
 
 
 FULL = replace(
@@ -378,7 +444,7 @@ def test_consent_rules() -> None:
         {"purpose": ConsentPurpose.TRAINING, "recipient_partner_id": uuid.UUID(int=9)},
         {"notice_version": "  "},
         {"notice_version": "v" * 41},
-        {"given_at": NOW + timedelta(seconds=1)},
+        {"given_at": NOW + CONSENT_CLOCK_SKEW + timedelta(seconds=1)},
     ):
         with pytest.raises(InvalidInput):
             consent(**bad)
@@ -411,11 +477,46 @@ def test_a_new_consent_record_holds_what_the_entity_holds() -> None:
     for bad in (
         {"purpose": ConsentPurpose.TRAINING},
         {"notice_version": "  "},
-        {"given_at": NOW + timedelta(seconds=1)},
+        {"given_at": NOW + CONSENT_CLOCK_SKEW + timedelta(seconds=1)},
     ):
         with pytest.raises(InvalidInput) as refused:
             new_consent(**{**values, **bad})
         assert refused.value.field in {"recipient_partner_id", "notice_version", "given_at"}
+
+
+@pytest.mark.parametrize(
+    "given_at",
+    [
+        EARLIEST_CONSENT,
+        NOW,
+        NOW + CONSENT_CLOCK_SKEW,  # the recording device's clock a little fast
+        datetime(2026, 3, 15, 14, 0, tzinfo=timezone(timedelta(hours=5))),  # 09:00 UTC
+    ],
+)
+def test_a_consent_is_given_between_the_programmes_start_and_now(given_at: datetime) -> None:
+    assert consent(given_at=given_at).given_at == given_at
+
+
+@pytest.mark.parametrize(
+    "given_at",
+    [
+        EARLIEST_CONSENT - timedelta(microseconds=1),
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),  # before year 1 in UTC
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-14))),  # after year 9999 in UTC
+        NOW + CONSENT_CLOCK_SKEW + timedelta(microseconds=1),
+    ],
+)
+def test_a_consent_is_not_given_before_the_programme_nor_in_the_future(given_at: datetime) -> None:
+    for build in (consent, lambda **change: new_consent(**{**_consent_values(), **change})):
+        with pytest.raises(InvalidInput) as refused:
+            build(given_at=given_at)
+        assert (refused.value.code, refused.value.field) == ("invalid_consent_date", "given_at")
+
+
+def test_a_consent_without_a_utc_offset_is_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        consent(given_at=NOW.replace(tzinfo=None))
+    assert (refused.value.code, refused.value.field) == ("timezone_required", "given_at")
 
 
 def test_withdrawal_is_a_new_fact() -> None:

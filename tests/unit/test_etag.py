@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emprende.api.etag import etag, matches_if_none_match, parse_if_match
-from emprende.api.problems import ProblemError
+from emprende.api.etag import NO_VERSION, etag, matches_if_none_match, parse_if_match
 
 
 def test_etag_is_a_quoted_version() -> None:
@@ -50,10 +49,9 @@ def test_parse_if_match(header: str | None, expected: int | None) -> None:
         "\x00",
     ],
 )
-def test_unusable_if_match_is_a_failed_precondition(header: str) -> None:
-    with pytest.raises(ProblemError) as raised:
-        parse_if_match(header)
-    assert raised.value.code == "precondition_failed"
+def test_unusable_if_match_names_a_version_nothing_has(header: str) -> None:
+    """The use case refuses the write (412) once the request is known to be valid, as for a stale tag."""
+    assert parse_if_match(header) == NO_VERSION < 1
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from emprende.domain.matching import PersonSketch
 from emprende.services.import_ledger import MemoryImportLedger
 from emprende.services.import_report import (
     ImportMode,
+    ImportOutcome,
     ImportReport,
-    Outcome,
     RowReport,
     report_csv,
     report_dict,
@@ -39,10 +39,10 @@ def ledger(request: pytest.FixtureRequest) -> Iterator[ImportLedger]:
 def test_report_entries_come_back_as_they_were_kept(ledger: ImportLedger) -> None:
     ids = [uuid.uuid4() for _ in range(4)]
     first = [
-        RowReport(1, Outcome.CREATED, ids[0], (), (ids[1], ids[2])),
-        RowReport(2, Outcome.REJECTED, None, (FieldIssue("birth_date", "invalid", "não é uma data ✓"),)),
+        RowReport(1, ImportOutcome.CREATED, ids[0], (), (ids[1], ids[2])),
+        RowReport(2, ImportOutcome.REJECTED, None, (FieldIssue("birth_date", "invalid", "não é uma data ✓"),)),
     ]
-    second = [RowReport(3, Outcome.UPDATED, ids[3]), RowReport(4, Outcome.VALID)]
+    second = [RowReport(3, ImportOutcome.UPDATED, ids[3]), RowReport(4, ImportOutcome.WOULD_CREATE)]
     ledger.settle(first, {}, (), ())
     ledger.settle([], {}, (), ())
     ledger.settle(second, {}, (), ())
@@ -78,13 +78,14 @@ def test_people_by_birth_date_or_phone_in_the_order_kept(ledger: ImportLedger) -
     assert ledger.people_like([], ["+593990000000"]) == []
 
 
-def test_an_atomic_report_that_wrote_nothing_reads_as_valid_rows(ledger: ImportLedger) -> None:
-    person, other = uuid.uuid4(), uuid.uuid4()
+def test_an_atomic_report_that_wrote_nothing_says_what_it_would_have_done(ledger: ImportLedger) -> None:
+    person, other, same = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     ledger.settle(
         [
-            RowReport(1, Outcome.CREATED, person, (), (other,)),
-            RowReport(2, Outcome.REJECTED, None, (FieldIssue("sex", "invalid", "no"),)),
-            RowReport(3, Outcome.UPDATED, other),
+            RowReport(1, ImportOutcome.CREATED, person, (), (other,)),
+            RowReport(2, ImportOutcome.REJECTED, None, (FieldIssue("sex", "invalid", "no"),)),
+            RowReport(3, ImportOutcome.UPDATED, other),
+            RowReport(4, ImportOutcome.UNCHANGED, same),
         ],
         {},
         (),
@@ -92,21 +93,26 @@ def test_an_atomic_report_that_wrote_nothing_reads_as_valid_rows(ledger: ImportL
     )
     report = ImportReport(ImportMode.ATOMIC, uuid.uuid4(), committed=False, settled=ledger)
     assert [(r.outcome, r.participant_id, r.duplicates) for r in report.rows] == [
-        (Outcome.VALID, None, ()),
-        (Outcome.REJECTED, None, ()),
-        (Outcome.VALID, other, ()),
+        (ImportOutcome.WOULD_CREATE, None, ()),  # the person was never written: no id
+        (ImportOutcome.REJECTED, None, ()),
+        (ImportOutcome.WOULD_UPDATE, other, ()),
+        (ImportOutcome.UNCHANGED, same, ()),
     ]
-    assert report.counts()["valid"] == 2
+    counts = report.counts()
+    assert (counts["would_create"], counts["would_update"], counts["unchanged"], counts["created"]) == (1, 1, 1, 0)
+    assert "valid" not in counts
+    assert "participant_id" not in report_dict(report)["rows"][0]
+    assert report_csv(report).splitlines()[1].startswith("1,would_create,,")
     report.committed = True
-    assert report.rows[0].outcome is Outcome.CREATED
+    assert report.rows[0].outcome is ImportOutcome.CREATED
 
 
 def test_a_report_written_entry_by_entry_is_the_report(ledger: ImportLedger) -> None:
     person, other = uuid.uuid4(), uuid.uuid4()
     ledger.settle(
         [
-            RowReport(1, Outcome.CREATED, person, (), (other,)),
-            RowReport(2, Outcome.REJECTED, None, (FieldIssue("sex", "invalid", "«no» es válido"),)),
+            RowReport(1, ImportOutcome.CREATED, person, (), (other,)),
+            RowReport(2, ImportOutcome.REJECTED, None, (FieldIssue("sex", "invalid", "«no» es válido"),)),
         ],
         {},
         (),

@@ -27,7 +27,7 @@ from emprende.domain.errors import Conflict, DomainError, InvalidInput
 
 SOURCE = Path(emprende.__file__).parent
 # Helpers that pass their first argument on as an error's message template.
-MESSAGE_WRAPPERS = {"_file_error"}
+MESSAGE_WRAPPERS: set[str] = set()
 # Modules whose `ValueError`s are caught on the spot rather than reported as a field's message.
 INTERNAL_VALUE_ERRORS = {"api/pagination.py"}
 # The error types whose Spanish is a deliberate generic fallback rather than an entry of their own.
@@ -60,10 +60,21 @@ def _calls(tree: ast.AST) -> Iterator[tuple[str, ast.Call]]:
                 yield name, node
 
 
-def _literal(call: ast.Call) -> str | None:
-    """The call's first argument when it is a literal string."""
-    first = call.args[0] if call.args else None
-    return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+def _constants(tree: ast.AST) -> dict[str, str]:
+    """The module's string constants (`RULE = "..."`), which a message may be passed as."""
+    found: dict[str, str] = {}
+    for node in getattr(tree, "body", ()):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            found.update((target.id, node.value.value) for target in node.targets if isinstance(target, ast.Name))
+    return found
+
+
+def _literal(call: ast.Call, constants: dict[str, str], position: int = 0) -> str | None:
+    """The call's argument at `position` when it is a literal string or one of the module's string constants."""
+    arg = call.args[position] if len(call.args) > position else None
+    if isinstance(arg, ast.Name):
+        return constants.get(arg.id)
+    return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
 
 
 def _sources() -> Iterator[tuple[Path, ast.AST]]:
@@ -80,13 +91,17 @@ def shown_messages() -> dict[str, str]:
     for path, tree in _sources():
         where = f"{path.relative_to(SOURCE)}"
         validators = "api" in path.parts and where not in INTERNAL_VALUE_ERRORS
+        constants = _constants(tree)
         for name, call in _calls(tree):
-            message = _literal(call)
+            message = _literal(call, constants)
             if message is not None and (name in shown or (name == "ValueError" and validators)):
                 found.setdefault(message, f"{where}:{call.lineno}")
+            custom = _literal(call, constants, 1) if name == "PydanticCustomError" else None
+            if custom is not None:  # a validator's own error type, worded by its second argument
+                found.setdefault(custom, f"{where}:{call.lineno}")
         for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name in shown):
             for name, call in _calls(cls):  # a kind that words its own message: super().__init__("...", ...)
-                message = _literal(call)
+                message = _literal(call, constants)
                 if name == "__init__" and message is not None:
                     found.setdefault(message, f"{where}:{call.lineno}")
         for node in ast.walk(tree):
@@ -125,8 +140,8 @@ def test_every_code_the_source_raises_is_catalogued() -> None:
             for keyword in call.keywords:
                 if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
                     codes.add(str(keyword.value.value))
-            if name == "ProblemError" and _literal(call) is not None:
-                codes.add(str(_literal(call)))
+            if name == "ProblemError" and _literal(call, {}) is not None:
+                codes.add(str(_literal(call, {})))
             second = call.args[1] if len(call.args) > 1 else None
             if name == "problem_response" and isinstance(second, ast.Constant) and isinstance(second.value, str):
                 codes.add(second.value)

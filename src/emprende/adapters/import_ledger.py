@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from emprende.domain.matching import PersonSketch
-from emprende.services.import_report import Outcome, RowReport
+from emprende.services.import_report import ImportOutcome, RowReport
 from emprende.services.import_rows import FieldIssue
 
 _CHUNK = 500  # values per IN (...) list: well under SQLite's parameter limit
@@ -54,7 +54,7 @@ def _report(row: tuple[Any, ...]) -> RowReport:
     number, outcome, participant_id, errors, duplicates = row
     return RowReport(
         number,
-        Outcome(outcome),
+        ImportOutcome(outcome),
         uuid.UUID(bytes=participant_id) if participant_id is not None else None,
         tuple(FieldIssue(*issue) for issue in orjson.loads(errors)) if errors is not None else (),
         tuple(uuid.UUID(bytes=duplicates[i : i + 16]) for i in range(0, len(duplicates), 16)) if duplicates else (),

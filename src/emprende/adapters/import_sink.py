@@ -1,4 +1,5 @@
-"""Batch persistence for bulk imports: one query per batch for each lookup, one bulk write per table and batch.
+"""Batch persistence for bulk imports: one query per batch for each lookup (`import_lookups`), one bulk write per table
+and batch.
 
 New people, their consents, identifier keys, duplicate pairs, audit rows and outbox events go in with one bulk write per
 table and batch, never one ORM unit of work per row: `COPY` on PostgreSQL (through the unit of work's own asyncpg
@@ -24,28 +25,35 @@ from decimal import Decimal
 from enum import Enum
 from operator import attrgetter
 from types import NoneType, TracebackType
-from typing import Any, Protocol, Self, TypeVar, overload
+from typing import Any, Protocol, Self
 
 import orjson
-from sqlalchemy import JSON, Dialect, Table, TypeDecorator, delete, insert, select, text
+from sqlalchemy import (
+    JSON,
+    Dialect,
+    Table,
+    TypeDecorator,
+    delete,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 
 from emprende.adapters import tables
-from emprende.adapters.types import UTCDateTime
+from emprende.adapters.import_lookups import AsyncpgConnection, BatchLookups, chunks
+from emprende.adapters.types import UTCDateTime, as_utc
 from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
 from emprende.domain.audit import REDACTED, AuditAction
 from emprende.domain.consents import NewConsent
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.events import DomainEvent
 from emprende.domain.ids import new_id
-from emprende.domain.matching import PersonSketch
 from emprende.domain.participants import DuplicateParticipant, NewParticipant, Participant, identifier_keys
 from emprende.services.context import current_request_id
-from emprende.services.ports import NameBlock, RegistrySketches
+from emprende.services.ports import RegistrySketches
 from emprende.services.principal import Scope
 
-T = TypeVar("T")
-_CHUNK = 500  # keys per IN (...) list on SQLite: well under its parameter limit
 _YIELD_EVERY = 250  # rows made between two turns of the event loop while a COPY is under way
 _UNAUDITED = frozenset({"version", "updated_at"})
 _PARTICIPANT_COLUMNS = tuple(str(column.key) for column in tables.participants.c)  # plain str: JSON keys
@@ -58,67 +66,9 @@ _sensitive_values = attrgetter(*_AUDITED_SENSITIVE)
 _REDACTED_CHANGE = {"before": None, "after": REDACTED}  # only ever serialised
 _IDENTIFIER_KEYS = ("pk_participant_identifiers", "uq_participant_identifiers_key")
 
-# PostgreSQL lookups: one statement per batch whatever its size (an array parameter, not a list of parameters), each
-# served by an index. People born on the same day come back as one row: their name keys as an array, their ids as one
-# byte string (16 bytes each, in the same order), read into a UUID only for the few whose name passes the screen. A
-# batch's days hold some 135,000 people at a million: decoding each id cost as much as the rest of the lookup.
-_PG_HOLDERS = "SELECT key, participant_id FROM participant_identifiers WHERE key = ANY($1::varchar[])"
-_PG_OWNERS = "SELECT id, owner_partner_id FROM participants WHERE id = ANY($1::uuid[])"
-_PG_BORN_ON = (
-    "SELECT birth_date, string_agg(uuid_send(id), ''::bytea), array_agg(name_key) FROM participants "
-    "WHERE birth_date = ANY($1::date[]) AND erased_at IS NULL AND merged_into_id IS NULL GROUP BY birth_date"
-)
-# Whether someone sharing a phone is live is read, not filtered on: a condition on `merged_into_id` would make a whole
-# scan of the partial birth-date index a candidate plan, which statistics taken before an import filled the table
-# make look cheap; once chosen, it was kept for every batch (7 s of a 100,000-row import into an empty registry).
-_PG_WITH_PHONE = (
-    "SELECT id, name_key, birth_date, phone, erased_at IS NULL AND merged_into_id IS NULL FROM participants "
-    "WHERE phone = ANY($1::varchar[])"
-)
-
-
-def _chunks(items: Sequence[T]) -> list[Sequence[T]]:
-    return [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]
-
-
-class _PackedIds(Sequence[uuid.UUID]):
-    """Ids packed 16 bytes apiece (PostgreSQL's binary form of a uuid), each made a UUID when it is read."""
-
-    __slots__ = ("_packed",)
-
-    def __init__(self, packed: bytes) -> None:
-        if len(packed) % 16:
-            raise ValueError("packed ids are 16 bytes each")
-        self._packed = packed
-
-    def __len__(self) -> int:
-        return len(self._packed) // 16
-
-    @overload
-    def __getitem__(self, index: int, /) -> uuid.UUID: ...
-    @overload
-    def __getitem__(self, index: slice, /) -> Sequence[uuid.UUID]: ...
-    def __getitem__(self, index: int | slice, /) -> uuid.UUID | Sequence[uuid.UUID]:
-        if isinstance(index, slice):
-            return [self[position] for position in range(*index.indices(len(self)))]
-        position = index + len(self) if index < 0 else index
-        if not 0 <= position < len(self):
-            raise IndexError("packed id index out of range")
-        return uuid.UUID(bytes=self._packed[16 * position : 16 * position + 16])
-
 
 class _Encode(Protocol):
     def __call__(self, value: Any, /) -> Any: ...
-
-
-class _Asyncpg(Protocol):
-    """What the sink uses of an asyncpg connection (asyncpg ships no type information)."""
-
-    def is_in_transaction(self) -> bool: ...
-    async def fetch(self, query: str, *args: Any) -> list[Sequence[Any]]: ...
-    async def copy_records_to_table(
-        self, table_name: str, *, records: Iterable[Sequence[Any]], columns: Sequence[str]
-    ) -> str: ...
 
 
 def _identifier_taken(error: Exception) -> bool:
@@ -160,7 +110,7 @@ def _sqlite_utc(value: datetime | None) -> str | None:
     if value.tzinfo is not UTC:
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; use timezone-aware UTC")
-        value = value.astimezone(UTC)
+        value = as_utc(value)
     return value.isoformat(" ", "microseconds")[:26]  # the offset, +00:00, left out
 
 
@@ -210,7 +160,7 @@ class SqlImportSink:
         self._uow = uow
         self._tenant = scope.tenant
         self._actor = scope.actor
-        self._pg: _Asyncpg | None = None
+        self._pg: AsyncpgConnection | None = None
 
     async def __aenter__(self) -> Self:
         await self._uow.__aenter__()
@@ -221,13 +171,17 @@ class SqlImportSink:
             # planner scans a whole table for a batch's lookups. Every lookup here has an index. (This statement also
             # begins the transaction, which the driver-level statements below then share.)
             await session.execute(text("SET LOCAL enable_seqscan = off"))
+            # A partner's block lookup evaluates who it may see for each of a batch's people: the planner prices that
+            # far above what the index-only scan and its hashed shares cost, and JIT-compiled it (seconds a batch).
+            await session.execute(text("SET LOCAL jit = off"))
             connection = await (await session.connection()).get_raw_connection()
-            driver: _Asyncpg | None = connection.driver_connection
+            driver: AsyncpgConnection | None = connection.driver_connection
             if driver is None or not driver.is_in_transaction():
                 raise RuntimeError("the import sink needs the unit of work's asyncpg connection inside its transaction")
             self._pg = driver
             # asyncpg does its I/O on the event loop: the importer can validate the next rows while a batch is written.
             self.overlaps_validation = True
+        self._lookups = BatchLookups(session, self._pg, self._tenant)
         return self
 
     async def __aexit__(
@@ -237,55 +191,15 @@ class SqlImportSink:
         await self._uow.__aexit__(exc_type, exc, tb)
 
     async def holders(self, keys: Sequence[str]) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
-        # Two primary-key lookups rather than a join: the plan stays an index scan while the tables grow in the import.
-        held: dict[str, uuid.UUID] = {}
-        owners: dict[uuid.UUID, uuid.UUID] = {}
-        if self._pg is not None:
-            held.update((row[0], row[1]) for row in await self._pg.fetch(_PG_HOLDERS, list(keys)))
-            if held:
-                owners.update((row[0], row[1]) for row in await self._pg.fetch(_PG_OWNERS, list(set(held.values()))))
-        else:
-            ids, people = tables.participant_identifiers.c, tables.participants.c
-            session = self._uow.session
-            for chunk in _chunks(list(keys)):
-                statement = select(ids.key, ids.participant_id).where(ids.key.in_(chunk))
-                held.update((row.key, row.participant_id) for row in await session.execute(statement))
-            for found in _chunks(sorted(set(held.values()))):
-                statement = select(people.id, people.owner_partner_id).where(people.id.in_(found))
-                owners.update((row.id, row.owner_partner_id) for row in await session.execute(statement))
-        return {key: (pid, owners[pid]) for key, pid in held.items() if pid in owners}
+        return await self._lookups.holders(keys)
 
     async def sketches(self, birth_dates: Sequence[date], phones: Sequence[str]) -> RegistrySketches:
-        if self._pg is not None:
-            born_on = await self._pg.fetch(_PG_BORN_ON, list(birth_dates)) if birth_dates else []
-            with_phone = await self._pg.fetch(_PG_WITH_PHONE, list(phones)) if phones else []
-            return RegistrySketches(
-                {day: NameBlock(_PackedIds(ids), keys) for day, ids, keys in born_on},
-                [(pid, PersonSketch(key, day, phone)) for pid, key, day, phone, live in with_phone if live],
-            )
-        c = tables.participants.c
-        live = (c.erased_at.is_(None), c.merged_into_id.is_(None))
-        session = self._uow.session
-        days: dict[date, tuple[list[uuid.UUID], list[str]]] = {}
-        for day_chunk in _chunks(list(birth_dates)):
-            statement = select(c.birth_date, c.id, c.name_key).where(c.birth_date.in_(day_chunk), *live)
-            for day, pid, key in await session.execute(statement):
-                ids, keys = days.setdefault(day, ([], []))
-                ids.append(pid)
-                keys.append(key)
-        sketches: list[tuple[uuid.UUID, PersonSketch]] = []
-        for phone_chunk in _chunks(list(phones)):
-            statement = select(c.id, c.name_key, c.birth_date, c.phone).where(c.phone.in_(phone_chunk), *live)
-            sketches += [
-                (row.id, PersonSketch(row.name_key, row.birth_date, row.phone))
-                for row in await session.execute(statement)
-            ]
-        return RegistrySketches({day: NameBlock(*block) for day, block in days.items()}, sketches)
+        return await self._lookups.sketches(birth_dates, phones)
 
     async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:
         c = tables.participants.c
         loaded: dict[uuid.UUID, Participant] = {}
-        for chunk in _chunks(list(participant_ids)):
+        for chunk in chunks(list(participant_ids)):
             statement = select(Participant).where(c.id.in_(chunk), c.merged_into_id.is_(None))
             if self._tenant is not None:
                 statement = statement.where(c.owner_partner_id == self._tenant)

@@ -1,9 +1,10 @@
-"""Reading import files: CSV or JSON Lines, UTF-8 (with or without BOM) or Latin-1, one row at a time.
+"""Reading import files: CSV or JSON Lines, UTF-8 (with or without BOM) or Latin-1, or an .xlsx workbook
+(`import_workbooks`), one row at a time.
 
 Nothing here holds more than one row: the file is read through a decoder as a stream. Problems with the file as a whole
-(not text, unknown or missing columns, no header) raise `InvalidInput` on the first row read; problems with one row
-(wrong number of cells, an unclosed quote, bytes the declared encoding cannot decode, a line that is not a JSON object)
-become that row's errors and the reading goes on.
+(not text nor a workbook, unknown or missing columns, no header) raise `ImportFileError` on the first row read;
+problems with one row (wrong number of cells, an unclosed quote, bytes the declared encoding cannot decode, a line that
+is not a JSON object) become that row's errors and the reading goes on.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import IO, Any
 
-from emprende.domain.errors import InvalidInput
-from emprende.services.import_rows import KNOWN_COLUMNS, REQUIRED_COLUMNS, FieldIssue, RawRow
+from emprende.adapters.import_workbooks import OLE2_MAGIC, ZIP_MAGIC, old_workbook_error, workbook_rows
+from emprende.services.import_rows import KNOWN_COLUMNS, REQUIRED_COLUMNS, FieldIssue, ImportFileError, RawRow
 
 MAX_LINE = 65_536
 _SNIFF = 8192
@@ -27,6 +28,7 @@ _UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of by
 class ImportFormat(StrEnum):
     CSV = "csv"
     JSONL = "jsonl"
+    XLSX = "xlsx"
 
 
 class ImportEncoding(StrEnum):
@@ -36,16 +38,22 @@ class ImportEncoding(StrEnum):
 
 _CODECS = {ImportEncoding.UTF_8: "utf-8-sig", ImportEncoding.LATIN_1: "latin-1"}
 _JSONL_TYPES = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines", "application/json-lines")
-
-
-def _file_error(message: str, **params: object) -> InvalidInput:
-    return InvalidInput(message, field="file", code="invalid_import_file", **params)
+_XLSX_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel.sheet.macroenabled.12",
+)
 
 
 def infer_format(
     declared: ImportFormat | None, filename: str | None, content_type: str | None, head: bytes
 ) -> ImportFormat:
-    """The declared format, else the file name's extension, else the content type, else a look at the first byte."""
+    """A ZIP archive is read as a workbook whatever it is called (no text file starts as one does; an old binary
+    workbook is refused); otherwise the declared format, else the file name's extension, else the content type, else
+    a look at the first byte."""
+    if head.startswith(OLE2_MAGIC):
+        raise old_workbook_error()
+    if head.startswith(ZIP_MAGIC):
+        return ImportFormat.XLSX
     if declared is not None:
         return declared
     name = (filename or "").lower()
@@ -53,11 +61,15 @@ def infer_format(
         return ImportFormat.JSONL
     if name.endswith(".csv"):
         return ImportFormat.CSV
+    if name.endswith((".xlsx", ".xlsm")):
+        return ImportFormat.XLSX
     media = (content_type or "").split(";")[0].strip().lower()
     if media in _JSONL_TYPES:
         return ImportFormat.JSONL
     if media == "text/csv":
         return ImportFormat.CSV
+    if media in _XLSX_TYPES:
+        return ImportFormat.XLSX
     return ImportFormat.JSONL if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else ImportFormat.CSV
 
 
@@ -69,16 +81,17 @@ def read_rows(
     filename: str | None = None,
     content_type: str | None = None,
 ) -> Iterator[RawRow]:
-    """Rows of an import file, read lazily from a binary stream positioned at its start."""
+    """Rows of an import file, read lazily from a seekable binary stream positioned at its start."""
     head = binary.read(_SNIFF)
     binary.seek(0)
     if not head.strip():
-        raise _file_error("the file is empty")
-    if b"\x00" in head:
-        raise _file_error(
-            "the file is not {encoding} text (is it a spreadsheet? export it as CSV)", encoding=encoding.value
-        )
+        raise ImportFileError("the file is empty")
     kind = infer_format(format, filename, content_type, head)
+    if kind is ImportFormat.XLSX:
+        yield from workbook_rows(binary, _header)
+        return
+    if b"\x00" in head:
+        raise ImportFileError("the file is neither {encoding} text nor an .xlsx workbook", encoding=encoding.value)
     text = io.TextIOWrapper(binary, encoding=_CODECS[encoding], errors="surrogateescape", newline="")
     try:
         if kind is ImportFormat.CSV:
@@ -98,25 +111,35 @@ def _column(name: str) -> str:
     return name.strip().lower()
 
 
-def _csv_rows(text: IO[str], encoding: ImportEncoding) -> Iterator[RawRow]:
-    reader = csv.reader(text, strict=True)
-    try:
-        header = [_column(name) for name in next(reader)]
-    except StopIteration:
-        raise _file_error("the file has no header row") from None
-    except csv.Error:
-        raise _file_error("the header row is not valid CSV") from None
-    if any(_UNDECODABLE.search(name) for name in header):
-        raise _file_error("the header row is not valid {encoding}", encoding=encoding.value)
+def _header(cells: Sequence[str]) -> list[str]:
+    """The columns a header row names; raises ImportFileError unless it names known columns, each once, the required
+    ones among them."""
+    header = [_column(name) for name in cells]
+    if "" in header:
+        raise ImportFileError("a column of the header has no name")
     unknown = [name for name in header if name not in KNOWN_COLUMNS]
     if unknown:
         shown = ", ".join(name[:40] for name in unknown[:10])
-        raise _file_error("unknown columns: {columns} (see the documented column list)", columns=shown)
+        raise ImportFileError("unknown columns: {columns} (see the documented column list)", columns=shown)
     if len(set(header)) != len(header):
-        raise _file_error("a column appears twice in the header")
+        raise ImportFileError("a column appears twice in the header")
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        raise _file_error("required columns missing: {columns}", columns=", ".join(missing))
+        raise ImportFileError("required columns missing: {columns}", columns=", ".join(missing))
+    return header
+
+
+def _csv_rows(text: IO[str], encoding: ImportEncoding) -> Iterator[RawRow]:
+    reader = csv.reader(text, strict=True)
+    try:
+        cells = next(reader)
+    except StopIteration:
+        raise ImportFileError("the file has no header row") from None
+    except csv.Error:
+        raise ImportFileError("the header row is not valid CSV") from None
+    if any(_UNDECODABLE.search(name) for name in cells):
+        raise ImportFileError("the header row is not valid {encoding}", encoding=encoding.value)
+    header = _header(cells)
     width = len(header)
     number = 0
     while True:

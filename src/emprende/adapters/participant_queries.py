@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, Select, bindparam, exists, func, insert, or_, select, tuple_, union_all
+from sqlalchemy import BindParameter, Integer, Select, bindparam, exists, func, insert, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import operators
@@ -17,6 +17,7 @@ from sqlalchemy.sql import operators
 from emprende.adapters import tables
 from emprende.adapters.database import write_engine
 from emprende.adapters.queries import PreparedRead, ReadConnections
+from emprende.adapters.visibility import visible_to
 from emprende.domain.audit import AuditAction
 from emprende.domain.ids import new_id
 from emprende.domain.matching import search_key
@@ -32,7 +33,6 @@ from emprende.services.ports import (
 from emprende.services.principal import Principal
 
 _p = tables.participants
-_c = tables.consents
 _ids = tables.participant_identifiers
 _s = tables.participant_shares
 
@@ -69,19 +69,6 @@ _SENSITIVE = (
     _p.c.email,
 )
 SENSITIVE_COLUMNS = tuple(column.key for column in _SENSITIVE)
-
-
-def visible_to(tenant: uuid.UUID | BindParameter[Any]) -> Any:
-    """Owned by the tenant, or shared with it by a sharing consent in force that names it."""
-    return or_(
-        _p.c.owner_partner_id == tenant,
-        exists().where(
-            _c.c.participant_id == _p.c.id,
-            _c.c.purpose == "sharing",
-            _c.c.recipient_partner_id == tenant,
-            _c.c.withdrawn_at.is_(None),
-        ),
-    )
 
 
 def _value(value: object) -> str | None:
@@ -408,19 +395,8 @@ class SqlDuplicateQueries:
             statement = statement.where(d.c.status == status)
         if after is not None:
             statement = statement.where(d.c.id > after)
-        if tenant is not None:
-            for side in (first, second):
-                statement = statement.where(
-                    or_(
-                        side.c.owner_partner_id == tenant,
-                        exists().where(
-                            _c.c.participant_id == side.c.id,
-                            _c.c.purpose == "sharing",
-                            _c.c.recipient_partner_id == tenant,
-                            _c.c.withdrawn_at.is_(None),
-                        ),
-                    )
-                )
+        if tenant is not None:  # both records, or the pair is not there for this tenant at all
+            statement = statement.where(visible_to(tenant, first), visible_to(tenant, second))
         async with self._reads.connect() as connection:
             rows = (await connection.execute(statement)).all()
         return [

@@ -13,8 +13,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
-    Boolean,
     ColumnElement,
     Executable,
     Row,
@@ -36,9 +34,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from emprende.adapters import tables
+from emprende.adapters.visibility import visible_to
 from emprende.domain.agreements import CooperationAgreement
 from emprende.domain.clients import ApiClient
-from emprende.domain.consents import Consent, ConsentPurpose
+from emprende.domain.consents import Consent
 from emprende.domain.duplicates import DuplicateCandidate
 from emprende.domain.matching import PersonSketch
 from emprende.domain.participants import Participant, identifier_keys
@@ -231,17 +230,6 @@ class SqlApiClientRepository(_TenantRepository):
         return list((await self._session.execute(statement)).scalars())
 
 
-def _sharing_visible(tenant: uuid.UUID | BindParameter[uuid.UUID]) -> ColumnElement[bool]:
-    """Owned by the tenant, or shared with it by a consent in force that names it."""
-    c = tables.consents.c
-    return (tables.participants.c.owner_partner_id == tenant) | exists().where(
-        c.participant_id == tables.participants.c.id,
-        c.purpose == ConsentPurpose.SHARING,
-        c.recipient_partner_id == tenant,
-        c.withdrawn_at.is_(None),
-    )
-
-
 # Statements of the duplicate checks, built once: only their parameters change from one registration to the next.
 _people, _ids = tables.participants.c, tables.participant_identifiers.c
 
@@ -263,13 +251,14 @@ def _holders(visible: ColumnElement[bool]) -> Select[Any, Any, Any, Any, Any, An
     )
 
 
-def _block(*same: ColumnElement[bool]) -> Select[Any, Any, Any, Any, Any, Any]:
-    """Blocking for probable duplicates: live people with the same birth date or phone (both indexed), never a scan."""
+def _block(visible: ColumnElement[bool], *same: ColumnElement[bool]) -> Select[Any, Any, Any, Any, Any, Any]:
+    """Blocking for probable duplicates: live people with the same birth date or phone (both indexed), never a scan;
+    with whether the tenant sees them, as for the holders."""
     return (
         select(
             false().label("holder"),
             _people.id,
-            cast(null(), Boolean).label("visible"),
+            visible.label("visible"),
             _people.name_key,
             _people.birth_date,
             _people.phone,
@@ -284,23 +273,26 @@ def _block(*same: ColumnElement[bool]) -> Select[Any, Any, Any, Any, Any, Any]:
     )
 
 
-_HOLDERS = {  # by whether the tenant is the operator, who sees everyone
-    True: _holders(true()),
-    False: _holders(_sharing_visible(bindparam("tenant", type_=Uuid))),
+_VISIBLE = {  # by whether the tenant is the operator, who sees everyone
+    True: true(),
+    False: visible_to(bindparam("tenant", type_=Uuid)),
 }
+_HOLDERS = {operator: _holders(visible) for operator, visible in _VISIBLE.items()}
 _SAME_BIRTH_DATE = _people.birth_date == bindparam("birth_date")
 _SAME_PHONE = _people.phone == bindparam("phone")
-_BLOCKS = {  # by (has a birth date, has a phone)
-    (True, True): _block(_SAME_BIRTH_DATE, _SAME_PHONE),
-    (True, False): _block(_SAME_BIRTH_DATE),
-    (False, True): _block(_SAME_PHONE),
+_SAME = {  # by (has a birth date, has a phone)
+    (True, True): (_SAME_BIRTH_DATE, _SAME_PHONE),
+    (True, False): (_SAME_BIRTH_DATE,),
+    (False, True): (_SAME_PHONE,),
+}
+_BLOCKS = {  # by (is the operator, (has a birth date, has a phone))
+    (operator, has): _block(visible, *same) for operator, visible in _VISIBLE.items() for has, same in _SAME.items()
 }
 # Both checks in one round trip. The block goes first, as a subquery: the union's result types are its columns'
 # (dates come back as dates on SQLite too) and its LIMIT stays its own.
 _LOOKALIKES = {
     (operator, has): union_all(select(*block.subquery().c), _HOLDERS[operator])
-    for operator in (True, False)
-    for has, block in _BLOCKS.items()
+    for (operator, has), block in _BLOCKS.items()
 }
 
 
@@ -315,7 +307,7 @@ class SqlParticipantRepository(_InsertingRepository):
     async def get(self, participant_id: uuid.UUID) -> Participant | None:
         statement = select(Participant).where(self._c.id == participant_id)
         if self._tenant is not None:
-            statement = statement.where(_sharing_visible(self._tenant))
+            statement = statement.where(visible_to(self._tenant))
         return (await self._session.execute(statement)).scalar_one_or_none()
 
     async def owned_by_tenant(self, participant: Participant) -> bool:
@@ -348,12 +340,9 @@ class SqlParticipantRepository(_InsertingRepository):
         blocking = (birth_date is not None, phone is not None)
         if not any(blocking):
             return Lookalikes(await self.holders_of(keys), [])
-        if keys:
-            statement: Executable = _LOOKALIKES[self._tenant is None, blocking]
-        else:
-            statement = _BLOCKS[blocking]
+        statement: Executable = (_LOOKALIKES if keys else _BLOCKS)[self._tenant is None, blocking]
         holders: list[tuple[uuid.UUID, bool]] = []
-        sketches: list[tuple[uuid.UUID, PersonSketch]] = []
+        sketches: list[tuple[uuid.UUID, PersonSketch, bool]] = []
         rows = await self._rows(
             statement, keys=list(keys), tenant=self._tenant, birth_date=birth_date, phone=phone, exclude=exclude
         )
@@ -361,7 +350,7 @@ class SqlParticipantRepository(_InsertingRepository):
             if holder:
                 holders.append((pid, bool(visible)))
             else:
-                sketches.append((pid, PersonSketch(other_name_key, other_birth_date, other_phone)))
+                sketches.append((pid, PersonSketch(other_name_key, other_birth_date, other_phone), bool(visible)))
         return Lookalikes(holders, sketches)
 
     async def _rows(self, statement: Executable, **parameters: object) -> Sequence[Row[*tuple[Any, ...]]]:

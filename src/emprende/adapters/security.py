@@ -21,6 +21,24 @@ ACCESS = "access"
 REFRESH = "refresh"
 CLIENT = "client"
 _REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub", "typ", "jti")
+ISSUED_AT_LEEWAY_SECONDS = 60
+"""How far in the future a token's `iat` may lie (clocks of the processes behind a load balancer drift apart); a token
+issued later than that was not issued by this service's clock, and is refused."""
+
+
+def _number(value: Any) -> float:
+    """A numeric date claim (python-jose has checked that it reads as an integer)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise AuthenticationFailed("malformed date claim", code="invalid_token") from error
+
+
+def _expiry(claims: dict[str, Any]) -> datetime:
+    try:
+        return datetime.fromtimestamp(int(claims["exp"]), UTC)
+    except (TypeError, ValueError, OverflowError, OSError) as error:  # beyond the years `datetime` holds
+        raise AuthenticationFailed("malformed expiry", code="invalid_token") from error
 
 
 class Argon2PasswordHasher:
@@ -146,10 +164,17 @@ class JoseTokenService:
             )
         except ExpiredSignatureError as error:
             raise AuthenticationFailed("token expired", code="token_expired") from error
-        except JOSEError as error:
+        except (
+            JOSEError,
+            TypeError,
+            ValueError,
+            OverflowError,
+        ) as error:  # python-jose lets a few claim shapes through
             raise AuthenticationFailed("invalid token", code="invalid_token") from error
         if any(name not in claims for name in _REQUIRED_CLAIMS) or claims["typ"] != expected_type:
             raise AuthenticationFailed("wrong token type", code="invalid_token")
+        if _number(claims["iat"]) > time.time() + ISSUED_AT_LEEWAY_SECONDS:
+            raise AuthenticationFailed("token issued in the future", code="invalid_token")
         return claims
 
     @staticmethod
@@ -181,7 +206,7 @@ class JoseTokenService:
             return AccessClaims(
                 subject=self._uuid_claim(claims, "sub"),
                 session_id=None,
-                expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+                expires_at=_expiry(claims),
                 is_client=True,
                 scopes=frozenset(scope.split()),
             )
@@ -190,7 +215,7 @@ class JoseTokenService:
         return AccessClaims(
             subject=self._uuid_claim(claims, "sub"),
             session_id=self._uuid_claim(claims, "sid"),
-            expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+            expires_at=_expiry(claims),
         )
 
     def decode_refresh(self, token: str) -> RefreshClaims:

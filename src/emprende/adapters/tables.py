@@ -241,12 +241,13 @@ participants = Table(
 )
 
 # Duplicate blocking by birth date: the people born on given days, with their name keys. On PostgreSQL it covers the
-# import's lookup (birth date, name key, id, whether erased), which then reads the index alone.
+# import's lookup (birth date, name key, id, whether erased, and the owner, for whether a partner importing sees them),
+# which then reads the index alone.
 Index(
     "ix_participants_live_birth_date",
     participants.c.birth_date,
     participants.c.name_key,
-    postgresql_include=["id", "erased_at"],
+    postgresql_include=["id", "erased_at", "owner_partner_id"],
     postgresql_where=participants.c.merged_into_id.is_(None),
     sqlite_where=participants.c.merged_into_id.is_(None),
 )

@@ -13,6 +13,19 @@ from emprende.domain.agreements import AgreementRole, Amendment
 from emprende.domain.disability import WashingtonGroupShortSet
 from emprende.domain.identity import DocumentType, ExternalIdentifier, IdentityDocument
 
+_FIRST = datetime.min.replace(tzinfo=UTC)
+_LAST = datetime.max.replace(tzinfo=UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """`value` in UTC; an instant whose UTC date falls outside `datetime` (year 1 east of UTC, year 9999 west of it) is
+    held at the first or last instant there is. The API refuses such values before they get here: this keeps one that
+    slips through from ending a request in an OverflowError, and compares as the value would."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return _FIRST if value.year == 1 else _LAST
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC on the way in and out, also on SQLite (which stores no offset)."""
@@ -25,7 +38,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; use timezone-aware UTC")
-        value = value.astimezone(UTC)
+        value = as_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:

@@ -15,8 +15,9 @@ from fastapi.routing import APIRoute
 from emprende import __version__
 from emprende.api import v1
 from emprende.api.docs import install_docs
-from emprende.api.idempotency import IdempotencyMiddleware
+from emprende.api.idempotency import IdempotencyMiddleware, document_idempotency
 from emprende.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from emprende.api.openapi_shape import add_declared_models, describe_input_defaults
 from emprende.api.pagination import CursorCodec
 from emprende.api.problems import PROBLEM_JSON, install_problem_handlers
 from emprende.bootstrap import Container, build_container
@@ -32,9 +33,11 @@ followed up, together with institutional partners under cooperation agreements.
 
 **Conventions.** Errors are `application/problem+json` with a stable `code`; messages in English or Spanish by
 `Accept-Language`. Collections use cursor pagination (`limit`, `cursor`, `next_cursor`). Reads return an `ETag`;
-updates honour `If-Match`. `POST` accepts an `Idempotency-Key`. Every response carries an `X-Request-ID`.
+updates honour `If-Match`. `POST`s that declare an `Idempotency-Key` replay the first response to a retry with the
+same key. Every response carries an `X-Request-ID`.
 
-**Sign in** with the *Authorize* button (e-mail as username).
+**Sign in** with the *Authorize* button: people with the password flow (e-mail as username), partner systems with
+the client-credentials flow (their client id and secret, and the scopes they need).
 """
 
 
@@ -75,11 +78,15 @@ def _document_problems(document: dict[str, Any]) -> dict[str, Any]:
 
 
 class EmprendeAPI(FastAPI):
-    """FastAPI, with the OpenAPI document describing errors as they are sent (problem+json)."""
+    """FastAPI, with the OpenAPI document describing errors as they are sent (problem+json), declaring
+    `Idempotency-Key` where it is accepted, and requests as typed clients should read them."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
-            self.openapi_schema = _document_problems(super().openapi())
+            document = document_idempotency(_document_problems(super().openapi()))
+            add_declared_models(document)
+            describe_input_defaults(document)
+            self.openapi_schema = document
         return self.openapi_schema
 
 

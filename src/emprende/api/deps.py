@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
+from fastapi.openapi.models import OAuth2 as OAuth2Model
+from fastapi.openapi.models import OAuthFlowClientCredentials
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, ValidationError
 
@@ -14,12 +16,20 @@ from emprende.api.pagination import CursorCodec, PageRequest, page_request
 from emprende.api.problems import ProblemError
 from emprende.bootstrap import Container
 from emprende.services.auth import authenticate
+from emprende.services.authorization import SCOPES
 from emprende.services.principal import Principal
 
+SIGN_IN_PATH = "/api/v1/auth/token"
 oauth2_scheme = OAuth2PasswordBearer(
-    tokenUrl="/api/v1/auth/token",
+    tokenUrl=SIGN_IN_PATH,
     auto_error=False,
-    description="Sign in with e-mail (as username) and password.",
+    description="People sign in with e-mail (as username) and password; partner systems with their API client's id "
+    "and secret (client credentials), asking for the scopes they need.",
+)
+# Both grants issue the same bearer tokens; the scheme keeps its first name, which every operation refers to.
+assert isinstance(oauth2_scheme.model, OAuth2Model)
+oauth2_scheme.model.flows.clientCredentials = OAuthFlowClientCredentials(
+    tokenUrl=SIGN_IN_PATH, scopes={scope: what for scope, (what, _, _) in SCOPES.items()}
 )
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
-from emprende.api.problems import ProblemError
-
 _TAG = re.compile(r'^(?:W/)?"v(\d{1,18})"$')
 
 
 def etag(version: int) -> str:
     return f'"v{version}"'
+
+
+NO_VERSION = -1
+"""What an unusable If-Match stands for: a version no resource has, so the write is refused (412) by the use case
+once it has validated the request (a bad body is reported first)."""
 
 
 def parse_if_match(header: str | None) -> int | None:
@@ -21,7 +24,7 @@ def parse_if_match(header: str | None) -> int | None:
     versions = {int(match.group(1)) for tag in tags if (match := _TAG.match(tag))}
     if len(versions) != 1:
         # Unparseable or several versions: nothing can match the one current version reliably.
-        raise ProblemError("precondition_failed")
+        return NO_VERSION
     return versions.pop()
 
 

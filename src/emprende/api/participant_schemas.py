@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from emprende.api.datetimes import DATETIME_RANGE, AwareDateTime
 from emprende.api.schemas import RequestModel, ResponseModel
 from emprende.domain.consents import ConsentMethod, ConsentPurpose
 from emprende.domain.disability import Difficulty
@@ -43,7 +44,9 @@ class ConsentGivenIn(RequestModel):
     notice_version: str = Field(min_length=1, max_length=40, examples=["2026-01"])
     language: Language = Language.ES
     method: ConsentMethod
-    given_at: datetime | None = Field(None, description="Default: now. Include a UTC offset.")
+    given_at: AwareDateTime | None = Field(
+        None, description="Default: now. Include a UTC offset; not before 2000-01-01 nor in the future."
+    )
 
 
 class ParticipantFieldsIn(RequestModel):
@@ -145,7 +148,9 @@ class ParticipantOut(ResponseModel):
 
 class RegistrationOut(ParticipantOut):
     probable_duplicates: list[uuid.UUID] = Field(
-        default_factory=list, description="Records queued for review as probable duplicates of this one."
+        default_factory=list,
+        description="Records queued for review as probable duplicates of this one that the caller may see; those it "
+        "may not see are queued as well, but never named to it.",
     )
 
 
@@ -155,7 +160,9 @@ class ConsentIn(RequestModel):
     notice_version: str = Field(min_length=1, max_length=40)
     language: Language = Language.ES
     method: ConsentMethod
-    given_at: datetime | None = Field(None, description="Default: now. Include a UTC offset.")
+    given_at: AwareDateTime | None = Field(
+        None, description="Default: now. Include a UTC offset; not before 2000-01-01 nor in the future."
+    )
 
 
 class ConsentOut(ResponseModel):
@@ -252,8 +259,8 @@ class ParticipantListQuery(BaseModel):
     canton_code: str | None = Field(None, min_length=4, max_length=4)
     min_age: int | None = Field(None, ge=0, le=120)
     max_age: int | None = Field(None, ge=0, le=120)
-    registered_from: datetime | None = Field(None, description="Inclusive; with a UTC offset.")
-    registered_to: datetime | None = Field(None, description="Exclusive; with a UTC offset.")
+    registered_from: AwareDateTime | None = Field(None, description=f"Inclusive; with a UTC offset. {DATETIME_RANGE}")
+    registered_to: AwareDateTime | None = Field(None, description=f"Exclusive; with a UTC offset. {DATETIME_RANGE}")
     name: str | None = Field(None, min_length=1, max_length=100, description="Accent- and case-insensitive.")
     document_type: DocumentType | None = Field(None, description="With document_number: exact lookup.")
     document_number: str | None = Field(None, min_length=1, max_length=40)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -32,6 +31,7 @@ from emprende.domain.errors import (
     PermissionDenied,
     PreconditionFailed,
     TooManyAttempts,
+    issues_of,
     render_message,
 )
 
@@ -180,6 +180,8 @@ def field_message(error_type: str, english: str, ctx: Mapping[str, object], lang
             return SPANISH_MESSAGES.get(english, SPANISH_VALUE_ERROR_FALLBACK)
         return english
     if lang == "es":
+        if error_type not in SPANISH_FIELD_MESSAGES and english in SPANISH_MESSAGES:
+            return SPANISH_MESSAGES[english]  # a validator's own error type (PydanticCustomError), worded by us
         return render_message(
             SPANISH_FIELD_MESSAGES.get(error_type, SPANISH_VALUE_ERROR_FALLBACK), _spanish_context(ctx)
         )
@@ -237,11 +239,13 @@ def install_problem_handlers(app: FastAPI) -> None:
             return problem_response(request, code, headers={"WWW-Authenticate": "Bearer"})
         if isinstance(exc, InvalidInput):
             code = exc.code if exc.code in CATALOGUE else "invalid_input"
-            errors = (
-                [{"field": f"body.{exc.field}", "code": code, "message": _domain_message(request, exc, code)}]
-                if exc.field
-                else None
-            )
+            # Every rule the input broke, reported together (InvalidInputs carries several; it reads as the first).
+            errors = [
+                {"field": f"body.{issue.field}", "code": kind, "message": _domain_message(request, issue, kind)}
+                for issue in issues_of(exc)
+                if issue.field
+                for kind in (issue.code if issue.code in CATALOGUE else "invalid_input",)
+            ] or None
             return problem_response(request, code, errors=errors, params=exc.params)
         existing = getattr(exc, "existing_id", None)
         if existing is not None:
@@ -310,12 +314,3 @@ _DESCRIPTIONS = {
     429: "Too many attempts",
     503: "Not ready",
 }
-
-
-def require_utc_offset(field: str, value: datetime | None) -> None:
-    """Datetimes from callers must say which moment they mean: a value without an offset is a 422."""
-    if value is not None and value.tzinfo is None:
-        raise ProblemError(
-            "validation_failed",
-            errors=[{"field": field, "code": "timezone_required", "message": "include a UTC offset"}],
-        )

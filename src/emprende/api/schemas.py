@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from emprende.api.datetimes import DATETIME_RANGE, AwareDateTime
 from emprende.domain.agreements import AgreementRole, AgreementStatus
 from emprende.domain.partners import PartnerKind, PartnerStatus
 from emprende.domain.users import Language, Role
@@ -216,7 +217,7 @@ class ApiClientCreateIn(RequestModel):
     name: str = Field(min_length=1, max_length=120)
     scopes: list[Scope] = Field(min_length=1, max_length=20)
     partner_id: uuid.UUID | None = Field(None, description="Administrators name the partner; managers omit it.")
-    expires_at: datetime | None = None
+    expires_at: AwareDateTime | None = Field(None, description=f"In the future; with a UTC offset. {DATETIME_RANGE}")
 
 
 class ApiClientOut(ResponseModel):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from emprende.domain.errors import Conflict, InvalidInput
+from emprende.domain.errors import Conflict, InvalidInput, RuleChecks
 from emprende.domain.events import Aggregate, DomainEvent
 from emprende.domain.ids import new_id
 from emprende.domain.users import Language
@@ -27,6 +27,13 @@ class ConsentMethod(StrEnum):
     IN_PERSON = "in_person"
     DIGITAL = "digital"
     GUARDIAN = "guardian"
+
+
+EARLIEST_CONSENT = datetime(2000, 1, 1, tzinfo=UTC)
+"""No consent to the programme was given before this instant: an earlier `given_at` is a typing error."""
+CONSENT_CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the server's clock the device that recorded a consent may be."""
+CONSENT_DATE_RULE = "a consent is not given before 2000-01-01 nor in the future"
 
 
 class ConsentAlreadyWithdrawn(Conflict):
@@ -55,6 +62,15 @@ class NewConsent:
         )
 
 
+def check_given_at(given_at: datetime, now: datetime) -> None:
+    """A consent is given at a known instant, not before the programme's earliest plausible date nor in the future
+    (beyond a device clock running a little fast)."""
+    if given_at.utcoffset() is None:
+        raise InvalidInput("include a UTC offset", field="given_at", code="timezone_required")
+    if not EARLIEST_CONSENT <= given_at <= now + CONSENT_CLOCK_SKEW:
+        raise InvalidInput(CONSENT_DATE_RULE, field="given_at", code="invalid_consent_date")
+
+
 def new_consent(
     *,
     participant_id: uuid.UUID,
@@ -73,11 +89,12 @@ def new_consent(
             "a sharing consent names exactly one recipient partner; other purposes name none",
             field="recipient_partner_id",
         )
+    checks = RuleChecks()
     version = notice_version.strip()
     if not version or len(version) > 40:
-        raise InvalidInput("notice_version must have 1 to 40 characters", field="notice_version")
-    if given_at > now:
-        raise InvalidInput("consent cannot be given in the future", field="given_at")
+        checks.issues.append(InvalidInput("notice_version must have 1 to 40 characters", field="notice_version"))
+    checks.check(lambda: check_given_at(given_at, now), None)
+    checks.raise_broken()
     return NewConsent(
         id=new_id(),
         participant_id=participant_id,

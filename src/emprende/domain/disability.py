@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from emprende.domain.errors import InvalidInput
+from emprende.domain.errors import InvalidInput, RuleChecks
 
 
 class Difficulty(StrEnum):
@@ -50,16 +50,20 @@ class WashingtonGroupShortSet:
     def from_answers(cls, answers: Mapping[str, str | None]) -> WashingtonGroupShortSet:
         """Build the set from domain names to answer values; missing domains are unanswered."""
         values: dict[str, Difficulty | None] = {}
+        checks = RuleChecks()
         for name, answer in answers.items():
             try:
                 domain = Domain(name)
                 values[domain.value] = None if answer is None else Difficulty(answer)
-            except (ValueError, TypeError) as error:
-                raise InvalidInput(
-                    "not a known Washington Group domain or answer",
-                    field=f"disability.{name}",
-                    code="invalid_disability_answer",
-                ) from error
+            except (ValueError, TypeError):
+                checks.issues.append(
+                    InvalidInput(
+                        "not a known Washington Group domain or answer",
+                        field=f"disability.{name}",
+                        code="invalid_disability_answer",
+                    )
+                )
+        checks.raise_broken()
         return cls(**values)
 
     def answers(self) -> dict[str, str | None]:

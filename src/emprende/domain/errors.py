@@ -8,7 +8,10 @@ codes, never a value someone submitted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def render_message(template: str, params: Mapping[str, object]) -> str:
@@ -56,6 +59,47 @@ class InvalidInput(DomainError):
         self.field = field
         if code is not None:
             self.code = code
+
+
+class InvalidInputs(InvalidInput):
+    """Several independent rules broken at once. It reads as the first of them (field, code, message); `issues` lists
+    every one, so that a caller can report them all together."""
+
+    def __init__(self, issues: Sequence[InvalidInput]) -> None:
+        first = issues[0]
+        params = {name: value for name, value in first.params.items() if name != "field"}
+        super().__init__(first.template, field=first.field, code=first.code, **params)
+        self.issues: tuple[InvalidInput, ...] = tuple(issues)
+
+
+def issues_of(error: InvalidInput) -> tuple[InvalidInput, ...]:
+    """The rules an InvalidInput reports as broken: one, or an InvalidInputs' several."""
+    return error.issues if isinstance(error, InvalidInputs) else (error,)
+
+
+class RuleChecks:
+    """Independent rules checked together, so that every broken one is reported at once: `check` keeps what a rule
+    raises and answers its fallback instead; `raise_broken` raises them all (one InvalidInput, or InvalidInputs)."""
+
+    def __init__(self) -> None:
+        self.issues: list[InvalidInput] = []
+
+    def check(self, rule: Callable[[], T], fallback: T) -> T:
+        try:
+            return rule()
+        except InvalidInput as error:
+            self.issues += issues_of(error)
+            return fallback
+
+    def broken(self, *fields: str) -> bool:
+        """Whether a rule about one of these fields was broken (a rule on them together is then not checked)."""
+        return any(issue.field in fields for issue in self.issues)
+
+    def raise_broken(self) -> None:
+        if len(self.issues) == 1:
+            raise self.issues[0]
+        if self.issues:
+            raise InvalidInputs(self.issues)
 
 
 class PermissionDenied(DomainError):

@@ -10,7 +10,7 @@ from stdnum.ec import ci as ec_ci
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from emprende.domain.contact import ECUADOR, normalize_country
-from emprende.domain.errors import InvalidInput
+from emprende.domain.errors import InvalidInput, RuleChecks
 
 MAX_DOCUMENT_NUMBER = 30
 MAX_SYSTEM = 64
@@ -62,8 +62,11 @@ def _document_number(value: str) -> str:
 
 def identity_document(type: DocumentType | str, number: str, issuing_country: str | None) -> IdentityDocument:
     """Validate and normalise an identity document; a cédula is check-digit verified and always Ecuadorian."""
-    kind = _document_type(type)
-    compact = _document_number(number)
+    checks = RuleChecks()
+    kind = checks.check(lambda: _document_type(type), DocumentType.OTHER)
+    compact = checks.check(lambda: _document_number(number), "")
+    checks.raise_broken()
+    # The check digit and the issuing country depend on the type and the number being readable.
     if kind is DocumentType.CEDULA:
         try:
             ec_ci.validate(compact)
@@ -94,20 +97,26 @@ class ExternalIdentifier:
 
 def external_identifier(system: str, value: str) -> ExternalIdentifier:
     """Validate and normalise an identifier in another system: a lower-case system name and a printable value."""
+    checks = RuleChecks()
     name = system.strip()
     if not _SYSTEM.fullmatch(name):
-        raise InvalidInput(
-            "a system name of 1 to {limit} characters among a-z, 0-9, '.', '_' and '-' is required",
-            field="system",
-            code="invalid_external_identifier",
-            limit=MAX_SYSTEM,
+        checks.issues.append(
+            InvalidInput(
+                "a system name of 1 to {limit} characters among a-z, 0-9, '.', '_' and '-' is required",
+                field="system",
+                code="invalid_external_identifier",
+                limit=MAX_SYSTEM,
+            )
         )
     text = value.strip()
     if not text or len(text) > MAX_EXTERNAL_VALUE or not text.isprintable():
-        raise InvalidInput(
-            "a value of 1 to {limit} printable characters is required",
-            field="value",
-            code="invalid_external_identifier",
-            limit=MAX_EXTERNAL_VALUE,
+        checks.issues.append(
+            InvalidInput(
+                "a value of 1 to {limit} printable characters is required",
+                field="value",
+                code="invalid_external_identifier",
+                limit=MAX_EXTERNAL_VALUE,
+            )
         )
+    checks.raise_broken()
     return ExternalIdentifier(system=name.lower(), value=text)

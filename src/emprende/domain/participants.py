@@ -10,7 +10,7 @@ from typing import Any, ClassVar, TypeVar
 
 from emprende.domain.contact import normalize_contact_email, normalize_country, normalize_phone
 from emprende.domain.disability import WashingtonGroupShortSet
-from emprende.domain.errors import Conflict, InvalidInput
+from emprende.domain.errors import Conflict, InvalidInput, RuleChecks
 from emprende.domain.events import Aggregate, DomainEvent
 from emprende.domain.identity import ExternalIdentifier, IdentityDocument, document_key
 from emprende.domain.ids import new_id
@@ -215,27 +215,37 @@ def new_participant(
 
 def _checked(kind: type[_V], details: ParticipantDetails, now: datetime, **identity: Any) -> _V:
     """The rules of registration and rectification: `details` validated and normalised, as a `kind` that also holds
-    `identity` (the fields a new record adds)."""
+    `identity` (the fields a new record adds). Every broken rule is reported at once (InvalidInputs for several)."""
+    checks = RuleChecks()
     if len(details.documents) > MAX_DOCUMENTS:
-        raise InvalidInput("at most {limit} identity documents", field="documents", limit=MAX_DOCUMENTS)
+        checks.issues.append(InvalidInput("at most {limit} identity documents", field="documents", limit=MAX_DOCUMENTS))
     if len(details.external_ids) > MAX_EXTERNAL_IDS:
-        raise InvalidInput("at most {limit} external identifiers", field="external_ids", limit=MAX_EXTERNAL_IDS)
+        checks.issues.append(
+            InvalidInput("at most {limit} external identifiers", field="external_ids", limit=MAX_EXTERNAL_IDS)
+        )
     if len({(d.type, d.issuing_country, d.number) for d in details.documents}) != len(details.documents):
-        raise InvalidInput("the same document is listed twice", field="documents")
+        checks.issues.append(InvalidInput("the same document is listed twice", field="documents"))
     if len({e.system for e in details.external_ids}) != len(details.external_ids):
-        raise InvalidInput("one identifier per system", field="external_ids")
+        checks.issues.append(InvalidInput("one identifier per system", field="external_ids"))
     gender = " ".join(details.gender_identity.split()) if details.gender_identity else None
     if gender is not None and len(gender) > MAX_GENDER_IDENTITY:
-        raise InvalidInput("gender identity is too long", field="gender_identity")
-    given_names = _name(details.given_names, "given_names")
-    family_names = _name(details.family_names, "family_names")
-    birth_date = check_birth_date(details.birth_date, now.date())
-    nationality = normalize_country(details.nationality, field="nationality")
-    household_size = _count(details.household_size, "household_size")
-    dependants = _count(details.dependants, "dependants")
+        checks.issues.append(InvalidInput("gender identity is too long", field="gender_identity"))
+    given_names = checks.check(lambda: _name(details.given_names, "given_names"), "")
+    family_names = checks.check(lambda: _name(details.family_names, "family_names"), "")
+    birth_date = checks.check(lambda: check_birth_date(details.birth_date, now.date()), details.birth_date)
+    nationality = checks.check(lambda: normalize_country(details.nationality, field="nationality"), "")
+    household_size = checks.check(lambda: _count(details.household_size, "household_size"), None)
+    dependants = checks.check(lambda: _count(details.dependants, "dependants"), None)
+    # Compared only when both counts are acceptable on their own.
     if household_size is not None and dependants is not None and dependants >= household_size:
-        raise InvalidInput("dependants must be fewer than the household size", field="dependants")
-    province_code, canton_code = check_residence(details.province_code, details.canton_code)
+        checks.issues.append(InvalidInput("dependants must be fewer than the household size", field="dependants"))
+    nowhere: tuple[str | None, str | None] = (None, None)
+    province_code, canton_code = checks.check(
+        lambda: check_residence(details.province_code, details.canton_code), nowhere
+    )
+    phone = checks.check(lambda: normalize_phone(details.phone, field="phone") if details.phone else None, None)
+    email = checks.check(lambda: normalize_contact_email(details.email, field="email") if details.email else None, None)
+    checks.raise_broken()
     disability = details.disability
     return kind(
         given_names=given_names,
@@ -256,8 +266,8 @@ def _checked(kind: type[_V], details: ParticipantDetails, now: datetime, **ident
         education_level=details.education_level,
         province_code=province_code,
         canton_code=canton_code,
-        phone=normalize_phone(details.phone, field="phone") if details.phone else None,
-        email=normalize_contact_email(details.email, field="email") if details.email else None,
+        phone=phone,
+        email=email,
         preferred_language=details.preferred_language,
         external_ids=list(details.external_ids),
         updated_at=now,

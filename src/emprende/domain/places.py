@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from emprende.domain.errors import InvalidInput
+from emprende.domain.errors import InvalidInput, RuleChecks
 
 _DATA_PACKAGE = "emprende.domain.data"
 _DATA_FILE = "ecuador-dpa.csv"
@@ -152,13 +152,16 @@ def check_residence(province_code: str | None, canton_code: str | None) -> tuple
     """Normalised (province, canton) codes of a place of residence; unknown or mismatched codes are refused."""
     province_code = (province_code or "").strip() or None
     canton_code = (canton_code or "").strip() or None
+    checks = RuleChecks()
     if province_code is not None and province(province_code) is None:
-        raise InvalidInput("unknown province code", field="province_code", code="unknown_place")
-    if canton_code is None:
-        return province_code, None
-    found = canton(canton_code)
+        checks.issues.append(InvalidInput("unknown province code", field="province_code", code="unknown_place"))
+    found = canton(canton_code) if canton_code is not None else None
+    if canton_code is not None and found is None:
+        checks.issues.append(InvalidInput("unknown canton code", field="canton_code", code="unknown_place"))
+    checks.raise_broken()
     if found is None:
-        raise InvalidInput("unknown canton code", field="canton_code", code="unknown_place")
+        return province_code, None
+    # Whether the canton lies in the province is asked of two known codes only.
     if province_code is not None and found.province_code != province_code:
         raise InvalidInput("canton is not in the given province", field="canton_code", code="unknown_place")
     return found.province_code, canton_code

@@ -112,8 +112,10 @@ async def activate_agreement(
 ) -> CooperationAgreement:
     """Bring a draft agreement into force (administrators)."""
     async with uow_factory(principal) as uow:
-        agreement = await _load_for_change(uow, principal, partner_id, agreement_id, expected_version)
+        agreement = await _load_for_change(uow, principal, partner_id, agreement_id)
+        read_version = agreement.version
         agreement.activate(clock.now())
+        _require_version(expected_version, read_version)
         await uow.commit()
     return agreement
 
@@ -132,8 +134,10 @@ async def terminate_agreement(
     """End an agreement early, with a reason (administrators)."""
     now = clock.now()
     async with uow_factory(principal) as uow:
-        agreement = await _load_for_change(uow, principal, partner_id, agreement_id, expected_version)
+        agreement = await _load_for_change(uow, principal, partner_id, agreement_id)
+        read_version = agreement.version
         agreement.terminate(reason, on or now.date(), now)
+        _require_version(expected_version, read_version)
         await uow.commit()
     return agreement
 
@@ -150,7 +154,8 @@ async def amend_agreement(
 ) -> CooperationAgreement:
     """Amend roles or end date; the amendment is kept as history with its reason (administrators)."""
     async with uow_factory(principal) as uow:
-        agreement = await _load_for_change(uow, principal, partner_id, agreement_id, expected_version)
+        agreement = await _load_for_change(uow, principal, partner_id, agreement_id)
+        read_version = agreement.version
         agreement.amend(
             reason=cmd.reason,
             effective_from=cmd.effective_from,
@@ -160,6 +165,7 @@ async def amend_agreement(
             now=clock.now(),
             recorded_by=principal.id,
         )
+        _require_version(expected_version, read_version)
         await uow.commit()
     return agreement
 
@@ -169,15 +175,18 @@ async def _load_for_change(
     principal: Principal,
     partner_id: uuid.UUID,
     agreement_id: uuid.UUID,
-    expected_version: int | None,
 ) -> CooperationAgreement:
     if await uow.partners.get(partner_id) is None:
         raise NotFound("partner")
     agreement = await _visible_agreement(uow, partner_id, agreement_id)
     authorize(principal, "agreements.manage")
-    if expected_version is not None and expected_version != agreement.version:
-        raise PreconditionFailed("the agreement changed since it was read")
     return agreement
+
+
+def _require_version(expected_version: int | None, read_version: int) -> None:
+    """If-Match, weighed once the change is known to be valid: a stale tag does not hide a bad request."""
+    if expected_version is not None and expected_version != read_version:
+        raise PreconditionFailed("the agreement changed since it was read")
 
 
 async def list_expiring_agreements(

@@ -75,7 +75,7 @@ SCOPES: dict[str, tuple[str, frozenset[AgreementRole] | None, bool]] = {
     "partners:read": ("Read the partner's own record", None, False),
     "agreements:read": ("Read the partner's agreements", None, False),
     "participants:read": (
-        "Read participants (later issue)",
+        "Read participants",
         frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
         False,
     ),

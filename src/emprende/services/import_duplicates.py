@@ -3,7 +3,8 @@
 Each new person is compared with the live people born the same day or sharing the phone (the registry's blocks, looked
 up once per batch) and with the batch's earlier people. A registry day block (about 60 people in a registry of a
 million) is screened by name in one call into rapidfuzz; `duplicate_reasons` decides on whoever is left, so the pairs
-are exactly those it would flag comparing everyone in the blocks.
+are exactly those it would flag comparing everyone in the blocks. Every pair is queued for review; the report names
+only the people the importing principal may see (the blocks say which, see `RegistrySketches`).
 """
 
 from __future__ import annotations
@@ -69,38 +70,56 @@ class EarlierPeople:
             self.by_phone.setdefault(sketch.phone, []).append(person)
 
 
+@dataclass(frozen=True, slots=True)
+class PersonPairs:
+    """One imported person's probable duplicates: every pair to queue, and the others the importer may be told of."""
+
+    pairs: list[DuplicateCandidate]
+    shown: tuple[uuid.UUID, ...]
+
+
 def probable_duplicates(
     people: Sequence[tuple[uuid.UUID, PersonSketch]],
     known: RegistrySketches,
     now: datetime,
     screened: Sequence[list[int]] | None = None,
     earlier: EarlierPeople | None = None,
-) -> Iterator[list[DuplicateCandidate]]:
+) -> Iterator[PersonPairs]:
     """For each (id, sketch) person, in order, the pairs to queue: with the registry's blocks and with the people
     before it. Lazily: each person's pairs are worked out when they are asked for. `screened` is `screen_blocks` of
     the same people and blocks, when it was run beforehand. The people before it are `earlier`'s, to which these
-    people are added as they go (a caller keeps it from one batch to the next), else the batch's earlier ones."""
+    people are added as they go (a caller keeps it from one batch to the next), else the batch's earlier ones.
+
+    Every pair is queued; only the registry's people the blocks mark visible (and the file's own) are `shown`."""
     if earlier is None:
         earlier = EarlierPeople()
     by_day, by_phone = earlier.by_day, earlier.by_phone
-    registry_phones: dict[str, list[tuple[uuid.UUID, PersonSketch]]] = {}
-    for pid, sketch in known.with_phone:
+    registry_phones: dict[str, list[tuple[uuid.UUID, PersonSketch, bool]]] = {}
+    for pid, sketch, visible in known.with_phone:
         if sketch.phone is not None:
-            registry_phones.setdefault(sketch.phone, []).append((pid, sketch))
+            registry_phones.setdefault(sketch.phone, []).append((pid, sketch, visible))
     for position, (person_id, sketch) in enumerate(people):
         day, phone = sketch.birth_date, sketch.phone
         candidates: dict[uuid.UUID, PersonSketch] = {}
+        hidden: set[uuid.UUID] = set()
         if day is not None:
             if (block := known.born_on.get(day)) is not None:
                 # Someone screened out here has a dissimilar name, and someone kept here comes without a phone: if
                 # they share this person's phone, the phone block below brings them (back) with it.
                 kept = similar_names(sketch.name_key, block.name_keys) if screened is None else screened[position]
+                flags = block.visible
                 for index in kept:
-                    candidates[block.ids[index]] = PersonSketch(block.name_keys[index], day, None)
+                    other_id = block.ids[index]
+                    candidates[other_id] = PersonSketch(block.name_keys[index], day, None)
+                    if flags is not None and not flags[index]:
+                        hidden.add(other_id)
             candidates.update(by_day.get(day, ()))
             by_day.setdefault(day, []).append((person_id, sketch))
         if phone is not None:
-            candidates.update(registry_phones.get(phone, ()))
+            for other_id, other, visible in registry_phones.get(phone, ()):
+                candidates[other_id] = other
+                if not visible:
+                    hidden.add(other_id)
             same_phone = by_phone.setdefault(phone, [])
             candidates.update(same_phone)
             same_phone.append((person_id, sketch))
@@ -118,4 +137,4 @@ def probable_duplicates(
                         now=now,
                     )
                 )
-        yield found
+        yield PersonPairs(found, tuple(pair.other_id for pair in found if pair.other_id not in hidden))

@@ -21,18 +21,26 @@ class ImportMode(StrEnum):
     PER_RECORD = "per_record"
 
 
-class Outcome(StrEnum):
+class ImportOutcome(StrEnum):
+    """What an import did with a row, or, when it wrote nothing (a dry run, an atomic import with a rejected row),
+    what it would have done."""
+
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     REJECTED = "rejected"
-    VALID = "valid"
+    WOULD_CREATE = "would_create"
+    WOULD_UPDATE = "would_update"
+
+
+# An atomic import that wrote nothing reports what it would have done.
+_UNWRITTEN = {ImportOutcome.CREATED: ImportOutcome.WOULD_CREATE, ImportOutcome.UPDATED: ImportOutcome.WOULD_UPDATE}
 
 
 @dataclass(slots=True)
 class RowReport:
     row: int
-    outcome: Outcome
+    outcome: ImportOutcome
     participant_id: uuid.UUID | None = None
     errors: tuple[FieldIssue, ...] = ()
     duplicates: tuple[uuid.UUID, ...] = ()
@@ -59,16 +67,17 @@ class ImportReport:
         return list(self.each_row())
 
     def each_row(self) -> Iterator[RowReport]:
-        """Every entry, in row order. An atomic import that wrote nothing reports what it would have done: valid
-        rows, no person, no pair."""
+        """Every entry, in row order. An atomic import that wrote nothing reports what it would have done: no id for
+        a person it would have created (none exists), no pair."""
         unwritten = self.mode is ImportMode.ATOMIC and not self.committed
         for row in itertools.chain(self.settled.reports() if self.settled is not None else (), self.pending):
-            if unwritten and row.outcome is not Outcome.REJECTED:
-                row = RowReport(row.row, Outcome.VALID, None if row.outcome is Outcome.CREATED else row.participant_id)
+            if unwritten and row.outcome is not ImportOutcome.REJECTED:
+                outcome = _UNWRITTEN.get(row.outcome, row.outcome)
+                row = RowReport(row.row, outcome, None if outcome is ImportOutcome.WOULD_CREATE else row.participant_id)
             yield row
 
     def counts(self) -> dict[str, int]:
-        totals = {outcome.value: 0 for outcome in Outcome}
+        totals = {outcome.value: 0 for outcome in ImportOutcome}
         rows = duplicates = 0
         for row in self.each_row():
             totals[row.outcome.value] += 1

@@ -1,23 +1,37 @@
-"""One row of an import file: its columns, how its text becomes domain values, and what is wrong with it (pure)."""
+"""One row of an import file: its columns, how its text becomes domain values, and what is wrong with it (pure).
+
+A row is checked in one pass and reports every problem at once: the text of each cell first (required, readable,
+one of the choices), then every rule of registration, even when some cells could not be read (see `check_row`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from emprende.domain.consents import ConsentMethod
+from emprende.domain.consents import CONSENT_DATE_RULE, ConsentMethod, ConsentPurpose, NewConsent, new_consent
 from emprende.domain.disability import Domain, WashingtonGroupShortSet
-from emprende.domain.errors import DomainError, InvalidInput
+from emprende.domain.errors import DomainError, InvalidInput, issues_of
 from emprende.domain.identity import (
     ExternalIdentifier,
     IdentityDocument,
+    document_key,
     external_identifier,
     identity_document,
 )
-from emprende.domain.participants import EducationLevel, MigratoryStatus, ParticipantDetails, PopulationGroup, Sex
+from emprende.domain.participants import (
+    EducationLevel,
+    MigratoryStatus,
+    NewParticipant,
+    ParticipantDetails,
+    PopulationGroup,
+    Sex,
+    external_key,
+    new_participant,
+)
 from emprende.domain.users import Language
 
 E = TypeVar("E", bound=StrEnum)
@@ -83,19 +97,33 @@ class RawRow:
     errors: tuple[FieldIssue, ...] = ()
 
 
+class ImportFileError(InvalidInput):
+    """A file that cannot be imported as a whole (`invalid_import_file`): what is wrong, as a message template."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message, field="file", code="invalid_import_file", **params)
+
+
 @dataclass(frozen=True, slots=True)
-class GivenRow:
-    notice_version: str
-    language: Language
-    method: ConsentMethod
-    given_at: datetime
+class CheckedRow:
+    """A row that passed every check: the person to register and their consent."""
+
+    participant: NewParticipant
+    consent: NewConsent
     external: ExternalIdentifier | None
 
 
 class RowErrors(Exception):
-    def __init__(self, issues: list[FieldIssue]) -> None:
+    """Every problem of one row; `keys` are the identifier keys that could be read in it (a duplicate of someone
+    else's is one more problem, found against the registry)."""
+
+    def __init__(
+        self, issues: Sequence[FieldIssue], keys: Sequence[str] = (), external: ExternalIdentifier | None = None
+    ) -> None:
         super().__init__("invalid row")
-        self.issues = issues
+        self.issues = list(issues)
+        self.keys = list(keys)
+        self.external = external
 
 
 class _Choices(Generic[E]):
@@ -159,12 +187,21 @@ def _given_at(values: Mapping[str, str], issues: list[FieldIssue], now: datetime
     if moment.tzinfo is None:
         issues.append(FieldIssue("consent_given_at", "timezone_required", "include a UTC offset"))
         return now
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, or year 9999 west of it: before or after any plausible consent
+        issues.append(FieldIssue("consent_given_at", "invalid_consent_date", CONSENT_DATE_RULE))
+        return now
 
 
-def domain_issue(error: DomainError, prefix: Mapping[str, str]) -> FieldIssue:
-    name = getattr(error, "field", None) or "row"
-    return FieldIssue(prefix.get(name, name.replace("disability.", "disability_")), error.code, str(error))
+def domain_issues(error: DomainError, prefix: Mapping[str, str]) -> list[FieldIssue]:
+    """The row's issues for a domain error (every rule it reports broken), named by column."""
+    found = issues_of(error) if isinstance(error, InvalidInput) else (error,)
+    issues: list[FieldIssue] = []
+    for each in found:
+        name = getattr(each, "field", None) or "row"
+        issues.append(FieldIssue(prefix.get(name, name.replace("disability.", "disability_")), each.code, str(each)))
+    return issues
 
 
 def _document(values: Mapping[str, str], columns: tuple[str, str, str]) -> IdentityDocument | None:
@@ -179,7 +216,7 @@ def _document(values: Mapping[str, str], columns: tuple[str, str, str]) -> Ident
         return identity_document(kind.strip().lower(), number, country)
     except InvalidInput as error:
         raise RowErrors(
-            [domain_issue(error, {"type": type_column, "number": number_column, "issuing_country": country_column})]
+            domain_issues(error, {"type": type_column, "number": number_column, "issuing_country": country_column})
         ) from error
 
 
@@ -193,7 +230,7 @@ def _external(values: Mapping[str, str]) -> ExternalIdentifier | None:
     try:
         return external_identifier(system, value)
     except InvalidInput as error:
-        raise RowErrors([domain_issue(error, {"system": "external_system", "value": "external_value"})]) from error
+        raise RowErrors(domain_issues(error, {"system": "external_system", "value": "external_value"})) from error
 
 
 def _disability(values: Mapping[str, str]) -> WashingtonGroupShortSet | None:
@@ -212,9 +249,31 @@ def _disability(values: Mapping[str, str]) -> WashingtonGroupShortSet | None:
     return found
 
 
-def read_row(values: Mapping[str, str], now: datetime) -> tuple[ParticipantDetails, GivenRow]:
-    """Turn one row's text into the details and consent the domain checks; raises RowErrors."""
-    issues = [FieldIssue(column, "missing", "required") for column in REQUIRED_COLUMNS if column not in values]
+# Stand-ins for required values that could not be read, so that the rules of registration can still be checked on the
+# row's other fields: each passes the rules about its own field, and it is never stored (the row is rejected).
+_STAND_IN_TEXT = "-"
+_STAND_IN_COUNTRY = "ECU"
+_NO_ONE = uuid.UUID(int=0)
+_CONSENT_FIELDS = {"notice_version": "consent_notice_version", "given_at": "consent_given_at"}
+_COLUMN_ORDER = {name: position for position, name in enumerate(("row", *COLUMNS))}
+
+
+def check_row(raw: RawRow, now: datetime, *, owner: uuid.UUID, registered_by: uuid.UUID | None) -> CheckedRow:
+    """Turn one row of the file into a new participant and their registration consent; raises RowErrors with every
+    problem of the row, one per field, in column order.
+
+    Each cell's text is read first (required, not too long, a date, a number, one of the choices, a readable document
+    or identifier). The rules of registration and consent are then checked on what could be read, unreadable required
+    values taking a stand-in's place: a row missing its sex still hears that its phone is not a phone. Only what
+    depends on a value at fault is left unsaid: a field is reported once (its first problem), and a rule on two
+    fields (dependants fewer than the household, a canton in its province, a cédula's check digit) is checked when
+    both are readable. A row that could not be read into cells at all (a wrong number of cells, bytes that are not
+    text) has nothing more to check."""
+    if raw.errors and not raw.values:
+        raise RowErrors(raw.errors)
+    values = raw.values
+    issues = list(raw.errors)  # from reading the file: an unknown key, a value of the wrong type
+    issues += [FieldIssue(column, "missing", "required") for column in REQUIRED_COLUMNS if column not in values]
     if max(map(len, values.values()), default=0) > MAX_CELL:
         issues += [
             FieldIssue(column, "too_long", f"at most {MAX_CELL} characters")
@@ -247,16 +306,14 @@ def read_row(values: Mapping[str, str], now: datetime) -> tuple[ParticipantDetai
     try:
         disability = _disability(values)
     except InvalidInput as error:
-        issues.append(domain_issue(error, {}))
-    if issues or birth_date is None or sex is None or population_group is None or method is None:
-        raise RowErrors(issues)
+        issues += domain_issues(error, {})
     details = ParticipantDetails(
-        given_names=values["given_names"],
-        family_names=values["family_names"],
-        birth_date=birth_date,
-        sex=sex,
-        population_group=population_group,
-        nationality=values["nationality"],
+        given_names=values.get("given_names", _STAND_IN_TEXT),
+        family_names=values.get("family_names", _STAND_IN_TEXT),
+        birth_date=birth_date or now.date(),
+        sex=sex or Sex.NOT_STATED,
+        population_group=population_group or PopulationGroup.HOST_COMMUNITY,
+        nationality=values.get("nationality", _STAND_IN_COUNTRY),
         gender_identity=values.get("gender_identity"),
         migratory_status=migratory_status,
         documents=tuple(documents),
@@ -271,4 +328,32 @@ def read_row(values: Mapping[str, str], now: datetime) -> tuple[ParticipantDetai
         preferred_language=language,
         external_ids=(external,) if external else (),
     )
-    return details, GivenRow(values["consent_notice_version"], language, method, given_at, external)
+    rules: list[FieldIssue] = []
+    participant: NewParticipant | None = None
+    consent: NewConsent | None = None
+    try:
+        participant = new_participant(owner_partner_id=owner, details=details, now=now, registered_by=registered_by)
+    except DomainError as error:
+        rules += domain_issues(error, {})
+    try:
+        consent = new_consent(
+            participant_id=participant.id if participant is not None else _NO_ONE,
+            purpose=ConsentPurpose.REGISTRATION,
+            notice_version=values.get("consent_notice_version", _STAND_IN_TEXT),
+            language=language,
+            method=method or ConsentMethod.IN_PERSON,
+            given_at=given_at,
+            now=now,
+            recorded_by=registered_by,
+        )
+    except DomainError as error:
+        rules += domain_issues(error, _CONSENT_FIELDS)
+    if issues or rules or participant is None or consent is None:
+        first: dict[str, FieldIssue] = {}
+        for issue in (*issues, *rules):
+            first.setdefault(issue.field, issue)
+        found = sorted(first.values(), key=lambda issue: _COLUMN_ORDER.get(issue.field, len(_COLUMN_ORDER)))
+        keys = [document_key(document) for document in documents]
+        keys += [external_key(external)] if external is not None else []
+        raise RowErrors(found, keys, external)
+    return CheckedRow(participant, consent, external)

@@ -51,6 +51,7 @@ class RegisterParticipant:
 class Registration:
     participant: Participant
     probable_duplicates: list[uuid.UUID]
+    """The probable duplicates queued for review that the registering principal may see."""
 
 
 def may_see_sensitive(principal: Principal) -> bool:
@@ -78,11 +79,13 @@ async def require_any_partner_role(
 
 
 def _queue_probable_duplicates(
-    uow: UnitOfWork, participant: Participant, others: Sequence[tuple[uuid.UUID, PersonSketch]], now: datetime
+    uow: UnitOfWork, participant: Participant, others: Sequence[tuple[uuid.UUID, PersonSketch, bool]], now: datetime
 ) -> list[uuid.UUID]:
+    """Queue every probable duplicate for review; return those the caller may see. The others are named only to
+    reviewers who see both records, never to the caller, not even by their number."""
     sketch = PersonSketch(participant.name_key, participant.birth_date, participant.phone)
-    found: list[uuid.UUID] = []
-    for other_id, other in others:
+    shown: list[uuid.UUID] = []
+    for other_id, other, visible in others:
         reasons, similarity = duplicate_reasons(sketch, other)
         if reasons:
             uow.duplicates.add(
@@ -94,8 +97,9 @@ def _queue_probable_duplicates(
                     now=now,
                 )
             )
-            found.append(other_id)
-    return found
+            if visible:
+                shown.append(other_id)
+    return shown
 
 
 def _refuse_exact_duplicates(participant: Participant, holders: Sequence[tuple[uuid.UUID, bool]]) -> None:
@@ -125,16 +129,20 @@ async def register_participant(
     now = clock.now()
     participant = Participant(owner_partner_id=owner, details=cmd.details, now=now, registered_by=principal.id)
     given = cmd.registration_consent
-    consent = Consent(
-        participant_id=participant.id,
-        purpose=ConsentPurpose.REGISTRATION,
-        notice_version=given.notice_version,
-        language=given.language,
-        method=given.method,
-        given_at=given.given_at,
-        now=now,
-        recorded_by=principal.id,
-    )
+    try:
+        consent = Consent(
+            participant_id=participant.id,
+            purpose=ConsentPurpose.REGISTRATION,
+            notice_version=given.notice_version,
+            language=given.language,
+            method=given.method,
+            given_at=given.given_at,
+            now=now,
+            recorded_by=principal.id,
+        )
+    except InvalidInput as error:  # the consent is a part of the registration: name its fields there
+        field = f"registration_consent.{error.field}" if error.field else "registration_consent"
+        raise InvalidInput(str(error), field=field, code=error.code) from error
     async with uow_factory(principal) as uow:
         await require_any_partner_role(uow, owner, REGISTERING_ROLES, now)
         known = await uow.participants.lookalikes(
@@ -220,9 +228,11 @@ async def rectify_participant(
         }
         if sensitive_changes:
             require_sensitive(principal, "changing sensitive fields")
-        if expected_version is not None and expected_version != participant.version:
-            raise PreconditionFailed("the participant changed since it was read")
+        read_version = participant.version
         participant.rectify(replace(participant.details(), **changes), now)
+        # If-Match is weighed once the input is known to be valid: a stale tag does not hide a bad body.
+        if expected_version is not None and expected_version != read_version:
+            raise PreconditionFailed("the participant changed since it was read")
         _refuse_exact_duplicates(participant, await uow.participants.holders_of(identifier_keys(participant)))
         await uow.participants.save_identifiers(participant)
         await uow.commit()

@@ -97,8 +97,7 @@ async def update_partner(
         if partner is None:
             raise NotFound("partner")
         authorize(principal, "partners.update" if changes.fields - _CONTACT_FIELDS else "partners.update_contact")
-        if expected_version is not None and expected_version != partner.version:
-            raise PreconditionFailed("the partner changed since it was read")
+        read_version = partner.version
         details = changes.fields - _CONTACT_FIELDS
         if details:
             partner.update_details(
@@ -109,12 +108,6 @@ async def update_partner(
                 ruc=changes.ruc if "ruc" in details else None,
                 clear_ruc="ruc" in details and changes.ruc is None,
             )
-            if (
-                "ruc" in details
-                and partner.ruc is not None
-                and await uow.partners.ruc_taken(partner.ruc, other_than=partner.id)
-            ):
-                raise RucTaken("another partner has this RUC", field="ruc")
         if changes.fields & _CONTACT_FIELDS:
             partner.update_contact(
                 now,
@@ -123,6 +116,15 @@ async def update_partner(
                 clear_email="contact_email" in changes.fields and changes.contact_email is None,
                 clear_phone="contact_phone" in changes.fields and changes.contact_phone is None,
             )
+        # If-Match is weighed once the input is known to be valid: a stale tag does not hide a bad body.
+        if expected_version is not None and expected_version != read_version:
+            raise PreconditionFailed("the partner changed since it was read")
+        if (
+            "ruc" in details
+            and partner.ruc is not None
+            and await uow.partners.ruc_taken(partner.ruc, other_than=partner.id)
+        ):
+            raise RucTaken("another partner has this RUC", field="ruc")
         await uow.commit()
     return partner
 

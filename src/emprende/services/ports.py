@@ -259,9 +259,12 @@ class StoredResponse:
 
 @dataclass(frozen=True, slots=True)
 class IdempotencyRecord:
-    fingerprint: str
+    same_request: bool
+    """Whether the key was claimed by a request with the same fingerprint."""
     response: StoredResponse | None
-    """None while the first request with this key is still being processed."""
+    """None while the first request with this key is still being processed, or when `unreadable`."""
+    unreadable: bool = False
+    """A response is stored but can no longer be read (it was sealed under a secret since replaced)."""
 
 
 class IdempotencyStore(Protocol):
@@ -345,8 +348,9 @@ class Lookalikes:
 
     holders: Sequence[tuple[uuid.UUID, bool]]
     """Exact duplicates: whoever holds one of their identifier keys, and whether the tenant may see them."""
-    sketches: Sequence[tuple[uuid.UUID, PersonSketch]]
-    """Candidates for probable duplicates: live people who share their birth date or phone (blocking)."""
+    sketches: Sequence[tuple[uuid.UUID, PersonSketch, bool]]
+    """Candidates for probable duplicates: live people who share their birth date or phone (blocking), and whether the
+    tenant may see them."""
 
 
 class ParticipantRepository(Protocol):
@@ -520,14 +524,17 @@ class NameBlock:
 
     ids: Sequence[uuid.UUID]
     name_keys: Sequence[str]
+    visible: Sequence[bool] | None = None
+    """Whether the importing principal may see each of them (None: it sees everyone)."""
 
 
 @dataclass(frozen=True, slots=True)
 class RegistrySketches:
-    """Live people who share a birth date or a phone with a batch of imported rows (duplicate blocking)."""
+    """Live people who share a birth date or a phone with a batch of imported rows (duplicate blocking), and whether
+    the importing principal may see them: a probable duplicate it may not see is queued but never named to it."""
 
     born_on: Mapping[date, NameBlock]
-    with_phone: Sequence[tuple[uuid.UUID, PersonSketch]]
+    with_phone: Sequence[tuple[uuid.UUID, PersonSketch, bool]]
 
 
 class ImportSink(Protocol):
@@ -547,7 +554,8 @@ class ImportSink(Protocol):
         ...
 
     async def sketches(self, birth_dates: Sequence[date], phones: Sequence[str]) -> RegistrySketches:
-        """Live people born on any of these days (by day) or with any of these phones (duplicate blocking)."""
+        """Live people born on any of these days (by day) or with any of these phones (duplicate blocking), each with
+        whether the sink's tenant may see them."""
         ...
 
     async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:

@@ -182,12 +182,14 @@ async def update_user(
             raise RoleNotGrantable("you may not manage an account above your own role")
         if changes.is_active is False and own:
             raise InvalidInput("you cannot deactivate your own account", field="is_active")
-        if expected_version is not None and expected_version != user.version:
-            raise PreconditionFailed("the user changed since it was read")
+        read_version = user.version
         if changes.full_name is not None:
             user.rename(changes.full_name, now)
         if changes.preferred_language is not None:
             user.set_language(changes.preferred_language, now)
+        # If-Match is weighed once the input is known to be valid: a stale tag does not hide a bad body.
+        if expected_version is not None and expected_version != read_version:
+            raise PreconditionFailed("the user changed since it was read")
         if changes.is_active is True:
             user.activate(now)
         elif changes.is_active is False:

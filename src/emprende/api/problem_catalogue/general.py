@@ -51,6 +51,29 @@ GENERAL: dict[str, Kind] = {
             "La cabecera Idempotency-Key debe tener de 1 a 255 caracteres ASCII visibles.",
         ),
     ),
+    "idempotency_key_unreadable": Kind(
+        422,
+        (
+            "Idempotency-Key response unreadable",
+            "A request with this Idempotency-Key was already processed, but its stored response can no longer be "
+            "read (the server's secret changed). It was not run again: check its outcome before retrying with a "
+            "new key.",
+        ),
+        (
+            "Respuesta de Idempotency-Key ilegible",
+            "Ya se procesó una solicitud con esta Idempotency-Key, pero su respuesta guardada ya no puede leerse "
+            "(cambió el secreto del servidor). No se ejecutó de nuevo: verifique su resultado antes de reintentar "
+            "con una clave nueva.",
+        ),
+    ),
+    "timezone_required": Kind(
+        422,
+        ("UTC offset required", "Date-times must include a UTC offset, e.g. 2026-03-01T09:30:00-05:00."),
+        (
+            "Diferencia con UTC requerida",
+            "Las fechas y horas deben incluir la diferencia con UTC, p. ej. 2026-03-01T09:30:00-05:00.",
+        ),
+    ),
     "idempotency_key_reused": Kind(
         422,
         ("Idempotency-Key reused", "This Idempotency-Key was already used with a different request."),

@@ -103,7 +103,8 @@ SPANISH_MESSAGES: dict[str, str] = {
     "a sharing consent names exactly one recipient partner; other purposes name none": "un consentimiento para "
     "compartir indica exactamente un socio destinatario; los demás propósitos no indican ninguno",
     "notice_version must have 1 to 40 characters": "notice_version debe tener de 1 a 40 caracteres",
-    "consent cannot be given in the future": "el consentimiento no puede darse en el futuro",
+    "a consent is not given before 2000-01-01 nor in the future": "un consentimiento no se otorga antes del "
+    "2000-01-01 ni en el futuro",
     "this consent is already withdrawn": "este consentimiento ya fue retirado",
     "the registering partner already sees this person": "el socio que registró a esta persona ya la ve",
     # --- duplicates ---
@@ -114,8 +115,23 @@ SPANISH_MESSAGES: dict[str, str] = {
     "the survivor must be one of the pair": "el registro que se conserva debe ser uno del par",
     # --- imports ---
     "the file is empty": "el archivo está vacío",
-    "the file is not {encoding} text (is it a spreadsheet? export it as CSV)": "el archivo no es texto {encoding} "
-    "(¿es una hoja de cálculo? expórtela como CSV)",
+    "a column of the header has no name": "una columna del encabezado no tiene nombre",
+    "the workbook is damaged or is not an .xlsx workbook: open it and save it again as .xlsx, or as CSV": "el libro "
+    "está dañado o no es un libro .xlsx: ábralo y guárdelo de nuevo como .xlsx, o como CSV",
+    "the file is an old Excel workbook (.xls) or a password-protected one: save it as an .xlsx workbook without "
+    "a password, or as CSV": "el archivo es un libro de Excel antiguo (.xls) o protegido con contraseña: guárdelo "
+    "como libro .xlsx sin contraseña, o como CSV",
+    "an Excel binary workbook (.xlsb) is not read: save it as .xlsx, or as CSV": "no se leen libros binarios de Excel "
+    "(.xlsb): guárdelo como .xlsx, o como CSV",
+    "an OpenDocument spreadsheet (.ods) is not read: save it as .xlsx, or as CSV": "no se leen hojas de cálculo "
+    "OpenDocument (.ods): guárdela como .xlsx, o como CSV",
+    "the workbook expands to far more than a sheet of people holds: save it again as .xlsx, or as CSV": "el libro se "
+    "expande mucho más de lo que ocupa una hoja de personas: guárdelo de nuevo como .xlsx, o como CSV",
+    "the workbook holds too many distinct texts to be read in bounded memory: save it as CSV": "el libro contiene "
+    "demasiados textos distintos para leerlo con memoria acotada: guárdelo como CSV",
+    "the workbook has no sheet": "el libro no tiene hojas",
+    "the workbook's first sheet is empty": "la primera hoja del libro está vacía",
+    "the file is neither {encoding} text nor an .xlsx workbook": "el archivo no es texto {encoding} ni un libro .xlsx",
     "the file has no header row": "el archivo no tiene fila de encabezado",
     "the header row is not valid CSV": "la fila de encabezado no es CSV válido",
     "the header row is not valid {encoding}": "la fila de encabezado no es {encoding} válido",
@@ -132,7 +148,9 @@ SPANISH_MESSAGES: dict[str, str] = {
     "no fields": "no hay campos",
     "may not be null": "no puede ser nulo",
     "include a UTC offset": "incluya un desfase respecto de UTC",
-    "date out of range in UTC": "fecha fuera de rango en UTC",
+    "must lie between 1900-01-01 and 2199-12-31 (UTC)": "Debe estar entre 1900-01-01 y 2199-12-31 (UTC).",
+    "must be an ISO 8601 date and time, e.g. 2026-03-01T09:30:00-05:00": "Debe ser una fecha y hora ISO 8601, p. ej. "
+    "2026-03-01T09:30:00-05:00",
     "name the surviving record": "indique el registro que se conserva",
     "min_age > max_age": "min_age > max_age: la edad mínima supera la máxima",
     "give type and number": "indique el tipo y el número",

@@ -73,6 +73,11 @@ PROGRAMME: dict[str, Kind] = {
         ("Participant erased", "This person's data was erased; the record cannot change."),
         ("Participante borrado", "Los datos de esta persona fueron borrados; el registro no puede cambiar."),
     ),
+    "invalid_consent_date": Kind(
+        422,
+        ("Invalid consent date", "A consent is not given before 2000-01-01 nor in the future."),
+        ("Fecha de consentimiento no válida", "Un consentimiento no se otorga antes del 2000-01-01 ni en el futuro."),
+    ),
     "consent_withdrawn": Kind(
         409,
         ("Consent withdrawn", "This consent is already withdrawn."),

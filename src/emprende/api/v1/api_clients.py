@@ -8,7 +8,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, Response, status
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal
-from emprende.api.problems import problem_responses, require_utc_offset
+from emprende.api.problems import problem_responses
 from emprende.api.schemas import ApiClientCreateIn, ApiClientOut, ApiClientSecretOut
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.services import api_clients as client_service
@@ -33,7 +33,6 @@ async def create_api_client(
     body: ApiClientCreateIn, request: Request, response: Response, principal: CurrentPrincipal, container: ContainerDep
 ) -> ApiClientSecretOut:
     """Create a client for a partner system; the secret is shown only in this response."""
-    require_utc_offset("body.expires_at", body.expires_at)
     issued = await client_service.create_api_client(
         principal,
         client_service.CreateApiClient(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from emprende.api.datetimes import DATETIME_RANGE, AwareDateTime
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, PageDep
 from emprende.api.pagination import Page, split_page
-from emprende.api.problems import ProblemError, problem_responses, require_utc_offset
+from emprende.api.problems import problem_responses
 from emprende.api.schemas import AuditEventOut, NoNul
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.services.audit import list_audit_events
@@ -35,21 +35,13 @@ async def list_audit_events_route(
     entity_id: Annotated[str | None, Query(min_length=1, max_length=64), NoNul] = None,
     actor_id: Annotated[uuid.UUID | None, Query()] = None,
     occurred_from: Annotated[
-        datetime | None, Query(description="Inclusive lower bound (ISO 8601 with offset).")
+        AwareDateTime | None, Query(description=f"Inclusive lower bound (ISO 8601 with offset). {DATETIME_RANGE}")
     ] = None,
-    occurred_to: Annotated[datetime | None, Query(description="Exclusive upper bound (ISO 8601 with offset).")] = None,
+    occurred_to: Annotated[
+        AwareDateTime | None, Query(description=f"Exclusive upper bound (ISO 8601 with offset). {DATETIME_RANGE}")
+    ] = None,
 ) -> Page[AuditEventOut]:
     """Audit events, newest first, filterable by entity, actor and time range (administrators)."""
-    for name, value in (("occurred_from", occurred_from), ("occurred_to", occurred_to)):
-        require_utc_offset(f"query.{name}", value)
-        try:
-            if value is not None:
-                value.astimezone(UTC)  # the database compares in UTC, where year 1 or 9999 with an offset may not fit
-        except OverflowError:
-            raise ProblemError(
-                "validation_failed",
-                errors=[{"field": f"query.{name}", "code": "out_of_range", "message": "date out of range in UTC"}],
-            ) from None
     filters = {
         "entity_type": entity_type,
         "entity_id": entity_id,

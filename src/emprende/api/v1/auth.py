@@ -10,7 +10,9 @@ from fastapi import APIRouter, Form, Request, Response, status
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal
 from emprende.api.etag import etag, matches_if_none_match
+from emprende.api.openapi_shape import request_body
 from emprende.api.problems import ProblemError, problem_responses
+from emprende.api.request_bodies import FORM, JSON, read_body
 from emprende.api.schemas import NoNul, PasswordChangeIn, RefreshIn, TokenOut, UserOut
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.services import api_clients as client_service
@@ -20,6 +22,8 @@ from emprende.services.principal import PrincipalKind
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# Other values are refused with 400 `unsupported_grant_type`, as OAuth2 answers them (RFC 6749, section 5.2).
+GRANT_TYPES = ("password", "client_credentials")
 
 
 def _token_out(pair: auth_service.TokenPair, response: Response) -> TokenOut:
@@ -49,14 +53,19 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     response_model=TokenOut,
     operation_id="create_token",
     responses=problem_responses(400, 401, 422, 429),
-    openapi_extra=tenancy(Tenancy.PUBLIC),
+    openapi_extra={**tenancy(Tenancy.PUBLIC), "requestBody": {"required": True}},
 )
 async def create_token(
     request: Request,
     response: Response,
     container: ContainerDep,
     grant_type: Annotated[
-        str, Form(max_length=64, description="`password` for people, `client_credentials` for partner systems.")
+        str,
+        Form(
+            max_length=64,
+            description="`password` for people, `client_credentials` for partner systems.",
+            json_schema_extra={"enum": list(GRANT_TYPES)},
+        ),
     ] = "password",
     username: Annotated[
         str | None, Form(min_length=1, max_length=254, description="The account's e-mail."), NoNul
@@ -103,11 +112,13 @@ async def create_token(
     "/refresh",
     response_model=TokenOut,
     operation_id="refresh_token",
-    responses=problem_responses(401, 422),
-    openapi_extra=tenancy(Tenancy.PUBLIC),
+    responses=problem_responses(400, 401, 413, 415, 422),
+    openapi_extra={**tenancy(Tenancy.PUBLIC), **request_body(RefreshIn, JSON, FORM)},
 )
-async def refresh_token(body: RefreshIn, response: Response, container: ContainerDep) -> TokenOut:
-    """Exchange a refresh token for a new pair. Each refresh token works once; reusing one ends the session."""
+async def refresh_token(request: Request, response: Response, container: ContainerDep) -> TokenOut:
+    """Exchange a refresh token for a new pair, sent as JSON or as a form like the token request. Each refresh
+    token works once; reusing one ends the session."""
+    body = await read_body(request, RefreshIn)
     pair = await auth_service.refresh_session(body.refresh_token, uow_factory=container.uow, auth=container.auth)
     return _token_out(pair, response)
 

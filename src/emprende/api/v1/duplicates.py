@@ -45,7 +45,8 @@ async def list_duplicate_candidates(
     page: PageDep,
     candidate_status: Annotated[CandidateStatus | None, Query(alias="status")] = CandidateStatus.OPEN,
 ) -> Page[DuplicateCandidateOut]:
-    """Pairs of records that may be the same person, side by side, with the reasons and the name similarity."""
+    """Pairs of records that may be the same person, side by side, with the reasons and the name similarity: only
+    pairs whose two records the caller may see (a pair with a record it may not see is not there for it at all)."""
     bound: dict[str, object] = {"status": candidate_status.value if candidate_status else None}
     after = uuid.UUID(codec.decode(page.cursor, "duplicate-candidates", bound)[0]) if page.cursor else None
     rows = await duplicate_service.list_duplicate_candidates(
@@ -70,7 +71,7 @@ async def resolve_duplicate_candidate(
     candidate_id: uuid.UUID, body: DuplicateResolutionIn, principal: CurrentPrincipal, container: ContainerDep
 ) -> dict[str, uuid.UUID]:
     """Mark a pair `distinct`, or `merge` it into `survivor_id`: consents and identifiers move to the survivor and
-    the other record becomes a pointer to it."""
+    the other record becomes a pointer to it. A pair with a record the caller may not see is answered 404."""
     merge = body.decision == "merge"
     if merge and body.survivor_id is None:
         raise ProblemError(

@@ -1,4 +1,4 @@
-"""Bulk import of participants from a CSV or JSON Lines file."""
+"""Bulk import of participants from a CSV, JSON Lines or .xlsx file."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from emprende.api.schemas import ResponseModel
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import ImportEncoding, ImportFormat, read_rows
 from emprende.services import imports as import_service
-from emprende.services.imports import ImportMode
+from emprende.services.imports import ImportMode, ImportOutcome
 
 IMPORTS_PATH = "/participants/imports"
 router = APIRouter(prefix=IMPORTS_PATH, tags=["participants"])
@@ -68,7 +68,8 @@ _COLUMN_TABLE: list[tuple[str, str, str]] = [
 
 COLUMNS_DOC = (
     """
-**Columns** (CSV header names, or JSON Lines keys; order free, names case-insensitive, empty cells are "not given").
+**Columns** (CSV or workbook header names, or JSON Lines keys; order free, names case-insensitive, empty cells are "not
+given").
 Required in every row: `given_names`, `family_names`, `birth_date`, `sex`, `population_group`, `nationality`,
 `consent_notice_version`, `consent_method` (registration needs the person's consent).
 
@@ -82,18 +83,28 @@ Required in every row: `given_names`, `family_names`, `birth_date`, `sex`, `popu
 (`updated`), or leaves it alone when nothing changed (`unchanged`); documents left empty keep the stored ones. Any other
 row creates a person (`created`). A document or identifier that someone else holds rejects the row
 (`duplicate_participant`), and so does one that an earlier row of the same file gave: a file names each person once.
-Probable duplicates are created and queued for review (listed in `duplicates`; a dry run lists the same ones).
+Probable duplicates are created and queued for review (listed in `duplicates`; a dry run lists the registered people
+among them: the file's own rows get an id when they are imported). A row's `duplicates` names only records you may see
+(your partner's, or shared with it by a `sharing` consent): a probable duplicate held by another partner is queued for
+the reviewers who see both records and never named, not even counted.
 
-**Modes.** `dry_run` validates only and writes nothing (outcome `valid`); `atomic` writes every row or none (one
-rejected row: nothing is written, `committed` is false); `per_record` keeps each valid row, whatever happens to others.
+**Modes.** `dry_run` checks every row against the registry and writes nothing; `atomic` writes every row or none
+(one rejected row: nothing is written, `committed` is false); `per_record` keeps each valid row, whatever happens to
+others.
 
 **Report.** One entry per data row (row 1 is the first row after the header; blank lines are skipped): `row`,
-`outcome` (`created`, `updated`, `unchanged`, `rejected`, `valid`), `participant_id`, `errors` (field, code, message —
-never the submitted value) and `duplicates`. JSON by default; CSV with `Accept: text/csv` or `?report=csv`.
+`outcome`, `participant_id`, `errors` (every problem of the row at once: field, code, message — never the submitted
+value) and `duplicates`. Outcomes: `created`, `updated`, `unchanged` or `rejected`; when nothing was written (a dry run,
+an atomic import with a rejected row) what the import would do: `would_create` (no `participant_id`: the person does
+not exist), `would_update` or `unchanged` (with the id of your existing record), or `rejected`. `counts` has one entry
+per outcome, plus `total` and `probable_duplicates`. JSON by default; CSV with `Accept: text/csv` or `?report=csv`.
 
-**Files.** UTF-8 (with or without BOM) or Latin-1 (`encoding=latin-1`); bytes the declared encoding cannot decode reject
-their row. A file that is not text, or whose header names unknown or misses required columns, is refused as a whole
-(422 `invalid_import_file`). Uploads larger than `EMPRENDE_IMPORT_MAX_BYTES` are refused (413).
+**Files.** CSV or JSON Lines in UTF-8 (with or without BOM) or Latin-1 (`encoding=latin-1`); bytes the declared
+encoding cannot decode reject their row. An Excel workbook (.xlsx) is read whatever its name: the first sheet, its first
+row the header, cells as their displayed text would be exported (dates `YYYY-MM-DD`, whole numbers without `.0`). A file
+that is neither text nor an .xlsx workbook (an old .xls, a password-protected or damaged workbook), or whose header
+names unknown or misses required columns, is refused as a whole (422 `invalid_import_file`, with the reason in
+`errors`). Uploads larger than `EMPRENDE_IMPORT_MAX_BYTES` are refused (413).
 """
 )
 
@@ -106,10 +117,27 @@ class ImportIssueOut(ResponseModel):
 
 class ImportRowOut(ResponseModel):
     row: int
-    outcome: str = Field(examples=["created"])
-    participant_id: uuid.UUID | None = None
-    errors: list[ImportIssueOut] | None = Field(None, description="Only when the row was rejected.")
-    duplicates: list[uuid.UUID] | None = Field(None, description="Probable duplicates queued for review.")
+    outcome: ImportOutcome = Field(
+        description="What the import did with the row; `would_create` and `would_update` when it wrote nothing."
+    )
+    participant_id: uuid.UUID | None = Field(
+        None, description="The person created, updated or left unchanged; none for `would_create` and `rejected`."
+    )
+    errors: list[ImportIssueOut] | None = Field(None, description="Only when the row was rejected: all its problems.")
+    duplicates: list[uuid.UUID] | None = Field(
+        None, description="Probable duplicates queued for review, those the caller may see (the others are not named)."
+    )
+
+
+class ImportCountsOut(ResponseModel):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    would_create: int
+    would_update: int
+    total: int = Field(description="Data rows read.")
+    probable_duplicates: int = Field(description="Probable duplicates listed in the rows.")
 
 
 class ImportReportOut(ResponseModel):
@@ -119,7 +147,7 @@ class ImportReportOut(ResponseModel):
         description="False for a dry run and for an atomic import that wrote nothing; per-record imports keep their "
         "valid rows (true)."
     )
-    counts: dict[str, int]
+    counts: ImportCountsOut
     rows: list[ImportRowOut]
 
 
@@ -138,8 +166,10 @@ async def import_participants(
     request: Request,
     principal: CurrentPrincipal,
     container: ContainerDep,
-    file: Annotated[UploadFile, File(description="The CSV or JSON Lines file.")],
-    format: Annotated[ImportFormat | None, Form(description="Default: from the file name or content type.")] = None,
+    file: Annotated[UploadFile, File(description="The CSV, JSON Lines or .xlsx file.")],
+    format: Annotated[
+        ImportFormat | None, Form(description="Default: from the file name, the content type or the content.")
+    ] = None,
     mode: Annotated[ImportMode, Form(description="dry_run, atomic or per_record.")] = ImportMode.PER_RECORD,
     encoding: Annotated[ImportEncoding, Form(description="The file's encoding.")] = ImportEncoding.UTF_8,
     owner_partner_id: Annotated[
@@ -147,10 +177,11 @@ async def import_participants(
     ] = None,
     report: Annotated[Literal["json", "csv"] | None, Query(description="Report format (default: JSON).")] = None,
 ) -> Response:
-    """Import participants from a CSV or JSON Lines file, with a report on every row."""
+    """Import participants from a CSV, JSON Lines or .xlsx file, with a report on every row."""
     rows = read_rows(
         file.file, format=format, encoding=encoding, filename=file.filename, content_type=file.content_type
     )
+    # A file refused as a whole (ImportFileError) leaves as any domain error does: its reason in the caller's language.
     result = await import_service.import_participants(
         import_service.ImportParticipants(mode=mode, owner_partner_id=owner_partner_id),
         rows,

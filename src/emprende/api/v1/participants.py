@@ -36,7 +36,7 @@ from emprende.api.participant_schemas import (
     PortalAccountOut,
     RegistrationOut,
 )
-from emprende.api.problems import ProblemError, problem_responses, require_utc_offset
+from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import Container
 from emprende.domain.consents import Consent
@@ -51,7 +51,9 @@ from emprende.services.ports import ParticipantFilters, ParticipantRow
 from emprende.services.principal import Principal
 
 router = APIRouter(prefix="/participants", tags=["participants"])
-_ITEM = "/{participant_id}"
+# Only a UUID names a participant: `/participants/imports` is never read as one, so a method it does not accept is a 405
+# there (with `Allow`), not a participant id that fails to parse.
+_ITEM = "/{participant_id:uuid}"
 _PERSONAL = {"Cache-Control": "no-store"}
 
 
@@ -148,7 +150,6 @@ def _details(body: ParticipantCreateIn) -> ParticipantDetails:
 
 
 def _consent_given(value: ConsentGivenIn, now: datetime) -> participant_service.GivenConsent:
-    require_utc_offset("body.registration_consent.given_at", value.given_at)
     return participant_service.GivenConsent(value.notice_version, value.language, value.method, value.given_at or now)
 
 
@@ -185,7 +186,8 @@ async def register_participant(
     container: ContainerDep,
 ) -> RegistrationOut:
     """Register a person together with their registration consent. The same document or external identifier is
-    refused (409 `duplicate_participant`); a probable duplicate is registered and queued for review."""
+    refused (409 `duplicate_participant`); a probable duplicate is registered and queued for review, and named in
+    `probable_duplicates` only if the caller may see it."""
     now = container.clock.now()
     registration = await participant_service.register_participant(
         participant_service.RegisterParticipant(
@@ -231,8 +233,6 @@ async def list_participants(
 async def _list_participants(
     principal: Principal, container: Container, codec: CursorCodec, page: PageRequest, query: ParticipantListQuery
 ) -> Response:
-    require_utc_offset("query.registered_from", query.registered_from)
-    require_utc_offset("query.registered_to", query.registered_to)
     today = container.clock.now().date()
     if query.min_age is not None and query.max_age is not None and query.min_age > query.max_age:
         raise ProblemError(
@@ -393,14 +393,14 @@ async def list_participant_consents(
     status_code=status.HTTP_201_CREATED,
     response_model=ConsentOut,
     operation_id="record_consent",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
 )
 async def record_consent(
     participant_id: uuid.UUID, body: ConsentIn, principal: CurrentPrincipal, container: ContainerDep
 ) -> ConsentOut:
-    """Record a consent the person gave. A `sharing` consent names the partner that may then see the person."""
-    require_utc_offset("body.given_at", body.given_at)
+    """Record a consent the person gave. A `sharing` consent names the partner that may then see the person; an erased
+    person gives none (409 `participant_erased`)."""
     consent = await consent_service.record_consent(
         principal,
         participant_id,
@@ -519,7 +519,7 @@ async def open_portal_account(
 # the request as their only parameter. They resolve what the documented routes declare (the caller, the page, the
 # filters) by hand, in the same order and with the same errors, and then run the same code. FastAPI would solve seven
 # dependencies for a page and match it through two levels of included routers: ≈ 30 % of a page's time in the
-# application. A participant id that is not UUID-shaped does not match here and goes on to the documented route.
+# application. Both take only UUID-shaped participant ids, as the documented routes do.
 # (`tests/api/test_hot_routes.py` holds both pairs to the same answers.)
 
 

@@ -1,0 +1,369 @@
+"""`Idempotency-Key` on every operation the OpenAPI document declares it for: a sequential retry replays the first
+response, another request with the same key is refused, and twenty concurrent retries run the operation once.
+
+The operations come from the document itself; each needs a request factory below, so a new POST is covered (or
+classified as exempt) as soon as it is documented."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from emprende.adapters.tables import metadata
+from emprende.api.app import create_app
+from emprende.bootstrap import Container
+from tests.conftest import PARTICIPANTS, PASSWORD, World, bearer, make_settings, snapshot
+
+HEADER = "Idempotency-Key"
+# Operations that take no key, as the README lists them: the session's own tokens, and bulk imports.
+EXEMPT = {"create_token", "refresh_token", "logout", "change_password", "import_participants"}
+# Sign-in bookkeeping changes on every request; the keys themselves are what is under test.
+_UNTRACKED = {"login_sessions", "idempotency_keys"}
+CONCURRENT = 20
+
+
+def _document() -> dict[str, Any]:
+    app = create_app(make_settings("sqlite+aiosqlite:///:memory:", Path("unused")))
+    document: dict[str, Any] = app.openapi()
+    return document
+
+
+def _takes_key(operation: dict[str, Any]) -> bool:
+    return any(parameter.get("name") == HEADER for parameter in operation.get("parameters", []))
+
+
+DOCUMENT = _document()
+POSTS = {operation["operationId"] for item in DOCUMENT["paths"].values() if (operation := item.get("post"))}
+KEYED = sorted(
+    operation["operationId"]
+    for item in DOCUMENT["paths"].values()
+    for method, operation in item.items()
+    if method in {"get", "post", "put", "patch", "delete"} and _takes_key(operation)
+)
+
+
+# --- requests that succeed, one factory per operation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    headers: dict[str, str]
+    json: dict[str, Any] | None = None
+
+    async def send(self, client: httpx.AsyncClient, key: str) -> httpx.Response:
+        return await client.post(self.path, json=self.json, headers={**self.headers, HEADER: key})
+
+
+@dataclass
+class Ctx:
+    client: httpx.AsyncClient
+    container: Container
+    world: World
+    made: dict[str, Any] = field(default_factory=dict)
+
+    async def ok(self, path: str, headers: dict[str, str], json: dict[str, Any] | None = None) -> httpx.Response:
+        """A plain request (no key) that prepares the target of the call under test."""
+        response = await self.client.post(path, json=json, headers=headers)
+        assert response.status_code in (200, 201), response.text
+        return response
+
+
+Factory = Callable[[Ctx, int], Awaitable[Call]]
+FACTORIES: dict[str, Factory] = {}
+
+
+def factory(operation_id: str) -> Callable[[Factory], Factory]:
+    def register(function: Factory) -> Factory:
+        FACTORIES[operation_id] = function
+        return function
+
+    return register
+
+
+# Two people who are nobody's probable duplicate: no document, no contact, different names and birth dates.
+PEOPLE = [("Rosa Elena", "Quispe Mamani", "1988-03-02"), ("Carlos Andrés", "Vera Loor", "1975-11-23")]
+
+
+def new_person(n: int) -> dict[str, Any]:
+    given, family, born = PEOPLE[n]
+    return {
+        "given_names": given,
+        "family_names": family,
+        "birth_date": born,
+        "sex": "female" if n == 0 else "male",
+        "population_group": "migrant",
+        "nationality": "VEN",
+        "registration_consent": {"notice_version": "2026-01", "method": "in_person"},
+    }
+
+
+async def registered(ctx: Ctx, n: int) -> tuple[str, str]:
+    """A person of partner A registered for the call (plainly), and their registration consent."""
+    person = (await ctx.ok(PARTICIPANTS, ctx.world.a.manager_headers, new_person(n))).json()["id"]
+    consents = await ctx.client.get(f"{PARTICIPANTS}/{person}/consents", headers=ctx.world.a.manager_headers)
+    return person, consents.json()[0]["id"]
+
+
+def agreement(ctx: Ctx, code: str, **fields: object) -> dict[str, Any]:
+    start = ctx.container.clock.now().date() - timedelta(days=10)
+    body: dict[str, Any] = {
+        "code": code,
+        "title": "Convenio específico",
+        "roles": ["referral"],
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=200)).isoformat(),
+        "data_sharing": False,
+    }
+    return {**body, **fields}
+
+
+async def agreement_of_a(ctx: Ctx, code: str, *, activate: bool) -> tuple[str, str]:
+    """An agreement of partner A made for the call: its URL and ETag."""
+    url = f"/api/v1/partners/{ctx.world.a.partner_id}/agreements"
+    response = await ctx.ok(url, ctx.world.admin_headers, agreement(ctx, code, activate=activate))
+    return response.headers["location"], response.headers["etag"]
+
+
+async def client_of_a(ctx: Ctx, n: int) -> str:
+    body = {"name": f"Sistema {n}", "scopes": ["partners:read"]}
+    return str((await ctx.ok("/api/v1/api-clients", ctx.world.a.manager_headers, body)).json()["id"])
+
+
+@factory("register_participant")
+async def _register(ctx: Ctx, n: int) -> Call:
+    return Call(PARTICIPANTS, ctx.world.a.manager_headers, new_person(n))
+
+
+@factory("record_consent")
+async def _record_consent(ctx: Ctx, n: int) -> Call:
+    person, _ = await registered(ctx, n)
+    body = {"purpose": "training", "notice_version": "2026-01", "method": "in_person"}
+    return Call(f"{PARTICIPANTS}/{person}/consents", ctx.world.a.staff_headers, body)
+
+
+@factory("withdraw_consent")
+async def _withdraw_consent(ctx: Ctx, n: int) -> Call:
+    person, consent = await registered(ctx, n)
+    return Call(f"{PARTICIPANTS}/{person}/consents/{consent}/withdrawal", ctx.world.a.staff_headers)
+
+
+@factory("erase_participant")
+async def _erase(ctx: Ctx, n: int) -> Call:
+    person, _ = await registered(ctx, n)
+    return Call(f"{PARTICIPANTS}/{person}/erasure", ctx.world.a.manager_headers)
+
+
+@factory("open_portal_account")
+async def _portal_account(ctx: Ctx, n: int) -> Call:
+    person, _ = await registered(ctx, n)
+    body = {"email": f"persona{n}@example.org", "password": PASSWORD}
+    return Call(f"{PARTICIPANTS}/{person}/portal-account", ctx.world.a.staff_headers, body)
+
+
+@factory("withdraw_my_consent")
+async def _withdraw_my_consent(ctx: Ctx, n: int) -> Call:
+    person, consent = await registered(ctx, n)
+    email = f"persona{n}@example.org"
+    await ctx.ok(
+        f"{PARTICIPANTS}/{person}/portal-account", ctx.world.a.staff_headers, {"email": email, "password": PASSWORD}
+    )
+    token = await ctx.client.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
+    return Call(f"/api/v1/me/participant/consents/{consent}/withdrawal", bearer(token.json()["access_token"]))
+
+
+@factory("resolve_duplicate_candidate")
+async def _resolve_duplicate(ctx: Ctx, n: int) -> Call:
+    candidate = (ctx.world.a, ctx.world.b)[n].candidate_id
+    return Call(
+        f"/api/v1/duplicate-candidates/{candidate}/resolution", ctx.world.admin_headers, {"decision": "distinct"}
+    )
+
+
+@factory("create_user")
+async def _create_user(ctx: Ctx, n: int) -> Call:
+    body = {"email": f"nueva{n}@emprende.test", "full_name": "Inés Paredes", "password": PASSWORD, "role": "admin"}
+    return Call("/api/v1/users", ctx.world.admin_headers, body)
+
+
+@factory("reset_user_password")
+async def _reset_password(ctx: Ctx, n: int) -> Call:
+    user = (ctx.world.a, ctx.world.b)[n].staff.id
+    return Call(f"/api/v1/users/{user}/password-reset", ctx.world.admin_headers)
+
+
+@factory("create_partner")
+async def _create_partner(ctx: Ctx, n: int) -> Call:
+    return Call("/api/v1/partners", ctx.world.admin_headers, {"name": f"Socio {n}", "kind": "ngo", "country": "ECU"})
+
+
+@factory("suspend_partner")
+async def _suspend_partner(ctx: Ctx, n: int) -> Call:
+    partner = (
+        await ctx.ok(
+            "/api/v1/partners", ctx.world.admin_headers, {"name": f"Socio {n}", "kind": "ngo", "country": "ECU"}
+        )
+    ).json()
+    return Call(f"/api/v1/partners/{partner['id']}/suspension", ctx.world.admin_headers, {"reason": "Incumplimiento"})
+
+
+@factory("create_agreement")
+async def _create_agreement(ctx: Ctx, n: int) -> Call:
+    url = f"/api/v1/partners/{ctx.world.a.partner_id}/agreements"
+    return Call(url, ctx.world.admin_headers, agreement(ctx, f"CONV-IDEM-{n}"))
+
+
+@factory("activate_agreement")
+async def _activate_agreement(ctx: Ctx, n: int) -> Call:
+    url, tag = await agreement_of_a(ctx, f"CONV-ACT-{n}", activate=False)
+    return Call(f"{url}/activation", {**ctx.world.admin_headers, "If-Match": tag})
+
+
+@factory("terminate_agreement")
+async def _terminate_agreement(ctx: Ctx, n: int) -> Call:
+    url, tag = await agreement_of_a(ctx, f"CONV-TER-{n}", activate=True)
+    return Call(f"{url}/termination", {**ctx.world.admin_headers, "If-Match": tag}, {"reason": "Fin acordado"})
+
+
+@factory("amend_agreement")
+async def _amend_agreement(ctx: Ctx, n: int) -> Call:
+    url, tag = await agreement_of_a(ctx, f"CONV-AMD-{n}", activate=True)
+    body = {
+        "reason": "Adenda",
+        "effective_from": ctx.container.clock.now().date().isoformat(),
+        "roles_added": ["evaluation"],
+    }
+    return Call(f"{url}/amendments", {**ctx.world.admin_headers, "If-Match": tag}, body)
+
+
+@factory("create_api_client")
+async def _create_api_client(ctx: Ctx, n: int) -> Call:
+    return Call(
+        "/api/v1/api-clients", ctx.world.a.manager_headers, {"name": f"Sistema {n}", "scopes": ["partners:read"]}
+    )
+
+
+@factory("rotate_api_client_secret")
+async def _rotate_client(ctx: Ctx, n: int) -> Call:
+    return Call(f"/api/v1/api-clients/{await client_of_a(ctx, n)}/rotation", ctx.world.a.manager_headers)
+
+
+@factory("revoke_api_client")
+async def _revoke_client(ctx: Ctx, n: int) -> Call:
+    return Call(f"/api/v1/api-clients/{await client_of_a(ctx, n)}/revocation", ctx.world.a.manager_headers)
+
+
+# --- the tests -------------------------------------------------------------------------------------------------------
+
+
+def test_every_post_but_the_exempt_declares_the_key() -> None:
+    assert EXEMPT <= POSTS, f"exempt operations no longer documented: {sorted(EXEMPT - POSTS)}"
+    assert set(KEYED) == POSTS - EXEMPT, (
+        "Every POST takes an Idempotency-Key except the exempt ones (listed in the README); "
+        f"declared but exempt: {sorted(set(KEYED) & EXEMPT)}, undeclared: {sorted(POSTS - EXEMPT - set(KEYED))}"
+    )
+
+
+def test_every_operation_taking_the_key_has_a_request_factory() -> None:
+    missing = sorted(set(KEYED) - FACTORIES.keys())
+    assert not missing, (
+        f"{missing} take an Idempotency-Key but tests/api/test_idempotency_operations.py has no request factory for "
+        "them: add one (a request that succeeds), or make the operation exempt and list it in the README"
+    )
+    assert not FACTORIES.keys() - set(KEYED), f"factories for operations taking no key: {FACTORIES.keys() - set(KEYED)}"
+
+
+async def _row_counts(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.connect() as connection:
+        return {
+            table.name: int((await connection.execute(select(func.count()).select_from(table))).scalar_one())
+            for table in metadata.sorted_tables
+            if table.name not in _UNTRACKED
+        }
+
+
+def _changes(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {name: after[name] - before[name] for name in after if after[name] != before[name]}
+
+
+def _in_progress(response: httpx.Response) -> bool:
+    return response.status_code == 409 and response.json().get("code") == "idempotency_key_in_progress"
+
+
+def _assert_replay(replay: httpx.Response, first: httpx.Response) -> None:
+    assert replay.headers.get("idempotent-replayed") == "true", replay.text
+    assert replay.status_code == first.status_code
+    assert replay.content == first.content
+    assert replay.headers.get("location") == first.headers.get("location")
+    assert replay.headers.get("content-type") == first.headers.get("content-type")
+
+
+@pytest.mark.parametrize("operation_id", KEYED)
+async def test_retries_replay_the_first_response_and_run_the_operation_once(
+    operation_id: str, client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    if operation_id not in FACTORIES:
+        pytest.fail(
+            f"no request factory for {operation_id}: see test_every_operation_taking_the_key_has_a_request_factory"
+        )
+    ctx = Ctx(client, container, world)
+    engine = container.engine
+    tracked = sorted(metadata.tables.keys() - _UNTRACKED)
+
+    # Sequential: the first request runs; its retries get its response back and change nothing.
+    call = await FACTORIES[operation_id](ctx, 0)
+    before = await _row_counts(engine)
+    first = await call.send(client, "retry-1")
+    assert first.status_code in (200, 201), first.text
+    assert "idempotent-replayed" not in first.headers
+    one_run = _changes(before, await _row_counts(engine))
+    assert one_run, "the request changed nothing: the factory should make one that does"
+    state = await snapshot(engine, *tracked)
+    for _ in range(2):
+        _assert_replay(await call.send(client, "retry-1"), first)
+    other = await replace(call, json={**(call.json or {}), "other": 1}).send(client, "retry-1")
+    assert other.status_code == 422, other.text
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert await snapshot(engine, *tracked) == state
+
+    # Concurrent: of twenty at once exactly one runs; the others are told it is in progress, or get its response.
+    call = await FACTORIES[operation_id](ctx, 1)
+    before = await _row_counts(engine)
+    responses = await asyncio.gather(*(call.send(client, "burst-1") for _ in range(CONCURRENT)))
+    assert _changes(before, await _row_counts(engine)) == one_run
+    ran = [r for r in responses if "idempotent-replayed" not in r.headers and not _in_progress(r)]
+    assert len(ran) == 1, [(r.status_code, r.headers.get("idempotent-replayed"), r.text[:80]) for r in responses]
+    assert ran[0].status_code == first.status_code, ran[0].text
+    for response in responses:
+        if response is not ran[0] and not _in_progress(response):
+            _assert_replay(response, ran[0])
+    _assert_replay(await call.send(client, "burst-1"), ran[0])
+
+
+PATHS = {operation["operationId"]: path for path, item in DOCUMENT["paths"].items() if (operation := item.get("post"))}
+
+
+@pytest.mark.parametrize("operation_id", sorted(EXEMPT))
+async def test_exempt_operations_ignore_the_key(
+    operation_id: str, client: httpx.AsyncClient, container: Container, admin_headers: dict[str, str]
+) -> None:
+    """Even from a signed-in caller, nothing is kept and nothing is replayed (the request is refused as invalid, which
+    an operation taking the key would have kept and replayed)."""
+    headers = {**admin_headers, HEADER: f"exempt-{operation_id}"}
+    responses = [await client.post(PATHS[operation_id], json={"other": 1}, headers=headers) for _ in range(2)]
+    assert all(response.status_code < 500 for response in responses), [response.text for response in responses]
+    assert all("idempotent-replayed" not in response.headers for response in responses)
+    async with container.engine.connect() as connection:
+        kept = (
+            await connection.execute(select(func.count()).select_from(metadata.tables["idempotency_keys"]))
+        ).scalar()
+    assert kept == 0
