@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters.tables import metadata
 from emprende.api.app import create_app
 from emprende.bootstrap import Container
-from tests.conftest import PARTICIPANTS, PASSWORD, World, bearer, make_settings, snapshot
+from tests.conftest import PARTICIPANTS, PASSWORD, World, first_sign_in, make_settings, snapshot
 
 HEADER = "Idempotency-Key"
 # Operations that take no key, as the README lists them: the session's own tokens, and bulk imports.
@@ -177,8 +177,8 @@ async def _withdraw_my_consent(ctx: Ctx, n: int) -> Call:
     await ctx.ok(
         f"{PARTICIPANTS}/{person}/portal-account", ctx.world.a.staff_headers, {"email": email, "password": PASSWORD}
     )
-    token = await ctx.client.post("/api/v1/auth/token", data={"username": email, "password": PASSWORD})
-    return Call(f"/api/v1/me/participant/consents/{consent}/withdrawal", bearer(token.json()["access_token"]))
+    headers = await first_sign_in(ctx.client, email)  # a staff-chosen password is changed before anything else
+    return Call(f"/api/v1/me/participant/consents/{consent}/withdrawal", headers)
 
 
 @factory("resolve_duplicate_candidate")

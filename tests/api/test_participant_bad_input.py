@@ -156,6 +156,23 @@ async def test_bad_registration(client: httpx.AsyncClient, container: Container,
     assert await snapshot(container.engine, *PARTICIPANT_TABLES) == before
 
 
+async def test_every_broken_rule_of_a_registration_is_listed_at_once(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    """A person filling in a form fixes everything in one go: each broken rule is reported, in either language."""
+    body = person(nationality="XXX", canton_code="9999", household_size=2, dependants=5, given_names=" ")
+    before = await snapshot(container.engine, *PARTICIPANT_TABLES)
+    for language in ("en", "es"):
+        headers = {**world.a.manager_headers, "Accept-Language": language}
+        response = await client.post(PARTICIPANTS, headers=headers, json=body)
+        assert response.status_code == 422, response.text
+        fields = {error["field"] for error in response.json()["errors"]}
+        assert {"body.nationality", "body.canton_code", "body.dependants", "body.given_names"} <= fields
+        messages = [error["message"] for error in response.json()["errors"]]
+        assert len(set(messages)) == len(messages)
+    assert await snapshot(container.engine, *PARTICIPANT_TABLES) == before
+
+
 async def test_errors_do_not_echo_sensitive_values(client: httpx.AsyncClient, world: World) -> None:
     for body in (
         person(documents=[doc("cedula", "1710034066", None)]),
