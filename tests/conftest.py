@@ -572,3 +572,26 @@ async def register(client: httpx.AsyncClient, headers: dict[str, str], **changes
     assert response.status_code == 201, response.text
     body: dict[str, object] = response.json()
     return body
+
+
+async def share_with_b(client: httpx.AsyncClient, world: World, participant_id: object) -> str:
+    """Partner A records the person's consent to share their record with partner B; returns the consent's id."""
+    response = await client.post(
+        f"{PARTICIPANTS}/{participant_id}/consents",
+        headers=world.a.manager_headers,
+        json={
+            "purpose": "sharing",
+            "recipient_partner_id": str(world.b.partner_id),
+            "notice_version": "2026-01",
+            "method": "digital",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def withdraw_sharing(client: httpx.AsyncClient, world: World, participant_id: object, consent_id: str) -> None:
+    """Partner A records the withdrawal of that consent."""
+    url = f"{PARTICIPANTS}/{participant_id}/consents/{consent_id}/withdrawal"
+    response = await client.post(url, headers=world.a.manager_headers)
+    assert response.status_code == 200, response.text

@@ -25,7 +25,7 @@ from emprende.domain.agreements import AgreementRole
 from emprende.domain.users import Role
 from emprende.services.agreements import CreateAgreement, create_agreement
 from emprende.services.principal import Principal, PrincipalKind
-from tests.conftest import PARTICIPANTS, PartnerSide, World, person
+from tests.conftest import PARTICIPANTS, PartnerSide, World, person, share_with_b, withdraw_sharing
 
 CANDIDATES = "/api/v1/duplicate-candidates"
 IMPORTS = "/api/v1/participants/imports"
@@ -201,27 +201,6 @@ async def queued(container: Container, ids: set[str]) -> set[frozenset[str]]:
         return {frozenset((str(one), str(other))) for one, other in rows}
 
 
-async def share_with_b(client: httpx.AsyncClient, world: World, participant_id: object) -> str:
-    response = await client.post(
-        f"{PARTICIPANTS}/{participant_id}/consents",
-        headers=world.a.manager_headers,
-        json={
-            "purpose": "sharing",
-            "recipient_partner_id": str(world.b.partner_id),
-            "notice_version": "2026-01",
-            "method": "digital",
-        },
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
-
-
-async def withdraw(client: httpx.AsyncClient, world: World, participant_id: object, consent_id: str) -> None:
-    url = f"{PARTICIPANTS}/{participant_id}/consents/{consent_id}/withdrawal"
-    response = await client.post(url, headers=world.a.manager_headers)
-    assert response.status_code == 200, response.text
-
-
 def seen_by(side: PartnerSide | None, group: Group) -> set[str]:
     """The group's people this partner owns (None: the administrator, who sees everyone); nothing is shared."""
     if side is None:
@@ -274,7 +253,7 @@ async def test_sharing_consent_lets_the_recipient_see_the_duplicate_until_withdr
     pairs = await every_candidate(client, world.b.manager_headers)
     assert frozenset((while_shared.json()["id"], of_a)) in pair_ids(pairs)
 
-    await withdraw(client, world, of_a, consent)
+    await withdraw_sharing(client, world, of_a, consent)
     after = await register(client, world.b.manager_headers, group, world.b.partner_id)
     assert after.json()["probable_duplicates"] == [while_shared.json()["id"]]
     assert of_a not in after.text
@@ -328,7 +307,7 @@ async def test_import_report_names_a_shared_duplicate_until_the_consent_is_withd
     consent = await share_with_b(client, world, of_a)
     for mode in MODES:
         assert of_a in noted(await upload(client, world.b.manager_headers, group, mode)), mode
-    await withdraw(client, world, of_a, consent)
+    await withdraw_sharing(client, world, of_a, consent)
     for mode in MODES:
         response = await upload(client, world.b.manager_headers, group, mode)
         assert of_a not in response.text, mode
@@ -408,7 +387,7 @@ async def test_review_queue_shows_a_pair_once_both_records_are_shared(
         frozenset((mine, two)),
         frozenset((two, one)),
     }
-    await withdraw(client, world, one, consent)
+    await withdraw_sharing(client, world, one, consent)
     assert b_pairs(await every_candidate(client, world.b.manager_headers)) == {frozenset((mine, two))}
 
 
@@ -433,7 +412,7 @@ async def test_nothing_partner_b_receives_names_a_person_it_may_not_see(
         if owner == "a" and sharing != "kept":
             consent = await share_with_b(client, world, answer.json()["id"])
             if sharing == "withdrawn":
-                await withdraw(client, world, answer.json()["id"], consent)
+                await withdraw_sharing(client, world, answer.json()["id"], consent)
 
     async def b_sees() -> set[str]:
         """What B's own reads answer for each of the group's people."""

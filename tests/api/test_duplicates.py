@@ -21,6 +21,7 @@ from tests.conftest import (
     build_side,
     person,
     register,
+    share_with_b,
     snapshot,
 )
 
@@ -216,23 +217,9 @@ async def test_candidates_are_filtered_by_tenant(client: httpx.AsyncClient, worl
     # A pair whose two records are both shared with B becomes visible to it, not before.
     seeded = (await client.get(CANDIDATES, headers=world.a.manager_headers)).json()["items"][0]
     for side in ("participant", "other"):
-        await share(client, world, uuid.UUID(seeded[side]["id"]))
+        await share_with_b(client, world, uuid.UUID(seeded[side]["id"]))
         visible = {item["id"] for item in await candidates(client, world.b.manager_headers)}
         assert (str(world.a.candidate_id) in visible) == (side == "other")
-
-
-async def share(client: httpx.AsyncClient, world: World, participant_id: uuid.UUID) -> None:
-    response = await client.post(
-        f"{PARTICIPANTS}/{participant_id}/consents",
-        headers=world.a.manager_headers,
-        json={
-            "purpose": "sharing",
-            "recipient_partner_id": str(world.b.partner_id),
-            "notice_version": "2026-01",
-            "method": "digital",
-        },
-    )
-    assert response.status_code == 201, response.text
 
 
 async def test_only_managers_review(client: httpx.AsyncClient, world: World) -> None:
@@ -453,7 +440,7 @@ async def test_merge_of_another_partners_record_is_refused(
         )
         uow.duplicates.add(pair)
         await uow.commit()
-    await share(client, world, world.a.participant_id)
+    await share_with_b(client, world, world.a.participant_id)
     assert pair.id in {uuid.UUID(item["id"]) for item in [*await candidates(client, world.b.manager_headers)]}
     before = await snapshot(container.engine, *PARTICIPANT_TABLES)
     response = await client.post(

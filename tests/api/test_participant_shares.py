@@ -15,7 +15,7 @@ from emprende.adapters import tables
 from emprende.bootstrap import Container
 from emprende.domain.participants import Participant, ParticipantDetails, PopulationGroup, Sex
 from emprende.services.principal import SYSTEM
-from tests.conftest import PARTICIPANTS, World, register
+from tests.conftest import PARTICIPANTS, World, register, share_with_b, withdraw_sharing
 
 _c = tables.consents
 _p = tables.participants
@@ -34,27 +34,6 @@ async def assert_read_model_exact(engine: AsyncEngine) -> None:
         want = {tuple(row) for row in (await connection.execute(expected)).all()}
         have = {tuple(row) for row in (await connection.execute(actual)).all()}
     assert have == want
-
-
-async def share(client: httpx.AsyncClient, world: World, participant_id: object) -> str:
-    response = await client.post(
-        f"{PARTICIPANTS}/{participant_id}/consents",
-        headers=world.a.manager_headers,
-        json={
-            "purpose": "sharing",
-            "recipient_partner_id": str(world.b.partner_id),
-            "notice_version": "2026-01",
-            "method": "digital",
-        },
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
-
-
-async def withdraw(client: httpx.AsyncClient, world: World, participant_id: object, consent_id: str) -> None:
-    url = f"{PARTICIPANTS}/{participant_id}/consents/{consent_id}/withdrawal"
-    response = await client.post(url, headers=world.a.manager_headers)
-    assert response.status_code == 200, response.text
 
 
 async def every_page(client: httpx.AsyncClient, headers: dict[str, str], **params: object) -> list[dict[str, Any]]:
@@ -107,16 +86,16 @@ async def test_the_read_model_follows_every_change_of_sharing_consents(
     ids = [str(p["id"]) for p in people]
     await assert_b_sees_exactly(client, world, own_b)
 
-    consents = {pid: await share(client, world, pid) for pid in ids[:4]}
-    second = await share(client, world, ids[0])  # two sharing consents naming B for the same person
+    consents = {pid: await share_with_b(client, world, pid) for pid in ids[:4]}
+    second = await share_with_b(client, world, ids[0])  # two sharing consents naming B for the same person
     await assert_read_model_exact(engine)
     await assert_b_sees_exactly(client, world, own_b | set(ids[:4]))
 
     # One of two consents withdrawn: the other still shares the person.
-    await withdraw(client, world, ids[0], consents[ids[0]])
+    await withdraw_sharing(client, world, ids[0], consents[ids[0]])
     await assert_read_model_exact(engine)
     await assert_b_sees_exactly(client, world, own_b | set(ids[:4]))
-    await withdraw(client, world, ids[0], second)
+    await withdraw_sharing(client, world, ids[0], second)
     await assert_b_sees_exactly(client, world, own_b | set(ids[1:4]))
 
     # Rectifying a shared person's name moves them in the name order B sees.
@@ -156,8 +135,8 @@ async def test_the_read_model_follows_writes_that_bypass_the_application(
         for index in range(3)
     ]
     ids = [uuid.UUID(str(p["id"])) for p in people]
-    consent = uuid.UUID(await share(client, world, ids[0]))
-    other = uuid.UUID(await share(client, world, ids[1]))
+    consent = uuid.UUID(await share_with_b(client, world, ids[0]))
+    other = uuid.UUID(await share_with_b(client, world, ids[1]))
     async with engine.begin() as connection:
         await connection.execute(update(_c).where(_c.c.id == consent).values(participant_id=ids[2]))
     await assert_read_model_exact(engine)
@@ -190,7 +169,7 @@ async def test_pages_interleave_owned_and_shared_people_in_order(
             external_ids=[{"system": "interleave", "value": f"A-{index}"}],
             phone=f"09912310{index:02d}",
         )
-        await share(client, world, shared["id"])
+        await share_with_b(client, world, shared["id"])
         details = ParticipantDetails(
             given_names=family,
             family_names=given,
