@@ -35,9 +35,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters import migrations, tables
 from emprende.adapters.database import create_engine
 from emprende.bootstrap import Container, ImportEncoding, build_container, read_rows
-from emprende.domain.agreements import AgreementRole
-from emprende.domain.partners import PartnerKind
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
+from emprende.domain.partners.agreement import AgreementRole
+from emprende.domain.partners.partner import PartnerKind
 from emprende.services.agreements import CreateAgreement, create_agreement
 from emprende.services.imports import (
     COLUMNS,

@@ -31,8 +31,8 @@ from typing import Any
 
 import orjson
 
-from emprende.domain.matching import name_key, search_key
-from emprende.domain.places import cantons
+from emprende.domain.participants.matching import name_key, search_key
+from emprende.domain.participants.places import cantons
 
 CHUNK = 50_000  # rows per random stream; fixed so that a row does not depend on how it is batched
 MAX_INDEX = 6_000_000  # documents are built from the index and stay unique below it
@@ -477,9 +477,9 @@ def write_csv(path: str, seed: int, start: int, count: int) -> None:
 
 def self_check(seed: int = DEFAULT_SEED, count: int = 2_000) -> None:
     """The shortcuts taken for speed agree with emprende's own validation on a sample."""
-    from emprende.domain.contact import normalize_phone
-    from emprende.domain.identity import identity_document
-    from emprende.domain.places import check_residence
+    from emprende.domain.participants.contact import normalize_phone
+    from emprende.domain.participants.identifiers import identity_document
+    from emprende.domain.participants.places import check_residence
 
     for person in people(seed, 0, count):
         assert person.name_key == name_key(person.given_names, person.family_names), person

@@ -22,7 +22,7 @@ from emprende.adapters.database import create_engine, create_generic_plan_engine
 from emprende.adapters.tables import metadata
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
-from emprende.domain.users import Role, User
+from emprende.domain.identity.user import Role, User
 from emprende.services.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from emprende.services.principal import Principal, PrincipalKind
 from emprende.services.users import CreateUser, change_password, create_admin, create_user
@@ -202,7 +202,7 @@ async def admin(container: Container) -> Account:
 @pytest.fixture
 async def partner_id(container: Container, admin: Account) -> uuid.UUID:
     """An institutional partner (the one non-administrator test accounts belong to)."""
-    from emprende.domain.partners import PartnerKind
+    from emprende.domain.partners.partner import PartnerKind
     from emprende.services.partners import CreatePartner, create_partner
 
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
@@ -366,8 +366,8 @@ async def build_side(
     """Build one partner through the use cases (as the administrator and then its manager) and sign everyone in."""
     from datetime import timedelta
 
-    from emprende.domain.agreements import AgreementRole
-    from emprende.domain.partners import PartnerKind
+    from emprende.domain.partners.agreement import AgreementRole
+    from emprende.domain.partners.partner import PartnerKind
     from emprende.services.agreements import CreateAgreement, create_agreement
     from emprende.services.api_clients import CreateApiClient, create_api_client
     from emprende.services.partners import CreatePartner, create_partner
@@ -440,10 +440,10 @@ async def seed_people(container: Container, partner_id: uuid.UUID, tag: str) -> 
     consents and the duplicate pair between them: (first participant, its consent, the pair)."""
     from datetime import date
 
-    from emprende.domain.consents import Consent, ConsentMethod, ConsentPurpose
-    from emprende.domain.duplicates import DuplicateCandidate
-    from emprende.domain.participants import Participant, ParticipantDetails, PopulationGroup, Sex
-    from emprende.domain.users import Language
+    from emprende.domain.identity.user import Language
+    from emprende.domain.participants.consent import Consent, ConsentMethod, ConsentPurpose
+    from emprende.domain.participants.duplicate import DuplicateCandidate
+    from emprende.domain.participants.participant import Participant, ParticipantDetails, PopulationGroup, Sex
     from emprende.services.principal import SYSTEM
 
     now = container.clock.now()

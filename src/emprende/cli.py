@@ -146,7 +146,7 @@ async def _upgrade(container: Container) -> None:
 
 
 async def _bootstrap_admin(container: Container) -> None:
-    from emprende.domain.errors import InvalidInput
+    from emprende.domain.shared.errors import InvalidInput
     from emprende.services.users import ensure_bootstrap_admin
 
     password = os.environ.get("EMPRENDE_ADMIN_PASSWORD") or secrets.token_urlsafe(15)
@@ -202,7 +202,7 @@ def create_admin(
     name: Annotated[str, typer.Option(help="Full name.")] = "Administrador",
 ) -> None:
     """Create an administrator. The password comes from EMPRENDE_ADMIN_PASSWORD or a prompt."""
-    from emprende.domain.errors import DomainError
+    from emprende.domain.shared.errors import DomainError
     from emprende.services.users import create_admin as create
 
     password = os.environ.get("EMPRENDE_ADMIN_PASSWORD")
@@ -228,7 +228,7 @@ def create_admin(
 def demo_load() -> None:
     """Fill an empty database (migrated first, as `serve` does) with realistic, deterministic demonstration data."""
     from emprende.demo import demo_password, load_demo
-    from emprende.domain.errors import DomainError
+    from emprende.domain.shared.errors import DomainError
 
     settings = _settings()
     if settings.env is Environment.PRODUCTION:
@@ -286,8 +286,8 @@ def participants_import(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from emprende.bootstrap import ImportEncoding, ImportFormat, read_rows
-    from emprende.domain.errors import DomainError
-    from emprende.domain.users import Role
+    from emprende.domain.identity.user import Role
+    from emprende.domain.shared.errors import DomainError
     from emprende.services import imports
     from emprende.services.principal import SYSTEM, Principal, PrincipalKind
 

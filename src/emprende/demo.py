@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from emprende.bootstrap import Container
-from emprende.domain.agreements import AgreementRole
-from emprende.domain.partners import PartnerKind
-from emprende.domain.passwords import check_password_strength
-from emprende.domain.users import Language, Role, User
+from emprende.domain.identity.passwords import check_password_strength
+from emprende.domain.identity.user import Language, Role, User
+from emprende.domain.partners.agreement import AgreementRole
+from emprende.domain.partners.partner import PartnerKind
 from emprende.services.agreements import CreateAgreement, create_agreement
 from emprende.services.api_clients import CreateApiClient, create_api_client
 from emprende.services.partners import CreatePartner, create_partner
@@ -220,8 +220,8 @@ async def _demo_participants(
     container: Container, acting: Principal, rng: random.Random, partners: list[uuid.UUID]
 ) -> int:
     """Registrations spread over the partners that refer or train people, with a couple of probable duplicates."""
-    from emprende.domain.consents import ConsentMethod
-    from emprende.domain.participants import ParticipantDetails, PopulationGroup, Sex
+    from emprende.domain.participants.consent import ConsentMethod
+    from emprende.domain.participants.participant import ParticipantDetails, PopulationGroup, Sex
     from emprende.services.participants import GivenConsent, RegisterParticipant, register_participant
 
     now = container.clock.now()

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from emprende.bootstrap import Container
-from emprende.domain.agreements import AgreementRequired, AgreementRole
+from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
 from emprende.services.agreements import require_partner_role
 from emprende.services.principal import SYSTEM
 from tests.conftest import World, snapshot

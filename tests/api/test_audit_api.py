@@ -140,7 +140,7 @@ async def test_time_range_filters(
 ) -> None:
     from sqlalchemy import insert
 
-    from emprende.domain.ids import new_id
+    from emprende.domain.shared.ids import new_id
 
     base = datetime(2023, 6, 1, 12, 0, tzinfo=UTC)
     rows = [

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from emprende.bootstrap import Container
-from emprende.domain.errors import PermissionDenied
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
+from emprende.domain.shared.errors import PermissionDenied
 from emprende.services.api_clients import CreateApiClient, create_api_client
 from emprende.services.authorization import (
     PERMISSIONS,

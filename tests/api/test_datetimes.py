@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from emprende.bootstrap import Container
-from emprende.domain.consents import CONSENT_CLOCK_SKEW
+from emprende.domain.participants.consent import CONSENT_CLOCK_SKEW
 from tests.api.test_imports import HEADER, csv_bytes, upload
 from tests.api.test_imports import person as import_row
 from tests.conftest import PARTICIPANT_TABLES, PARTICIPANTS, World, person, snapshot

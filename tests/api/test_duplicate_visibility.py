@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from emprende.adapters import tables
 from emprende.bootstrap import Container
-from emprende.domain.agreements import AgreementRole
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
+from emprende.domain.partners.agreement import AgreementRole
 from emprende.services.agreements import CreateAgreement, create_agreement
 from emprende.services.principal import Principal, PrincipalKind
 from tests.conftest import PARTICIPANTS, PartnerSide, World, person, share_with_b, withdraw_sharing

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters import tables
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
 from emprende.services.principal import Principal, PrincipalKind
 from emprende.services.users import CreateUser
 from emprende.settings import Settings

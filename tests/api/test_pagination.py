@@ -18,9 +18,9 @@ from emprende.adapters import tables
 from emprende.api.pagination import MAX_CURSOR_LENGTH, CursorCodec
 from emprende.api.problems import ProblemError
 from emprende.bootstrap import Container
-from emprende.domain.ids import new_id
-from emprende.domain.partners import PartnerKind, PartnerStatus
-from emprende.domain.users import Language, Role
+from emprende.domain.identity.user import Language, Role
+from emprende.domain.partners.partner import PartnerKind, PartnerStatus
+from emprende.domain.shared.ids import new_id
 from tests.conftest import TEST_SECRET, Account
 
 USERS = "/api/v1/users"

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from emprende.adapters import tables
 from emprende.bootstrap import Container
-from emprende.domain.participants import age_on
+from emprende.domain.participants.participant import age_on
 from emprende.services.principal import Principal, PrincipalKind
 from tests.conftest import (
     PARTICIPANT_TABLES,
@@ -41,7 +41,7 @@ async def partner_client(
     client: httpx.AsyncClient, container: Container, world: World, scopes: frozenset[str]
 ) -> dict[str, str]:
     """Another API client of partner A with exactly these scopes, signed in."""
-    from emprende.domain.users import Role
+    from emprende.domain.identity.user import Role
     from emprende.services.api_clients import CreateApiClient, create_api_client
 
     manager = Principal(
@@ -427,7 +427,7 @@ async def test_pagination_walk_with_both_sorts(client: httpx.AsyncClient, world:
     everything = await client.get(PARTICIPANTS, headers=world.a.client_headers, params={"limit": 100, "sort": sort})
     assert [item["id"] for item in seen] == [item["id"] for item in everything.json()["items"]]
     if sort == "name":
-        from emprende.domain.matching import name_key
+        from emprende.domain.participants.matching import name_key
 
         keys = [name_key(item["given_names"], item["family_names"]) for item in seen]
         assert keys == sorted(keys)

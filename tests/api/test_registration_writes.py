@@ -16,11 +16,17 @@ from sqlalchemy import event, select
 
 from emprende.adapters import tables
 from emprende.bootstrap import Container
-from emprende.domain.audit import REDACTED
-from emprende.domain.consents import Consent, ConsentMethod, ConsentPurpose
-from emprende.domain.identity import identity_document
-from emprende.domain.participants import DuplicateParticipant, Participant, ParticipantDetails, PopulationGroup, Sex
-from emprende.domain.users import Language, Role
+from emprende.domain.audit.trail import REDACTED
+from emprende.domain.identity.user import Language, Role
+from emprende.domain.participants.consent import Consent, ConsentMethod, ConsentPurpose
+from emprende.domain.participants.identifiers import identity_document
+from emprende.domain.participants.participant import (
+    DuplicateParticipant,
+    Participant,
+    ParticipantDetails,
+    PopulationGroup,
+    Sex,
+)
 from emprende.services.context import current_request_id
 from emprende.services.participants import GivenConsent, RegisterParticipant, Registration, register_participant
 from emprende.services.principal import Principal, PrincipalKind
@@ -122,7 +128,7 @@ async def _register(
 
 async def _grant_registering(container: Container, world: World, partner_id: uuid.UUID) -> None:
     """An agreement in force that lets the partner refer people (partner B of the world only evaluates)."""
-    from emprende.domain.agreements import AgreementRole
+    from emprende.domain.partners.agreement import AgreementRole
     from emprende.services.agreements import CreateAgreement, create_agreement
 
     today = container.clock.now().date()

@@ -27,9 +27,9 @@ from emprende.adapters import migrations
 from emprende.adapters.database import create_engine
 from emprende.api.app import OPENAPI_URL, create_app
 from emprende.bootstrap import Container, build_container
-from emprende.domain.agreements import AgreementRole
-from emprende.domain.partners import PartnerKind
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
+from emprende.domain.partners.agreement import AgreementRole
+from emprende.domain.partners.partner import PartnerKind
 from emprende.services.agreements import CreateAgreement, create_agreement
 from emprende.services.api_clients import CreateApiClient, create_api_client
 from emprende.services.partners import CreatePartner, create_partner

@@ -23,14 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters import tables
 from emprende.adapters.unit_of_work import to_json_value
 from emprende.bootstrap import Container, read_rows
-from emprende.domain.audit import REDACTED
-from emprende.domain.consents import ConsentMethod, ConsentPurpose, NewConsent, new_consent
-from emprende.domain.contact import normalize_phone
-from emprende.domain.disability import WashingtonGroupShortSet
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.identity import external_identifier, identity_document
-from emprende.domain.matching import PersonSketch, duplicate_reasons, name_key
-from emprende.domain.participants import (
+from emprende.domain.audit.trail import REDACTED
+from emprende.domain.identity.user import Language, Role
+from emprende.domain.participants.consent import ConsentMethod, ConsentPurpose, NewConsent, new_consent
+from emprende.domain.participants.contact import normalize_phone
+from emprende.domain.participants.disability import WashingtonGroupShortSet
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.identifiers import external_identifier, identity_document
+from emprende.domain.participants.matching import PersonSketch, duplicate_reasons, name_key
+from emprende.domain.participants.participant import (
     EducationLevel,
     MigratoryStatus,
     NewParticipant,
@@ -40,7 +41,6 @@ from emprende.domain.participants import (
     Sex,
     new_participant,
 )
-from emprende.domain.users import Language, Role
 from emprende.services.imports import (
     ImportMode,
     ImportOutcome,

@@ -44,9 +44,9 @@ async def _partner_with_agreement() -> str:
     from datetime import timedelta
 
     from emprende.bootstrap import build_container
-    from emprende.domain.agreements import AgreementRole
-    from emprende.domain.partners import PartnerKind
-    from emprende.domain.users import Role
+    from emprende.domain.identity.user import Role
+    from emprende.domain.partners.agreement import AgreementRole
+    from emprende.domain.partners.partner import PartnerKind
     from emprende.services.agreements import CreateAgreement, create_agreement
     from emprende.services.partners import CreatePartner, create_partner
     from emprende.services.principal import SYSTEM, Principal, PrincipalKind

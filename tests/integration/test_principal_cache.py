@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters import tables
 from emprende.adapters.principal_cache import MAX_ENTRIES, CachedPrincipalLookup, PrincipalCache
 from emprende.bootstrap import Container, SqlAlchemyUnitOfWorkFactory
-from emprende.domain.partners import PartnerStatus
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
+from emprende.domain.partners.partner import PartnerStatus
 from emprende.services.ports import PrincipalRecord
 from emprende.services.principal import SYSTEM
 from tests.conftest import Account, login

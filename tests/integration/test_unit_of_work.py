@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters import tables
 from emprende.bootstrap import Container
-from emprende.domain.audit import REDACTED, Actor, ActorType
-from emprende.domain.errors import EmailAlreadyRegistered, PreconditionFailed
-from emprende.domain.sessions import LoginSession
-from emprende.domain.users import Language, Role, User
+from emprende.domain.audit.trail import REDACTED, Actor, ActorType
+from emprende.domain.identity.session import LoginSession
+from emprende.domain.identity.user import Language, Role, User
+from emprende.domain.shared.errors import EmailAlreadyRegistered, PreconditionFailed
 from emprende.services.context import current_request_id
 from emprende.services.principal import SYSTEM
 

@@ -13,14 +13,14 @@ from types import TracebackType
 from typing import Self
 
 from emprende.adapters.rate_limit import InMemoryLoginRateLimiter
-from emprende.domain.agreements import AgreementStatus, CooperationAgreement
-from emprende.domain.audit import Actor
-from emprende.domain.clients import ApiClient
-from emprende.domain.errors import AuthenticationFailed
-from emprende.domain.events import DomainEvent
-from emprende.domain.partners import InstitutionalPartner, PartnerKind
-from emprende.domain.sessions import LoginSession
-from emprende.domain.users import Role, User
+from emprende.domain.audit.trail import Actor
+from emprende.domain.identity.session import LoginSession
+from emprende.domain.identity.user import Role, User
+from emprende.domain.partners.agreement import AgreementStatus, CooperationAgreement
+from emprende.domain.partners.client import ApiClient
+from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind
+from emprende.domain.shared.errors import AuthenticationFailed
+from emprende.domain.shared.events import DomainEvent
 from emprende.services.auth import AuthComponents
 from emprende.services.ports import (
     AccessClaims,

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from emprende.domain.audit import Actor, ActorType
-from emprende.domain.errors import AuthenticationFailed, TooManyAttempts
-from emprende.domain.users import Role
+from emprende.domain.audit.trail import Actor, ActorType
+from emprende.domain.identity.user import Role
+from emprende.domain.shared.errors import AuthenticationFailed, TooManyAttempts
 from emprende.services.auth import (
     PasswordLogin,
     TokenPair,

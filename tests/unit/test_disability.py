@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emprende.domain.disability import Difficulty, Domain, WashingtonGroupShortSet
-from emprende.domain.errors import InvalidInput
+from emprende.domain.participants.disability import Difficulty, Domain, WashingtonGroupShortSet
+from emprende.domain.shared.errors import InvalidInput
 
 ANSWERS: list[Difficulty | None] = [None, *Difficulty]
 SEVERE = {Difficulty.A_LOT_OF_DIFFICULTY, Difficulty.CANNOT_DO_AT_ALL}

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from emprende.domain.agreements import (
+from emprende.domain.identity.user import Role
+from emprende.domain.partners.agreement import (
     AgreementNotAmendable,
     AgreementRequired,
     AgreementRole,
@@ -20,8 +21,7 @@ from emprende.domain.agreements import (
     may_act,
     require_agreement,
 )
-from emprende.domain.errors import InvalidInput, PermissionDenied
-from emprende.domain.users import Role
+from emprende.domain.shared.errors import InvalidInput, PermissionDenied
 from emprende.services.authorization import ROLE_RANK, SCOPES, allowed_scopes, may_grant_role
 from emprende.services.principal import Principal, PrincipalKind
 

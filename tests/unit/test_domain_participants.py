@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emprende.domain.consents import (
+from emprende.domain.identity.user import Language
+from emprende.domain.participants.consent import (
     CONSENT_CLOCK_SKEW,
     EARLIEST_CONSENT,
     Consent,
@@ -21,10 +22,9 @@ from emprende.domain.consents import (
     has_active,
     new_consent,
 )
-from emprende.domain.disability import Difficulty, WashingtonGroupShortSet
-from emprende.domain.errors import InvalidInput, InvalidInputs
-from emprende.domain.identity import DocumentType, external_identifier, identity_document
-from emprende.domain.participants import (
+from emprende.domain.participants.disability import Difficulty, WashingtonGroupShortSet
+from emprende.domain.participants.identifiers import DocumentType, external_identifier, identity_document
+from emprende.domain.participants.participant import (
     MAX_AGE,
     EducationLevel,
     MigratoryStatus,
@@ -42,7 +42,7 @@ from emprende.domain.participants import (
     new_participant,
     participant_values,
 )
-from emprende.domain.users import Language
+from emprende.domain.shared.errors import InvalidInput, InvalidInputs
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 OWNER = uuid.UUID(int=7)

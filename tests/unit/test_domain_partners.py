@@ -9,9 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.ec import ruc as ec_ruc
 
-from emprende.domain.contact import normalize_contact_email, normalize_country, normalize_phone, normalize_ruc
-from emprende.domain.errors import InvalidInput
-from emprende.domain.partners import InstitutionalPartner, PartnerKind, PartnerStatus
+from emprende.domain.participants.contact import (
+    normalize_contact_email,
+    normalize_country,
+    normalize_phone,
+    normalize_ruc,
+)
+from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind, PartnerStatus
+from emprende.domain.shared.errors import InvalidInput
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 VALID_RUC = "1790011674001"

@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from emprende.domain.errors import AuthenticationFailed, InvalidInput
-from emprende.domain.sessions import LoginSession, RefreshTokenReusedError
-from emprende.domain.users import (
+from emprende.domain.identity.session import LoginSession, RefreshTokenReusedError
+from emprende.domain.identity.user import (
     MAX_EMAIL_LENGTH,
     Language,
     Role,
@@ -17,6 +16,7 @@ from emprende.domain.users import (
     check_full_name,
     normalize_email,
 )
+from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput
 from tests.unit.fakes import START
 
 # --- e-mail addresses -----------------------------------------------------------------------------------------------

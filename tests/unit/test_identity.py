@@ -7,8 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.ec import ci as ec_ci
 
-from emprende.domain.errors import InvalidInput
-from emprende.domain.identity import (
+from emprende.domain.participants.identifiers import (
     DocumentType,
     ExternalIdentifier,
     IdentityDocument,
@@ -16,6 +15,7 @@ from emprende.domain.identity import (
     external_identifier,
     identity_document,
 )
+from emprende.domain.shared.errors import InvalidInput
 
 VALID_CEDULA = "1710034065"
 

@@ -6,7 +6,7 @@ import itertools
 import os
 import time
 
-from emprende.domain.ids import new_id
+from emprende.domain.shared.ids import new_id
 
 
 def _milliseconds(value: int) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from emprende.adapters.import_ledger import SqliteImportLedger
-from emprende.domain.matching import PersonSketch
+from emprende.domain.participants.matching import PersonSketch
 from emprende.services.import_ledger import MemoryImportLedger
 from emprende.services.import_report import (
     ImportMode,

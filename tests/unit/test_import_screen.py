@@ -8,7 +8,7 @@ import uuid
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emprende.domain.matching import (
+from emprende.domain.participants.matching import (
     PROBABLE_DUPLICATE_THRESHOLD,
     PersonSketch,
     duplicate_reasons,

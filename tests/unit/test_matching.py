@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emprende.domain.matching import (
+from emprende.domain.participants.matching import (
     PROBABLE_DUPLICATE_THRESHOLD,
     SAME_PHONE,
     SIMILAR_NAME_AND_BIRTH_DATE,

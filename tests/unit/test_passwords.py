@@ -6,14 +6,14 @@ from importlib import resources
 
 import pytest
 
-from emprende.domain.errors import InvalidInput
-from emprende.domain.passwords import (
+from emprende.domain.identity.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     check_password_strength,
     common_passwords,
     is_common_password,
 )
+from emprende.domain.shared.errors import InvalidInput
 
 
 def refusal(password: str) -> InvalidInput:
@@ -83,7 +83,7 @@ def test_common_passwords_and_their_trivial_variants_are_refused(password: str) 
 
 
 def test_the_list_is_the_top_ten_thousand_with_its_source_and_licence() -> None:
-    text = resources.files("emprende.domain.data").joinpath("common-passwords.txt").read_text(encoding="utf-8")
+    text = resources.files("emprende.domain.identity.data").joinpath("common-passwords.txt").read_text(encoding="utf-8")
     header = [line for line in text.splitlines() if line.startswith("#")]
     entries = [line for line in text.splitlines() if line and not line.startswith("#")]
     assert len(entries) == 10_000

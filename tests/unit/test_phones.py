@@ -7,8 +7,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from emprende.domain.contact import normalize_phone
-from emprende.domain.errors import InvalidInput
+from emprende.domain.participants.contact import normalize_phone
+from emprende.domain.shared.errors import InvalidInput
 
 
 def by_the_parser(value: str, region: str) -> str | None:

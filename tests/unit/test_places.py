@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emprende.domain import places
-from emprende.domain.errors import InvalidInput
-from emprende.domain.places import Canton, Parish, Province
+from emprende.domain.participants import places
+from emprende.domain.participants.places import Canton, Parish, Province
+from emprende.domain.shared.errors import InvalidInput
 
 ALL_CANTONS = places.cantons()
 ALL_PROVINCES = places.provinces()
@@ -20,7 +20,7 @@ ALL_NAMED: list[Province | Canton] = [*ALL_PROVINCES, *ALL_CANTONS]
 
 
 def test_the_csv_ships_inside_the_package() -> None:
-    data = resources.files("emprende.domain.data").joinpath("ecuador-dpa.csv")
+    data = resources.files("emprende.domain.participants.data").joinpath("ecuador-dpa.csv")
     assert data.is_file()
     rows = list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"), newline="")))
     assert len(rows) == 1396

@@ -23,7 +23,7 @@ from emprende.api.problem_catalogue.general import GENERAL
 from emprende.api.problem_catalogue.messages_es import SPANISH_MESSAGES
 from emprende.api.problem_catalogue.programme import PROGRAMME
 from emprende.api.problems import field_message, localized_message
-from emprende.domain.errors import Conflict, DomainError, InvalidInput
+from emprende.domain.shared.errors import Conflict, DomainError, InvalidInput
 
 SOURCE = Path(emprende.__file__).parent
 # Helpers that pass their first argument on as an error's message template.

@@ -9,7 +9,7 @@ import pytest
 
 from emprende.adapters import security
 from emprende.adapters.security import VERIFIED_TOKENS, JoseTokenService
-from emprende.domain.errors import AuthenticationFailed
+from emprende.domain.shared.errors import AuthenticationFailed
 
 
 def _service() -> JoseTokenService:

@@ -7,15 +7,15 @@ import uuid
 
 import pytest
 
-from emprende.domain.audit import Actor, ActorType
-from emprende.domain.errors import (
+from emprende.domain.audit.trail import Actor, ActorType
+from emprende.domain.identity.user import Language, Role, User
+from emprende.domain.shared.errors import (
     EmailAlreadyRegistered,
     InvalidInput,
     NotFound,
     PermissionDenied,
     PreconditionFailed,
 )
-from emprende.domain.users import Language, Role, User
 from emprende.services.users import (
     CreateUser,
     UpdateUser,

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from emprende.domain.matching import PersonSketch
+from emprende.domain.participants.matching import PersonSketch
 from emprende.services.import_report import ImportOutcome, RowReport
 from emprende.services.import_rows import FieldIssue
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from emprende.adapters import tables
 from emprende.adapters.visibility import visible_to
-from emprende.domain.matching import PersonSketch
+from emprende.domain.participants.matching import PersonSketch
 from emprende.services.ports import NameBlock, RegistrySketches
 
 T = TypeVar("T")

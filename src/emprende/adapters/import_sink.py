@@ -44,12 +44,12 @@ from emprende.adapters import tables
 from emprende.adapters.import_lookups import AsyncpgConnection, BatchLookups, chunks
 from emprende.adapters.types import UTCDateTime, as_utc
 from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
-from emprende.domain.audit import REDACTED, AuditAction
-from emprende.domain.consents import NewConsent
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.events import DomainEvent
-from emprende.domain.ids import new_id
-from emprende.domain.participants import DuplicateParticipant, NewParticipant, Participant, identifier_keys
+from emprende.domain.audit.trail import REDACTED, AuditAction
+from emprende.domain.participants.consent import NewConsent
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.participant import DuplicateParticipant, NewParticipant, Participant, identifier_keys
+from emprende.domain.shared.events import DomainEvent
+from emprende.domain.shared.ids import new_id
 from emprende.services.context import current_request_id
 from emprende.services.ports import RegistrySketches
 from emprende.services.principal import Scope

@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 
 from emprende.adapters import tables
-from emprende.domain.agreements import CooperationAgreement
-from emprende.domain.clients import ApiClient
-from emprende.domain.consents import Consent
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.participants import Participant
-from emprende.domain.partners import InstitutionalPartner
-from emprende.domain.sessions import LoginSession
-from emprende.domain.users import User
+from emprende.domain.identity.session import LoginSession
+from emprende.domain.identity.user import User
+from emprende.domain.participants.consent import Consent
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.participant import Participant
+from emprende.domain.partners.agreement import CooperationAgreement
+from emprende.domain.partners.client import ApiClient
+from emprende.domain.partners.partner import InstitutionalPartner
 
 mapper_registry = registry(metadata=tables.metadata)
 

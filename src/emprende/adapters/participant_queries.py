@@ -18,9 +18,9 @@ from emprende.adapters import tables
 from emprende.adapters.database import write_engine
 from emprende.adapters.queries import PreparedRead, ReadConnections
 from emprende.adapters.visibility import visible_to
-from emprende.domain.audit import AuditAction
-from emprende.domain.ids import new_id
-from emprende.domain.matching import search_key
+from emprende.domain.audit.trail import AuditAction
+from emprende.domain.participants.matching import search_key
+from emprende.domain.shared.ids import new_id
 from emprende.services.context import current_request_id
 from emprende.services.ports import (
     Clock,

@@ -33,10 +33,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, UOWTransaction
 
 from emprende.adapters.queries import SqlPrincipalLookup
-from emprende.domain.clients import ApiClient
-from emprende.domain.partners import InstitutionalPartner
-from emprende.domain.sessions import LoginSession
-from emprende.domain.users import User
+from emprende.domain.identity.session import LoginSession
+from emprende.domain.identity.user import User
+from emprende.domain.partners.client import ApiClient
+from emprende.domain.partners.partner import InstitutionalPartner
 from emprende.services.ports import ClientRecord, PrincipalRecord
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from emprende.adapters import tables
 from emprende.adapters.types import UTCDateTime
-from emprende.domain.partners import PartnerStatus
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
+from emprende.domain.partners.partner import PartnerStatus
 from emprende.services.ports import (
     AuditFilters,
     AuditRow,

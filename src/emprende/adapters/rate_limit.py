@@ -6,7 +6,7 @@ import math
 from collections import deque
 from datetime import datetime, timedelta
 
-from emprende.domain.errors import TooManyAttempts
+from emprende.domain.shared.errors import TooManyAttempts
 
 _MAX_TRACKED_KEYS = 100_000
 

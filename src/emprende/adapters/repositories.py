@@ -35,15 +35,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from emprende.adapters import tables
 from emprende.adapters.visibility import visible_to
-from emprende.domain.agreements import CooperationAgreement
-from emprende.domain.clients import ApiClient
-from emprende.domain.consents import Consent
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import Participant, identifier_keys
-from emprende.domain.partners import InstitutionalPartner
-from emprende.domain.sessions import LoginSession
-from emprende.domain.users import User
+from emprende.domain.identity.session import LoginSession
+from emprende.domain.identity.user import User
+from emprende.domain.participants.consent import Consent
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.matching import PersonSketch
+from emprende.domain.participants.participant import Participant, identifier_keys
+from emprende.domain.partners.agreement import CooperationAgreement
+from emprende.domain.partners.client import ApiClient
+from emprende.domain.partners.partner import InstitutionalPartner
 from emprende.services.ports import Lookalikes
 
 

@@ -13,7 +13,7 @@ from jose import jwt
 from jose.exceptions import ExpiredSignatureError, JOSEError
 from passlib.context import CryptContext
 
-from emprende.domain.errors import AuthenticationFailed
+from emprende.domain.shared.errors import AuthenticationFailed
 from emprende.services.ports import AccessClaims, IssuedToken, RefreshClaims
 
 ALGORITHM = "HS256"

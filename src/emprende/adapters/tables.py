@@ -32,11 +32,11 @@ from emprende.adapters.types import (
     StringSet,
     UTCDateTime,
 )
-from emprende.domain.consents import ConsentMethod, ConsentPurpose
-from emprende.domain.duplicates import CandidateStatus
-from emprende.domain.participants import EducationLevel, MigratoryStatus, PopulationGroup, Sex
-from emprende.domain.partners import PartnerKind, PartnerStatus
-from emprende.domain.users import Language, Role
+from emprende.domain.identity.user import Language, Role
+from emprende.domain.participants.consent import ConsentMethod, ConsentPurpose
+from emprende.domain.participants.duplicate import CandidateStatus
+from emprende.domain.participants.participant import EducationLevel, MigratoryStatus, PopulationGroup, Sex
+from emprende.domain.partners.partner import PartnerKind, PartnerStatus
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

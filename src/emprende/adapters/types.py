@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Dialect, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 
-from emprende.domain.agreements import AgreementRole, Amendment
-from emprende.domain.disability import WashingtonGroupShortSet
-from emprende.domain.identity import DocumentType, ExternalIdentifier, IdentityDocument
+from emprende.domain.participants.disability import WashingtonGroupShortSet
+from emprende.domain.participants.identifiers import DocumentType, ExternalIdentifier, IdentityDocument
+from emprende.domain.partners.agreement import AgreementRole, Amendment
 
 _FIRST = datetime.min.replace(tzinfo=UTC)
 _LAST = datetime.max.replace(tzinfo=UTC)

@@ -33,16 +33,16 @@ from emprende.adapters.repositories import (
     SqlPartnerRepository,
     SqlUserRepository,
 )
-from emprende.domain.agreements import AgreementCodeTaken
-from emprende.domain.audit import REDACTED, Actor, AuditAction
-from emprende.domain.consents import Consent
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
-from emprende.domain.events import Aggregate
-from emprende.domain.ids import new_id
-from emprende.domain.participants import DuplicateParticipant, Participant
-from emprende.domain.partners import RucTaken
-from emprende.domain.users import PortalAccountExists
+from emprende.domain.audit.trail import REDACTED, Actor, AuditAction
+from emprende.domain.identity.user import PortalAccountExists
+from emprende.domain.participants.consent import Consent
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.participant import DuplicateParticipant, Participant
+from emprende.domain.partners.agreement import AgreementCodeTaken
+from emprende.domain.partners.partner import RucTaken
+from emprende.domain.shared.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
+from emprende.domain.shared.events import Aggregate
+from emprende.domain.shared.ids import new_id
 from emprende.services.context import current_request_id
 from emprende.services.ports import Clock
 from emprende.services.principal import Scope

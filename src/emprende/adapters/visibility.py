@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, exists, or_
 
 from emprende.adapters import tables
-from emprende.domain.consents import ConsentPurpose
+from emprende.domain.participants.consent import ConsentPurpose
 
 _c = tables.consents.c
 

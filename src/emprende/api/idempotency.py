@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emprende.api.problems import PROBLEM_JSON, problem_response
 from emprende.bootstrap import Container
-from emprende.domain.errors import AuthenticationFailed
+from emprende.domain.shared.errors import AuthenticationFailed
 from emprende.services.auth import authenticate
 from emprende.services.ports import IdempotencyStore, StoredResponse
 

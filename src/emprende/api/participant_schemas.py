@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 
 from emprende.api.datetimes import DATETIME_RANGE, AwareDateTime
 from emprende.api.schemas import RequestModel, ResponseModel
-from emprende.domain.consents import ConsentMethod, ConsentPurpose
-from emprende.domain.disability import Difficulty
-from emprende.domain.identity import DocumentType
-from emprende.domain.participants import EducationLevel, MigratoryStatus, PopulationGroup, Sex
-from emprende.domain.users import Language
+from emprende.domain.identity.user import Language
+from emprende.domain.participants.consent import ConsentMethod, ConsentPurpose
+from emprende.domain.participants.disability import Difficulty
+from emprende.domain.participants.identifiers import DocumentType
+from emprende.domain.participants.participant import EducationLevel, MigratoryStatus, PopulationGroup, Sex
 from emprende.services.ports import ParticipantSort
 
 

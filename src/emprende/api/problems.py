@@ -22,7 +22,7 @@ from emprende.api.i18n import Lang, negotiate
 from emprende.api.problem_catalogue import CATALOGUE
 from emprende.api.problem_catalogue.field_messages_es import SPANISH_FIELD_MESSAGES, SPANISH_VALUE_ERROR_FALLBACK
 from emprende.api.problem_catalogue.messages_es import SPANISH_MESSAGES
-from emprende.domain.errors import (
+from emprende.domain.shared.errors import (
     AuthenticationFailed,
     Conflict,
     DomainError,

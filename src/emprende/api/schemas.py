@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from emprende.api.datetimes import DATETIME_RANGE, AwareDateTime
-from emprende.domain.agreements import AgreementRole, AgreementStatus
-from emprende.domain.partners import PartnerKind, PartnerStatus
-from emprende.domain.users import Language, Role
+from emprende.domain.identity.user import Language, Role
+from emprende.domain.partners.agreement import AgreementRole, AgreementStatus
+from emprende.domain.partners.partner import PartnerKind, PartnerStatus
 
 _T = TypeVar("_T")
 

@@ -7,8 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from emprende.domain.agreements import AgreementCodeTaken, AgreementRole, CooperationAgreement, require_agreement
-from emprende.domain.errors import NotFound, PreconditionFailed
+from emprende.domain.partners.agreement import (
+    AgreementCodeTaken,
+    AgreementRole,
+    CooperationAgreement,
+    require_agreement,
+)
+from emprende.domain.shared.errors import NotFound, PreconditionFailed
 from emprende.services.authorization import authorize
 from emprende.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from emprende.services.principal import Principal

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from emprende.domain.agreements import AgreementRequired
-from emprende.domain.audit import Actor, ActorType
-from emprende.domain.clients import ApiClient
-from emprende.domain.errors import AuthenticationFailed, InvalidInput, InvalidScope, NotFound
+from emprende.domain.audit.trail import Actor, ActorType
+from emprende.domain.partners.agreement import AgreementRequired
+from emprende.domain.partners.client import ApiClient
+from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput, InvalidScope, NotFound
 from emprende.services.auth import AuthComponents
 from emprende.services.authorization import SCOPES, allowed_scopes, authorize
 from emprende.services.ports import UnitOfWork, UnitOfWorkFactory

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from emprende.domain.audit import Actor, ActorType
-from emprende.domain.errors import AuthenticationFailed, InvalidInput
-from emprende.domain.sessions import LoginSession, RefreshTokenReusedError
-from emprende.domain.users import normalize_email
+from emprende.domain.audit.trail import Actor, ActorType
+from emprende.domain.identity.session import LoginSession, RefreshTokenReusedError
+from emprende.domain.identity.user import normalize_email
+from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput
 from emprende.services.ports import (
     Clock,
     LoginRateLimiter,

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from emprende.domain.agreements import AgreementRole, CooperationAgreement
-from emprende.domain.errors import PermissionDenied
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
+from emprende.domain.partners.agreement import AgreementRole, CooperationAgreement
+from emprende.domain.shared.errors import PermissionDenied
 from emprende.services.principal import Principal, PrincipalKind
 
 ADMIN = frozenset({Role.ADMIN})

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from emprende.domain.consents import Consent, ConsentMethod, ConsentPurpose
-from emprende.domain.errors import InvalidInput, NotFound, PermissionDenied
-from emprende.domain.participants import Participant
-from emprende.domain.users import Language
+from emprende.domain.identity.user import Language
+from emprende.domain.participants.consent import Consent, ConsentMethod, ConsentPurpose
+from emprende.domain.participants.participant import Participant
+from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied
 from emprende.services.authorization import authorize
 from emprende.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from emprende.services.principal import Principal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from emprende.domain.errors import InvalidInput, NotFound, PermissionDenied
+from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied
 from emprende.services.authorization import authorize
 from emprende.services.ports import Clock, DuplicateCandidateRow, DuplicateQueries, UnitOfWorkFactory
 from emprende.services.principal import Principal

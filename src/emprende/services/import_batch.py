@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from emprende.domain.consents import NewConsent
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.errors import DomainError, InvalidInput
-from emprende.domain.identity import ExternalIdentifier
-from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import (
+from emprende.domain.participants.consent import NewConsent
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.identifiers import ExternalIdentifier
+from emprende.domain.participants.matching import PersonSketch
+from emprende.domain.participants.participant import (
     NewParticipant,
     Participant,
     ParticipantErased,
@@ -25,6 +24,7 @@ from emprende.domain.participants import (
     identifier_keys,
     participant_values,
 )
+from emprende.domain.shared.errors import DomainError, InvalidInput
 from emprende.services.import_duplicates import (
     NO_SKETCHES,
     EarlierPeople,

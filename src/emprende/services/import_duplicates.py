@@ -17,8 +17,8 @@ from datetime import date, datetime
 import numpy
 from rapidfuzz import fuzz, process
 
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.matching import PROBABLE_DUPLICATE_THRESHOLD, PersonSketch, duplicate_reasons
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.matching import PROBABLE_DUPLICATE_THRESHOLD, PersonSketch, duplicate_reasons
 from emprende.services.ports import RegistrySketches
 
 # `key_similarity` scores with token_set_ratio or token_sort_ratio; token_ratio is the larger of the two, so screening

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
-from emprende.domain.matching import PersonSketch
+from emprende.domain.participants.matching import PersonSketch
 from emprende.services.import_report import RowReport
 
 

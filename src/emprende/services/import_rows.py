@@ -12,17 +12,23 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from emprende.domain.consents import CONSENT_DATE_RULE, ConsentMethod, ConsentPurpose, NewConsent, new_consent
-from emprende.domain.disability import Domain, WashingtonGroupShortSet
-from emprende.domain.errors import DomainError, InvalidInput, issues_of
-from emprende.domain.identity import (
+from emprende.domain.identity.user import Language
+from emprende.domain.participants.consent import (
+    CONSENT_DATE_RULE,
+    ConsentMethod,
+    ConsentPurpose,
+    NewConsent,
+    new_consent,
+)
+from emprende.domain.participants.disability import Domain, WashingtonGroupShortSet
+from emprende.domain.participants.identifiers import (
     ExternalIdentifier,
     IdentityDocument,
     document_key,
     external_identifier,
     identity_document,
 )
-from emprende.domain.participants import (
+from emprende.domain.participants.participant import (
     EducationLevel,
     MigratoryStatus,
     NewParticipant,
@@ -32,7 +38,7 @@ from emprende.domain.participants import (
     external_key,
     new_participant,
 )
-from emprende.domain.users import Language
+from emprende.domain.shared.errors import DomainError, InvalidInput, issues_of
 
 E = TypeVar("E", bound=StrEnum)
 MAX_CELL = 300

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from emprende.domain.errors import InvalidInput
-from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import DuplicateParticipant
+from emprende.domain.participants.matching import PersonSketch
+from emprende.domain.participants.participant import DuplicateParticipant
+from emprende.domain.shared.errors import InvalidInput
 from emprende.services.authorization import authorize
 from emprende.services.import_batch import TAKEN, YIELD_EVERY, Importer, Row, Valid
 from emprende.services.import_ledger import MemoryImportLedger

@@ -8,13 +8,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from emprende.domain.agreements import AgreementRequired, AgreementRole
-from emprende.domain.consents import Consent, ConsentMethod, ConsentPurpose
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
-from emprende.domain.matching import PersonSketch, duplicate_reasons
-from emprende.domain.participants import DuplicateParticipant, Participant, ParticipantDetails, identifier_keys
-from emprende.domain.users import Language
+from emprende.domain.identity.user import Language
+from emprende.domain.participants.consent import Consent, ConsentMethod, ConsentPurpose
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.matching import PersonSketch, duplicate_reasons
+from emprende.domain.participants.participant import (
+    DuplicateParticipant,
+    Participant,
+    ParticipantDetails,
+    identifier_keys,
+)
+from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
+from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
 from emprende.services.authorization import authorize, is_allowed
 from emprende.services.ports import (
     Clock,

@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from emprende.domain.errors import NotFound, PreconditionFailed
-from emprende.domain.partners import InstitutionalPartner, PartnerKind, RucTaken
+from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind, RucTaken
+from emprende.domain.shared.errors import NotFound, PreconditionFailed
 from emprende.services.authorization import authorize
 from emprende.services.ports import Clock, PartnerFilters, PartnerQueries, PartnerRow, UnitOfWorkFactory
 from emprende.services.principal import Principal

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from emprende.domain.consents import Consent
-from emprende.domain.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PermissionDenied
-from emprende.domain.passwords import check_password_strength
-from emprende.domain.users import Language, PortalAccountExists, Role, User, normalize_email
+from emprende.domain.identity.passwords import check_password_strength
+from emprende.domain.identity.user import Language, PortalAccountExists, Role, User, normalize_email
+from emprende.domain.participants.consent import Consent
+from emprende.domain.shared.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PermissionDenied
 from emprende.services.authorization import authorize
 from emprende.services.ports import (
     Clock,

@@ -10,18 +10,18 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
-from emprende.domain.agreements import CooperationAgreement
-from emprende.domain.audit import Actor
-from emprende.domain.clients import ApiClient
-from emprende.domain.consents import Consent, NewConsent
-from emprende.domain.disability import WashingtonGroupShortSet
-from emprende.domain.duplicates import DuplicateCandidate
-from emprende.domain.identity import ExternalIdentifier, IdentityDocument
-from emprende.domain.matching import PersonSketch
-from emprende.domain.participants import NewParticipant, Participant
-from emprende.domain.partners import InstitutionalPartner
-from emprende.domain.sessions import LoginSession
-from emprende.domain.users import Role, User
+from emprende.domain.audit.trail import Actor
+from emprende.domain.identity.session import LoginSession
+from emprende.domain.identity.user import Role, User
+from emprende.domain.participants.consent import Consent, NewConsent
+from emprende.domain.participants.disability import WashingtonGroupShortSet
+from emprende.domain.participants.duplicate import DuplicateCandidate
+from emprende.domain.participants.identifiers import ExternalIdentifier, IdentityDocument
+from emprende.domain.participants.matching import PersonSketch
+from emprende.domain.participants.participant import NewParticipant, Participant
+from emprende.domain.partners.agreement import CooperationAgreement
+from emprende.domain.partners.client import ApiClient
+from emprende.domain.partners.partner import InstitutionalPartner
 from emprende.services.import_report import RowReport
 from emprende.services.principal import Principal, Scope
 

@@ -6,9 +6,9 @@ import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from emprende.domain.audit import Actor, ActorType
-from emprende.domain.errors import PermissionDenied
-from emprende.domain.users import Role
+from emprende.domain.audit.trail import Actor, ActorType
+from emprende.domain.identity.user import Role
+from emprende.domain.shared.errors import PermissionDenied
 
 # The tenant of a principal that belongs to no partner and is not an administrator: matches no row.
 NO_PARTNER = uuid.UUID(int=0)

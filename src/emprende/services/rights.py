@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from emprende.domain.audit import AuditAction
-from emprende.domain.consents import Consent
-from emprende.domain.errors import NotFound, PermissionDenied
-from emprende.domain.participants import Participant
+from emprende.domain.audit.trail import AuditAction
+from emprende.domain.participants.consent import Consent
+from emprende.domain.participants.participant import Participant
+from emprende.domain.shared.errors import NotFound, PermissionDenied
 from emprende.services.authorization import authorize
 from emprende.services.participants import require_sensitive
 from emprende.services.ports import AuditFilters, AuditQueries, AuditRow, Clock, UnitOfWorkFactory

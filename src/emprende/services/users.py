@@ -7,16 +7,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from emprende.domain.audit import Actor
-from emprende.domain.errors import (
+from emprende.domain.audit.trail import Actor
+from emprende.domain.identity.passwords import check_password_strength
+from emprende.domain.identity.user import Language, Role, User, normalize_email
+from emprende.domain.shared.errors import (
     EmailAlreadyRegistered,
     InvalidInput,
     NotFound,
     PermissionDenied,
     PreconditionFailed,
 )
-from emprende.domain.passwords import check_password_strength
-from emprende.domain.users import Language, Role, User, normalize_email
 from emprende.services.authorization import authorize, may_grant_role
 from emprende.services.ports import (
     Clock,

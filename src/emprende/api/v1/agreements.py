@@ -15,7 +15,7 @@ from emprende.api.pagination import CursorCodec, Page, PageRequest, split_page
 from emprende.api.problems import problem_responses
 from emprende.api.schemas import AgreementCreateIn, AgreementOut, AmendmentIn, AmendmentOut, TerminationIn
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.domain.agreements import CooperationAgreement
+from emprende.domain.partners.agreement import CooperationAgreement
 from emprende.services import agreements as agreement_service
 
 router = APIRouter(tags=["agreements"])

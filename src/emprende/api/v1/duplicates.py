@@ -12,7 +12,7 @@ from emprende.api.pagination import Page, split_page
 from emprende.api.participant_schemas import DuplicateCandidateOut, DuplicateResolutionIn, DuplicateSideOut
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.domain.duplicates import CandidateStatus
+from emprende.domain.participants.duplicate import CandidateStatus
 from emprende.services import duplicates as duplicate_service
 from emprende.services.ports import DuplicateCandidateRow
 

@@ -39,10 +39,10 @@ from emprende.api.participant_schemas import (
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import Container
-from emprende.domain.consents import Consent
-from emprende.domain.disability import WashingtonGroupShortSet
-from emprende.domain.identity import document_key, external_identifier, identity_document
-from emprende.domain.participants import Participant, ParticipantDetails, age_on, external_key
+from emprende.domain.participants.consent import Consent
+from emprende.domain.participants.disability import WashingtonGroupShortSet
+from emprende.domain.participants.identifiers import document_key, external_identifier, identity_document
+from emprende.domain.participants.participant import Participant, ParticipantDetails, age_on, external_key
 from emprende.services import consents as consent_service
 from emprende.services import participants as participant_service
 from emprende.services import portal as portal_service

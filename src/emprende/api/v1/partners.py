@@ -13,7 +13,7 @@ from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import PartnerCreateIn, PartnerOut, PartnerUpdateIn, SuspensionIn
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.domain.partners import PartnerKind, PartnerStatus
+from emprende.domain.partners.partner import PartnerKind, PartnerStatus
 from emprende.services import partners as partner_service
 from emprende.services.ports import PartnerFilters
 

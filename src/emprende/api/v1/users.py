@@ -13,7 +13,7 @@ from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import NoNul, PasswordResetOut, UserCreateIn, UserOut, UserUpdateIn
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.domain.users import Role
+from emprende.domain.identity.user import Role
 from emprende.services import users as user_service
 from emprende.services.ports import UserFilters
 

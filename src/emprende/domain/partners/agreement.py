@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from emprende.domain.errors import Conflict, InvalidInput, PermissionDenied
-from emprende.domain.events import Aggregate, DomainEvent
-from emprende.domain.ids import new_id
+from emprende.domain.shared.errors import Conflict, InvalidInput, PermissionDenied
+from emprende.domain.shared.events import Aggregate, DomainEvent
+from emprende.domain.shared.ids import new_id
 
 MAX_CODE = 64
 MAX_TITLE = 300

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from emprende.domain.errors import InvalidInput, RuleChecks
+from emprende.domain.shared.errors import InvalidInput, RuleChecks
 
-_DATA_PACKAGE = "emprende.domain.data"
+_DATA_PACKAGE = "emprende.domain.participants.data"
 _DATA_FILE = "ecuador-dpa.csv"
 
 # Names the file writes without the accents Spanish spelling requires (upper case, as in the file).

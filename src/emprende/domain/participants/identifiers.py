@@ -9,8 +9,8 @@ from enum import StrEnum
 from stdnum.ec import ci as ec_ci
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
-from emprende.domain.contact import ECUADOR, normalize_country
-from emprende.domain.errors import InvalidInput, RuleChecks
+from emprende.domain.participants.contact import ECUADOR, normalize_country
+from emprende.domain.shared.errors import InvalidInput, RuleChecks
 
 MAX_DOCUMENT_NUMBER = 30
 MAX_SYSTEM = 64

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from emprende.domain.errors import InvalidInput, RuleChecks
+from emprende.domain.shared.errors import InvalidInput, RuleChecks
 
 
 class Difficulty(StrEnum):

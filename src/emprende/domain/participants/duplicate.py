@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from emprende.domain.errors import Conflict
-from emprende.domain.events import Aggregate, DomainEvent
-from emprende.domain.ids import new_id
+from emprende.domain.shared.errors import Conflict
+from emprende.domain.shared.events import Aggregate, DomainEvent
+from emprende.domain.shared.ids import new_id
 
 
 class CandidateStatus(StrEnum):

@@ -6,8 +6,8 @@ import uuid
 from datetime import datetime
 from typing import ClassVar
 
-from emprende.domain.errors import AuthenticationFailed
-from emprende.domain.ids import new_id
+from emprende.domain.shared.errors import AuthenticationFailed
+from emprende.domain.shared.ids import new_id
 
 
 class LoginSession:

@@ -14,13 +14,13 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-from emprende.domain.errors import InvalidInput
+from emprende.domain.shared.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 MIN_DISTINCT_CHARACTERS = 4
 
-_DATA_PACKAGE = "emprende.domain.data"
+_DATA_PACKAGE = "emprende.domain.identity.data"
 _COMMON_FILE = "common-passwords.txt"
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")

@@ -7,8 +7,8 @@ import pycountry
 from stdnum.ec import ruc as ec_ruc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
-from emprende.domain.errors import InvalidInput
-from emprende.domain.users import normalize_email
+from emprende.domain.identity.user import normalize_email
+from emprende.domain.shared.errors import InvalidInput
 
 ECUADOR = "ECU"
 

@@ -8,15 +8,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
-from emprende.domain.contact import normalize_contact_email, normalize_country, normalize_phone
-from emprende.domain.disability import WashingtonGroupShortSet
-from emprende.domain.errors import Conflict, InvalidInput, RuleChecks
-from emprende.domain.events import Aggregate, DomainEvent
-from emprende.domain.identity import ExternalIdentifier, IdentityDocument, document_key
-from emprende.domain.ids import new_id
-from emprende.domain.matching import PersonSketch, name_key
-from emprende.domain.places import check_residence
-from emprende.domain.users import Language
+from emprende.domain.identity.user import Language
+from emprende.domain.participants.contact import normalize_contact_email, normalize_country, normalize_phone
+from emprende.domain.participants.disability import WashingtonGroupShortSet
+from emprende.domain.participants.identifiers import ExternalIdentifier, IdentityDocument, document_key
+from emprende.domain.participants.matching import PersonSketch, name_key
+from emprende.domain.participants.places import check_residence
+from emprende.domain.shared.errors import Conflict, InvalidInput, RuleChecks
+from emprende.domain.shared.events import Aggregate, DomainEvent
+from emprende.domain.shared.ids import new_id
 
 MAX_NAME = 100
 MAX_GENDER_IDENTITY = 60

@@ -8,9 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from emprende.domain.errors import Conflict, InvalidInput
-from emprende.domain.events import Aggregate, DomainEvent
-from emprende.domain.ids import new_id
+from emprende.domain.shared.errors import Conflict, InvalidInput
+from emprende.domain.shared.events import Aggregate, DomainEvent
+from emprende.domain.shared.ids import new_id
 
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200

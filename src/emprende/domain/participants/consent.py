@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from emprende.domain.errors import Conflict, InvalidInput, RuleChecks
-from emprende.domain.events import Aggregate, DomainEvent
-from emprende.domain.ids import new_id
-from emprende.domain.users import Language
+from emprende.domain.identity.user import Language
+from emprende.domain.shared.errors import Conflict, InvalidInput, RuleChecks
+from emprende.domain.shared.events import Aggregate, DomainEvent
+from emprende.domain.shared.ids import new_id
 
 
 class ConsentPurpose(StrEnum):

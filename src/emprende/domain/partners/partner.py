@@ -6,10 +6,16 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from emprende.domain.contact import ECUADOR, normalize_contact_email, normalize_country, normalize_phone, normalize_ruc
-from emprende.domain.errors import Conflict, InvalidInput
-from emprende.domain.events import Aggregate, DomainEvent
-from emprende.domain.ids import new_id
+from emprende.domain.participants.contact import (
+    ECUADOR,
+    normalize_contact_email,
+    normalize_country,
+    normalize_phone,
+    normalize_ruc,
+)
+from emprende.domain.shared.errors import Conflict, InvalidInput
+from emprende.domain.shared.events import Aggregate, DomainEvent
+from emprende.domain.shared.ids import new_id
 
 MAX_PARTNER_NAME = 200
 

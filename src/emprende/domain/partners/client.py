@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from emprende.domain.errors import Conflict, InvalidInput
-from emprende.domain.events import Aggregate, DomainEvent
-from emprende.domain.ids import new_id
+from emprende.domain.shared.errors import Conflict, InvalidInput
+from emprende.domain.shared.events import Aggregate, DomainEvent
+from emprende.domain.shared.ids import new_id
 
 MAX_CLIENT_NAME = 120
 

@@ -1,0 +1,2 @@
+"""Participants: the people of the programme, their consents, identifiers, contact details, places and probable
+duplicates."""

@@ -1,0 +1,1 @@
+"""Partners: institutional partners, their cooperation agreements and their API clients."""
