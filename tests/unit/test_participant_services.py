@@ -38,6 +38,7 @@ from emprende.services.participants import (
     rectify_participant,
     register_participant,
 )
+from emprende.services.portal import my_consents, my_record, withdraw_my_consent
 from emprende.services.principal import Principal, PrincipalKind
 from emprende.services.rights import ParticipantExport, erase_participant, export_participant
 from tests.unit.fakes import START, FakeClock, FakeDatabase, FakeUnitOfWorkFactory
@@ -520,3 +521,44 @@ async def test_reading_an_erased_record_is_not_logged_as_a_sensitive_read(regist
     assert row.erased_at is not None
     assert row.documents == []
     assert registry.reads.reads_of(person.id) == []
+
+
+# --- the participant portal -----------------------------------------------------------------------------------------
+
+
+def portal_principal(person: Participant) -> Principal:
+    return Principal(
+        kind=PrincipalKind.USER,
+        id=uuid.uuid4(),
+        role=Role.PARTICIPANT,
+        partner_id=person.owner_partner_id,
+        participant_id=person.id,
+    )
+
+
+async def test_a_participant_withdraws_their_own_consent_and_no_one_elses(registry: Registry) -> None:
+    maria = (await registry.register()).participant
+    rosa = (await registry.register(ROSA)).participant
+    sharing = await registry.share(maria, registry.b)
+    rosas = next(c for c in registry.db.consents.values() if c.participant_id == rosa.id)
+    me = portal_principal(maria)
+
+    with pytest.raises(NotFound):
+        await withdraw_my_consent(me, rosas.id, uow_factory=registry.uow, clock=registry.clock)
+    await withdraw_my_consent(me, sharing, uow_factory=registry.uow, clock=registry.clock)
+
+    assert rosas.is_active
+    assert [c.is_active for c in await my_consents(me, uow_factory=registry.uow)] == [True, False]
+    assert not await registry.sees(registry.staff_b, maria)
+
+
+async def test_a_participant_reads_their_own_record_and_the_read_is_logged(registry: Registry) -> None:
+    maria = (await registry.register()).participant
+
+    row = await my_record(portal_principal(maria), queries=registry.queries, sensitive_log=registry.reads)
+
+    assert (row.id, row.documents, row.phone) == (maria.id, [PASSPORT], MARIA.phone)
+    assert len(registry.reads.reads_of(maria.id)) == 1
+    await erase_participant(registry.manager_a, maria.id, uow_factory=registry.uow, clock=registry.clock)
+    with pytest.raises(NotFound):
+        await my_record(portal_principal(maria), queries=registry.queries, sensitive_log=registry.reads)
