@@ -32,6 +32,12 @@ from emprende.services.ports import (
     UserRow,
 )
 from emprende.services.principal import SYSTEM, Principal, PrincipalKind, Scope
+from tests.unit.participant_fakes import (
+    FakeConsentRepository,
+    FakeDuplicateRepository,
+    FakeParticipantRepository,
+    RegistryTables,
+)
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -52,8 +58,8 @@ def _state(obj: object) -> dict[str, object]:
 
 
 @dataclass
-class FakeDatabase:
-    """The committed state, plus what each commit did."""
+class FakeDatabase(RegistryTables):
+    """The committed state (the participant registry's tables included), plus what each commit did."""
 
     users: dict[uuid.UUID, User] = field(default_factory=dict)
     sessions: dict[uuid.UUID, LoginSession] = field(default_factory=dict)
@@ -106,15 +112,32 @@ class FakeLoginSessionRepository:
 
 
 class FakePartnerRepository:
-    def __init__(self, partners: dict[uuid.UUID, InstitutionalPartner], tenant: uuid.UUID | None = None) -> None:
+    def __init__(
+        self,
+        partners: dict[uuid.UUID, InstitutionalPartner],
+        tenant: uuid.UUID | None = None,
+        agreements: dict[uuid.UUID, CooperationAgreement] | None = None,
+    ) -> None:
         self._partners = partners
         self._tenant = tenant
+        self._agreements = agreements if agreements is not None else {}
 
     def add(self, partner: InstitutionalPartner) -> None:
         self._partners[partner.id] = partner
 
     async def get(self, partner_id: uuid.UUID) -> InstitutionalPartner | None:
         return self._partners.get(partner_id) if self._tenant in (None, partner_id) else None
+
+    async def get_with_agreements(
+        self, partner_id: uuid.UUID
+    ) -> tuple[InstitutionalPartner, list[CooperationAgreement]] | None:
+        partner = await self.get(partner_id)
+        if partner is None:
+            return None
+        return partner, sorted((a for a in self._agreements.values() if a.partner_id == partner_id), key=lambda a: a.id)
+
+    async def exists(self, partner_id: uuid.UUID) -> bool:
+        return partner_id in self._partners
 
     async def ruc_taken(self, ruc: str, *, other_than: uuid.UUID | None = None) -> bool:
         return any(item.ruc == ruc and item.id != other_than for item in self._partners.values())
@@ -182,10 +205,11 @@ class FakeUnitOfWork:
     def act_as(self, actor: Actor) -> None:
         self.actor = actor
 
-    _TABLES = ("users", "sessions", "partners", "agreements", "clients")
+    _TABLES = ("users", "sessions", "partners", "agreements", "clients", "participants", "consents", "duplicates")
+    _INDEXES = ("identifiers",)
 
     def _take_snapshot(self) -> None:
-        self._before = {name: dict(getattr(self._db, name)) for name in self._TABLES}
+        self._before = {name: dict(getattr(self._db, name)) for name in (*self._TABLES, *self._INDEXES)}
         objects = [obj for name in self._TABLES for obj in getattr(self._db, name).values()]
         self._snapshot = {id(obj): (obj, _state(obj)) for obj in objects}
 
@@ -193,9 +217,12 @@ class FakeUnitOfWork:
         self._take_snapshot()
         self.users = FakeUserRepository(self._db.users, self.tenant)
         self.sessions = FakeLoginSessionRepository(self._db.sessions)
-        self.partners = FakePartnerRepository(self._db.partners, self.tenant)
+        self.partners = FakePartnerRepository(self._db.partners, self.tenant, self._db.agreements)
         self.agreements = FakeAgreementRepository(self._db.agreements, self.tenant)
         self.clients = FakeApiClientRepository(self._db.clients, self.tenant)
+        self.participants = FakeParticipantRepository(self._db, self.tenant)
+        self.consents = FakeConsentRepository(self._db)
+        self.duplicates = FakeDuplicateRepository(self._db)
         return self
 
     async def __aexit__(
@@ -204,10 +231,10 @@ class FakeUnitOfWork:
         await self.rollback()
 
     async def commit(self) -> None:
-        for name in ("users", "partners", "agreements", "clients"):
+        for name in ("users", "partners", "agreements", "clients", "participants", "consents", "duplicates"):
             for obj in getattr(self._db, name).values():
                 before = self._snapshot.get(id(obj))
-                if before is not None and before[1] != _state(obj):
+                if before is not None and before[1] != _state(obj) and hasattr(obj, "version"):
                     obj.version += 1  # what the ORM's version counter does on an update
                 self._db.events.extend(obj.pull_events())
         self._db.commits.append(self.actor)
