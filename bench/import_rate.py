@@ -38,8 +38,8 @@ from emprende.bootstrap import Container, ImportEncoding, build_container, read_
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.agreement import AgreementRole
 from emprende.domain.partners.partner import PartnerKind
-from emprende.services.agreements import CreateAgreement, create_agreement
-from emprende.services.imports import (
+from emprende.services.identity.users import create_admin
+from emprende.services.imports.service import (
     COLUMNS,
     DEFAULT_BATCH,
     ImportMode,
@@ -47,9 +47,9 @@ from emprende.services.imports import (
     ImportReport,
     import_participants,
 )
-from emprende.services.partners import CreatePartner, create_partner
-from emprende.services.principal import Principal, PrincipalKind
-from emprende.services.users import create_admin
+from emprende.services.partners.agreements import CreateAgreement, create_agreement
+from emprende.services.partners.partners import CreatePartner, create_partner
+from emprende.services.shared.principal import Principal, PrincipalKind
 from emprende.settings import Environment, Settings
 
 GIVEN = [

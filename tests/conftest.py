@@ -23,9 +23,9 @@ from emprende.adapters.tables import metadata
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from emprende.domain.identity.user import Role, User
-from emprende.services.ports import Clock, PasswordHasher, UnitOfWorkFactory
-from emprende.services.principal import Principal, PrincipalKind
-from emprende.services.users import CreateUser, change_password, create_admin, create_user
+from emprende.services.identity.users import CreateUser, change_password, create_admin, create_user
+from emprende.services.shared.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from emprende.services.shared.principal import Principal, PrincipalKind
 from emprende.settings import Environment, Settings
 
 POSTGRES_URL = os.environ.get("EMPRENDE_TEST_POSTGRES_URL")
@@ -203,7 +203,7 @@ async def admin(container: Container) -> Account:
 async def partner_id(container: Container, admin: Account) -> uuid.UUID:
     """An institutional partner (the one non-administrator test accounts belong to)."""
     from emprende.domain.partners.partner import PartnerKind
-    from emprende.services.partners import CreatePartner, create_partner
+    from emprende.services.partners.partners import CreatePartner, create_partner
 
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
     partner = await create_partner(
@@ -277,7 +277,7 @@ async def staff_headers(client: httpx.AsyncClient, staff: Account) -> dict[str, 
 
 @pytest.fixture(autouse=True)
 def _no_request_id_leak() -> Iterator[None]:
-    from emprende.services.context import current_request_id
+    from emprende.services.shared.context import current_request_id
 
     token = current_request_id.set(None)
     yield
@@ -368,9 +368,9 @@ async def build_side(
 
     from emprende.domain.partners.agreement import AgreementRole
     from emprende.domain.partners.partner import PartnerKind
-    from emprende.services.agreements import CreateAgreement, create_agreement
-    from emprende.services.api_clients import CreateApiClient, create_api_client
-    from emprende.services.partners import CreatePartner, create_partner
+    from emprende.services.partners.agreements import CreateAgreement, create_agreement
+    from emprende.services.partners.api_clients import CreateApiClient, create_api_client
+    from emprende.services.partners.partners import CreatePartner, create_partner
 
     acting = Principal(kind=PrincipalKind.USER, id=admin.id, role=Role.ADMIN)
     today = container.clock.now().date()
@@ -444,7 +444,7 @@ async def seed_people(container: Container, partner_id: uuid.UUID, tag: str) -> 
     from emprende.domain.participants.consent import Consent, ConsentMethod, ConsentPurpose
     from emprende.domain.participants.duplicate import DuplicateCandidate
     from emprende.domain.participants.participant import Participant, ParticipantDetails, PopulationGroup, Sex
-    from emprende.services.principal import SYSTEM
+    from emprende.services.shared.principal import SYSTEM
 
     now = container.clock.now()
     people = [

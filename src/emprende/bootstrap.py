@@ -32,8 +32,8 @@ from emprende.adapters.queries import (
 from emprende.adapters.rate_limit import InMemoryLoginRateLimiter
 from emprende.adapters.security import Argon2PasswordHasher, JoseTokenService
 from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, build_session_factory
-from emprende.services.auth import AuthComponents
-from emprende.services.ports import (
+from emprende.services.identity.auth import AuthComponents
+from emprende.services.shared.ports import (
     AuditQueries,
     Clock,
     DuplicateQueries,
@@ -50,7 +50,7 @@ from emprende.services.ports import (
     UnitOfWork,
     UserQueries,
 )
-from emprende.services.principal import Scope
+from emprende.services.shared.principal import Scope
 from emprende.settings import Settings
 
 # File reading for bulk imports, for the entry points (which reach adapters only through this module).

@@ -20,7 +20,7 @@ from emprende.bootstrap import Container, build_container
 from emprende.settings import ConfigurationError, Environment, Settings, describe_validation_error
 
 if TYPE_CHECKING:
-    from emprende.services.imports import ImportReport
+    from emprende.services.imports.service import ImportReport
 
 app = typer.Typer(help="emprende: inclusive entrepreneurship programmes API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
@@ -147,7 +147,7 @@ async def _upgrade(container: Container) -> None:
 
 async def _bootstrap_admin(container: Container) -> None:
     from emprende.domain.shared.errors import InvalidInput
-    from emprende.services.users import ensure_bootstrap_admin
+    from emprende.services.identity.users import ensure_bootstrap_admin
 
     password = os.environ.get("EMPRENDE_ADMIN_PASSWORD") or secrets.token_urlsafe(15)
     try:
@@ -203,7 +203,7 @@ def create_admin(
 ) -> None:
     """Create an administrator. The password comes from EMPRENDE_ADMIN_PASSWORD or a prompt."""
     from emprende.domain.shared.errors import DomainError
-    from emprende.services.users import create_admin as create
+    from emprende.services.identity.users import create_admin as create
 
     password = os.environ.get("EMPRENDE_ADMIN_PASSWORD")
     if not password:
@@ -288,8 +288,8 @@ def participants_import(
     from emprende.bootstrap import ImportEncoding, ImportFormat, read_rows
     from emprende.domain.identity.user import Role
     from emprende.domain.shared.errors import DomainError
-    from emprende.services import imports
-    from emprende.services.principal import SYSTEM, Principal, PrincipalKind
+    from emprende.services.imports import service as imports
+    from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 
     if dry_run and atomic:
         console.print("[red]choose --dry-run or --atomic, not both[/red]")
@@ -385,7 +385,7 @@ def _print_rejected(result: ImportReport, rejected: int, limit: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from emprende.services.imports import ImportOutcome
+    from emprende.services.imports.service import ImportOutcome
 
     shown = 0
     if limit:

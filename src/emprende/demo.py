@@ -16,11 +16,11 @@ from emprende.domain.identity.passwords import check_password_strength
 from emprende.domain.identity.user import Language, Role, User
 from emprende.domain.partners.agreement import AgreementRole
 from emprende.domain.partners.partner import PartnerKind
-from emprende.services.agreements import CreateAgreement, create_agreement
-from emprende.services.api_clients import CreateApiClient, create_api_client
-from emprende.services.partners import CreatePartner, create_partner
-from emprende.services.principal import SYSTEM, Principal, PrincipalKind
-from emprende.services.users import CreateUser, change_password, create_admin, create_user
+from emprende.services.identity.users import CreateUser, change_password, create_admin, create_user
+from emprende.services.partners.agreements import CreateAgreement, create_agreement
+from emprende.services.partners.api_clients import CreateApiClient, create_api_client
+from emprende.services.partners.partners import CreatePartner, create_partner
+from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 from emprende.settings import Environment
 
 DEMO_PASSWORD_ENV = "EMPRENDE_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
@@ -222,7 +222,7 @@ async def _demo_participants(
     """Registrations spread over the partners that refer or train people, with a couple of probable duplicates."""
     from emprende.domain.participants.consent import ConsentMethod
     from emprende.domain.participants.participant import ParticipantDetails, PopulationGroup, Sex
-    from emprende.services.participants import GivenConsent, RegisterParticipant, register_participant
+    from emprende.services.participants.registry import GivenConsent, RegisterParticipant, register_participant
 
     now = container.clock.now()
     groups = [PopulationGroup.MIGRANT] * 6 + [PopulationGroup.REFUGEE_OR_ASYLUM_SEEKER] * 2 + [

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from emprende.services.context import current_request_id
+from emprende.services.shared.context import current_request_id
 
 _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 

@@ -13,8 +13,8 @@ import pytest
 
 from emprende.bootstrap import Container
 from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
-from emprende.services.agreements import require_partner_role
-from emprende.services.principal import SYSTEM
+from emprende.services.partners.agreements import require_partner_role
+from emprende.services.shared.principal import SYSTEM
 from tests.conftest import OWN_PASSWORD, PASSWORD, Account, bearer, first_sign_in, snapshot
 
 API = "/api/v1"

@@ -13,8 +13,8 @@ from fastapi import FastAPI
 
 from emprende.bootstrap import Container
 from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
-from emprende.services.agreements import require_partner_role
-from emprende.services.principal import SYSTEM
+from emprende.services.partners.agreements import require_partner_role
+from emprende.services.shared.principal import SYSTEM
 from tests.conftest import World, snapshot
 
 PROBLEM = "application/problem+json"

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters.tables import api_clients, metadata
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
-from emprende.services.auth import authenticate
+from emprende.services.identity.auth import authenticate
 from tests.conftest import World, bearer, client_token, make_settings, snapshot
 
 CLIENTS = "/api/v1/api-clients"

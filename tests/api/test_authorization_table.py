@@ -1,6 +1,6 @@
-"""Tests generated from the permission table (`emprende.services.authorization.PERMISSIONS`), the same table the README
-publishes: first the policy functions for every operation by role and scope, then one real HTTP call per operation for
-every role and client, so that what the table says is what the API does."""
+"""Tests generated from the permission table (`emprende.services.shared.authorization.PERMISSIONS`), the same table
+the README publishes: first the policy functions for every operation by role and scope, then one real HTTP call per
+operation for every role and client, so that what the table says is what the API does."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ import pytest
 from emprende.bootstrap import Container
 from emprende.domain.identity.user import Role
 from emprende.domain.shared.errors import PermissionDenied
-from emprende.services.api_clients import CreateApiClient, create_api_client
-from emprende.services.authorization import (
+from emprende.services.identity.users import CreateUser
+from emprende.services.partners.api_clients import CreateApiClient, create_api_client
+from emprende.services.shared.authorization import (
     PERMISSIONS,
     SCOPES,
     PasswordChangeRequired,
@@ -26,8 +27,7 @@ from emprende.services.authorization import (
     effective_scopes,
     is_allowed,
 )
-from emprende.services.principal import SYSTEM, Principal, PrincipalKind
-from emprende.services.users import CreateUser
+from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 from tests.conftest import PASSWORD, Account, World, bearer, client_token, create_ready_user, login
 
 PARTNER = uuid.UUID("01900000-0000-7000-8000-0000000000aa")
@@ -115,7 +115,7 @@ def test_the_table_is_well_formed() -> None:
 
 def test_the_services_check_exactly_the_operations_in_the_table() -> None:
     used: set[str] = set()
-    for source in SERVICES.glob("*.py"):
+    for source in SERVICES.rglob("*.py"):
         for line in source.read_text(encoding="utf-8").splitlines():
             if "authorize(" in line or "is_allowed(principal," in line:
                 used |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', line))

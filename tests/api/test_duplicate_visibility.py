@@ -23,8 +23,8 @@ from emprende.adapters import tables
 from emprende.bootstrap import Container
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.agreement import AgreementRole
-from emprende.services.agreements import CreateAgreement, create_agreement
-from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.partners.agreements import CreateAgreement, create_agreement
+from emprende.services.shared.principal import Principal, PrincipalKind
 from tests.conftest import PARTICIPANTS, PartnerSide, World, person, share_with_b, withdraw_sharing
 
 CANDIDATES = "/api/v1/duplicate-candidates"

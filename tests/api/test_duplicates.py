@@ -428,7 +428,7 @@ async def test_merge_of_another_partners_record_is_refused(
     # B registers nothing itself; make a pair of A's record and one of A's shared with B... instead use the
     # administrator to pair a record of A with one of B's seeded records, then let B (who sees both) try to merge.
     from emprende.domain.participants.duplicate import DuplicateCandidate
-    from emprende.services.principal import SYSTEM
+    from emprende.services.shared.principal import SYSTEM
 
     async with container.uow(SYSTEM) as uow:
         pair = DuplicateCandidate(

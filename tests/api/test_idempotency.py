@@ -15,8 +15,8 @@ from emprende.adapters import tables
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from emprende.domain.identity.user import Role
-from emprende.services.principal import Principal, PrincipalKind
-from emprende.services.users import CreateUser
+from emprende.services.identity.users import CreateUser
+from emprende.services.shared.principal import Principal, PrincipalKind
 from emprende.settings import Settings
 from tests.conftest import PARTICIPANTS, PASSWORD, Account, World, create_ready_user, login, make_settings
 

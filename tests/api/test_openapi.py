@@ -189,7 +189,7 @@ def test_refresh_accepts_json_and_the_token_form_encoding(served: dict[str, Any]
 
 
 def test_security_scheme_declares_both_grants_with_the_client_scopes(served: dict[str, Any]) -> None:
-    from emprende.services.authorization import SCOPES
+    from emprende.services.shared.authorization import SCOPES
 
     flows = served["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]
     assert flows["password"]["tokenUrl"] == "/api/v1/auth/token"

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters import tables
 from emprende.bootstrap import Container
 from emprende.domain.participants.participant import Participant, ParticipantDetails, PopulationGroup, Sex
-from emprende.services.principal import SYSTEM
+from emprende.services.shared.principal import SYSTEM
 from tests.conftest import PARTICIPANTS, World, register, share_with_b, withdraw_sharing
 
 _c = tables.consents

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from emprende.adapters import tables
 from emprende.bootstrap import Container
 from emprende.domain.participants.participant import age_on
-from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.shared.principal import Principal, PrincipalKind
 from tests.conftest import (
     PARTICIPANT_TABLES,
     PARTICIPANTS,
@@ -42,7 +42,7 @@ async def partner_client(
 ) -> dict[str, str]:
     """Another API client of partner A with exactly these scopes, signed in."""
     from emprende.domain.identity.user import Role
-    from emprende.services.api_clients import CreateApiClient, create_api_client
+    from emprende.services.partners.api_clients import CreateApiClient, create_api_client
 
     manager = Principal(
         kind=PrincipalKind.USER, id=world.a.manager.id, role=Role.PARTNER_MANAGER, partner_id=world.a.partner_id

@@ -27,9 +27,14 @@ from emprende.domain.participants.participant import (
     PopulationGroup,
     Sex,
 )
-from emprende.services.context import current_request_id
-from emprende.services.participants import GivenConsent, RegisterParticipant, Registration, register_participant
-from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.participants.registry import (
+    GivenConsent,
+    RegisterParticipant,
+    Registration,
+    register_participant,
+)
+from emprende.services.shared.context import current_request_id
+from emprende.services.shared.principal import Principal, PrincipalKind
 from tests.conftest import PARTICIPANT_TABLES, World, snapshot
 
 _TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)")
@@ -129,7 +134,7 @@ async def _register(
 async def _grant_registering(container: Container, world: World, partner_id: uuid.UUID) -> None:
     """An agreement in force that lets the partner refer people (partner B of the world only evaluates)."""
     from emprende.domain.partners.agreement import AgreementRole
-    from emprende.services.agreements import CreateAgreement, create_agreement
+    from emprende.services.partners.agreements import CreateAgreement, create_agreement
 
     today = container.clock.now().date()
     await create_agreement(

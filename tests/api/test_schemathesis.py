@@ -30,12 +30,12 @@ from emprende.bootstrap import Container, build_container
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.agreement import AgreementRole
 from emprende.domain.partners.partner import PartnerKind
-from emprende.services.agreements import CreateAgreement, create_agreement
-from emprende.services.api_clients import CreateApiClient, create_api_client
-from emprende.services.partners import CreatePartner, create_partner
-from emprende.services.principal import Principal, PrincipalKind
-from emprende.services.rights import erase_participant
-from emprende.services.users import CreateUser, create_admin, create_user
+from emprende.services.identity.users import CreateUser, create_admin, create_user
+from emprende.services.participants.rights import erase_participant
+from emprende.services.partners.agreements import CreateAgreement, create_agreement
+from emprende.services.partners.api_clients import CreateApiClient, create_api_client
+from emprende.services.partners.partners import CreatePartner, create_partner
+from emprende.services.shared.principal import Principal, PrincipalKind
 from emprende.settings import Settings
 from tests.conftest import (
     PASSWORD,

@@ -107,7 +107,7 @@ def _demo_emails(output: str) -> list[str]:
 async def _signs_in_ready(emails: list[str]) -> list[str]:
     """The accounts that sign in with the demo password and may go on at once (no password change required)."""
     from emprende.bootstrap import build_container
-    from emprende.services.auth import PasswordLogin, authenticate, login_with_password
+    from emprende.services.identity.auth import PasswordLogin, authenticate, login_with_password
     from emprende.settings import Settings
 
     container = build_container(Settings.load())

@@ -41,7 +41,7 @@ from emprende.domain.participants.participant import (
     Sex,
     new_participant,
 )
-from emprende.services.imports import (
+from emprende.services.imports.service import (
     ImportMode,
     ImportOutcome,
     ImportParticipants,
@@ -49,8 +49,8 @@ from emprende.services.imports import (
     RawRow,
     import_participants,
 )
-from emprende.services.ports import ImportSink, ImportSinkFactory, RegistrySketches
-from emprende.services.principal import Principal, PrincipalKind, Scope
+from emprende.services.shared.ports import ImportSink, ImportSinkFactory, RegistrySketches
+from emprende.services.shared.principal import Principal, PrincipalKind, Scope
 from tests.conftest import World
 
 HEADER = [

@@ -47,9 +47,9 @@ async def _partner_with_agreement() -> str:
     from emprende.domain.identity.user import Role
     from emprende.domain.partners.agreement import AgreementRole
     from emprende.domain.partners.partner import PartnerKind
-    from emprende.services.agreements import CreateAgreement, create_agreement
-    from emprende.services.partners import CreatePartner, create_partner
-    from emprende.services.principal import SYSTEM, Principal, PrincipalKind
+    from emprende.services.partners.agreements import CreateAgreement, create_agreement
+    from emprende.services.partners.partners import CreatePartner, create_partner
+    from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
     from emprende.settings import Settings
 
     container = build_container(Settings())

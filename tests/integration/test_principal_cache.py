@@ -18,8 +18,8 @@ from emprende.adapters.principal_cache import MAX_ENTRIES, CachedPrincipalLookup
 from emprende.bootstrap import Container, SqlAlchemyUnitOfWorkFactory
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.partner import PartnerStatus
-from emprende.services.ports import PrincipalRecord
-from emprende.services.principal import SYSTEM
+from emprende.services.shared.ports import PrincipalRecord
+from emprende.services.shared.principal import SYSTEM
 from tests.conftest import Account, login
 
 ME = "/api/v1/auth/me"

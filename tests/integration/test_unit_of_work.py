@@ -18,8 +18,8 @@ from emprende.domain.audit.trail import REDACTED, Actor, ActorType
 from emprende.domain.identity.session import LoginSession
 from emprende.domain.identity.user import Language, Role, User
 from emprende.domain.shared.errors import EmailAlreadyRegistered, PreconditionFailed
-from emprende.services.context import current_request_id
-from emprende.services.principal import SYSTEM
+from emprende.services.shared.context import current_request_id
+from emprende.services.shared.principal import SYSTEM
 
 ADMIN_ACTOR = Actor(ActorType.USER, uuid.UUID("01890000-0000-7000-8000-000000000001"))
 
@@ -243,7 +243,7 @@ async def test_sequential_writers_see_each_other(container: Container) -> None:
 
 async def test_concurrent_registrations_of_one_email_conflict_cleanly(container: Container) -> None:
     """Two sign-ups racing for one e-mail: one wins, the other gets the domain's conflict, never a raw DB error."""
-    from emprende.services.users import create_admin
+    from emprende.services.identity.users import create_admin
 
     async def register() -> object:
         return await create_admin(

@@ -21,8 +21,8 @@ from emprende.domain.partners.client import ApiClient
 from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind
 from emprende.domain.shared.errors import AuthenticationFailed
 from emprende.domain.shared.events import DomainEvent
-from emprende.services.auth import AuthComponents
-from emprende.services.ports import (
+from emprende.services.identity.auth import AuthComponents
+from emprende.services.shared.ports import (
     AccessClaims,
     ClientRecord,
     IssuedToken,
@@ -31,7 +31,7 @@ from emprende.services.ports import (
     UserFilters,
     UserRow,
 )
-from emprende.services.principal import SYSTEM, Principal, PrincipalKind, Scope
+from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind, Scope
 from tests.unit.participant_fakes import (
     FakeConsentRepository,
     FakeDuplicateRepository,

@@ -17,7 +17,7 @@ from emprende.domain.participants.consent import Consent, ConsentPurpose
 from emprende.domain.participants.duplicate import CandidateStatus, DuplicateCandidate
 from emprende.domain.participants.matching import PersonSketch
 from emprende.domain.participants.participant import DuplicateParticipant, Participant, identifier_keys
-from emprende.services.ports import (
+from emprende.services.shared.ports import (
     AuditFilters,
     AuditRow,
     Clock,
@@ -28,7 +28,7 @@ from emprende.services.ports import (
     ParticipantRow,
     ParticipantSort,
 )
-from emprende.services.principal import Principal
+from emprende.services.shared.principal import Principal
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 from emprende.domain.audit.trail import Actor, ActorType
 from emprende.domain.identity.user import Role
 from emprende.domain.shared.errors import AuthenticationFailed, TooManyAttempts
-from emprende.services.auth import (
+from emprende.services.identity.auth import (
     PasswordLogin,
     TokenPair,
     authenticate,
@@ -19,7 +19,7 @@ from emprende.services.auth import (
     logout,
     refresh_session,
 )
-from emprende.services.principal import PrincipalKind
+from emprende.services.shared.principal import PrincipalKind
 from tests.unit.fakes import AuthWorld, FakePasswordHasher, add_user, build_world
 
 PASSWORD = "una clave bastante larga"

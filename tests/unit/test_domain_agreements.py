@@ -22,8 +22,8 @@ from emprende.domain.partners.agreement import (
     require_agreement,
 )
 from emprende.domain.shared.errors import InvalidInput, PermissionDenied
-from emprende.services.authorization import ROLE_RANK, SCOPES, allowed_scopes, may_grant_role
-from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.shared.authorization import ROLE_RANK, SCOPES, allowed_scopes, may_grant_role
+from emprende.services.shared.principal import Principal, PrincipalKind
 
 START = date(2026, 1, 1)
 END = date(2026, 12, 31)

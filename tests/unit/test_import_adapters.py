@@ -15,7 +15,7 @@ from emprende.adapters import import_workbooks
 from emprende.adapters.import_lookups import _Flags, _PackedIds
 from emprende.adapters.import_workbooks import cell_text
 from emprende.adapters.importers import read_rows
-from emprende.services.import_rows import ImportFileError
+from emprende.services.imports.rows import ImportFileError
 
 CSV = (
     "given_names,family_names,birth_date,sex,population_group,nationality,consent_notice_version,consent_method\n"

@@ -12,8 +12,8 @@ import pytest
 
 from emprende.adapters.import_ledger import SqliteImportLedger
 from emprende.domain.participants.matching import PersonSketch
-from emprende.services.import_ledger import MemoryImportLedger
-from emprende.services.import_report import (
+from emprende.services.imports.ledger import MemoryImportLedger
+from emprende.services.imports.report import (
     ImportMode,
     ImportOutcome,
     ImportReport,
@@ -23,8 +23,8 @@ from emprende.services.import_report import (
     write_report_csv,
     write_report_json,
 )
-from emprende.services.import_rows import FieldIssue
-from emprende.services.ports import ImportLedger
+from emprende.services.imports.rows import FieldIssue
+from emprende.services.shared.ports import ImportLedger
 
 DAY = datetime.date(1990, 5, 17)
 

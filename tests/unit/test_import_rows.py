@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from emprende.services.import_rows import FieldIssue, RawRow, RowErrors, check_row
+from emprende.services.imports.rows import FieldIssue, RawRow, RowErrors, check_row
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 OWNER = uuid.UUID(int=7)

@@ -15,8 +15,8 @@ from emprende.domain.participants.matching import (
     key_similarity,
     name_key,
 )
-from emprende.services.import_duplicates import probable_duplicates, similar_names
-from emprende.services.ports import NameBlock, RegistrySketches
+from emprende.services.imports.duplicates import probable_duplicates, similar_names
+from emprende.services.shared.ports import NameBlock, RegistrySketches
 
 DAY = datetime.date(1990, 5, 17)
 WORDS = [

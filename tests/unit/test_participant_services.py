@@ -28,9 +28,10 @@ from emprende.domain.participants.participant import (
 from emprende.domain.partners.agreement import AgreementRequired, AgreementRole, CooperationAgreement
 from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied
-from emprende.services.consents import RecordConsent, list_consents, record_consent, withdraw_consent
-from emprende.services.duplicates import list_duplicate_candidates, resolve_duplicate
-from emprende.services.participants import (
+from emprende.services.participants.consents import RecordConsent, list_consents, record_consent, withdraw_consent
+from emprende.services.participants.duplicates import list_duplicate_candidates, resolve_duplicate
+from emprende.services.participants.portal import my_consents, my_record, withdraw_my_consent
+from emprende.services.participants.registry import (
     GivenConsent,
     RegisterParticipant,
     Registration,
@@ -38,9 +39,8 @@ from emprende.services.participants import (
     rectify_participant,
     register_participant,
 )
-from emprende.services.portal import my_consents, my_record, withdraw_my_consent
-from emprende.services.principal import Principal, PrincipalKind
-from emprende.services.rights import ParticipantExport, erase_participant, export_participant
+from emprende.services.participants.rights import ParticipantExport, erase_participant, export_participant
+from emprende.services.shared.principal import Principal, PrincipalKind
 from tests.unit.fakes import START, FakeClock, FakeDatabase, FakeUnitOfWorkFactory
 from tests.unit.participant_fakes import (
     FakeAuditQueries,

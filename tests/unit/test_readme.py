@@ -16,7 +16,7 @@ def test_every_setting_is_in_the_readme_table() -> None:
 
 
 def test_the_permission_table_in_the_readme_is_the_enforced_one() -> None:
-    from emprende.services.authorization import permissions_markdown
+    from emprende.services.shared.authorization import permissions_markdown
 
     text = README.read_text(encoding="utf-8")
     published = text.split("<!-- permissions:start -->\n", 1)[1].split("\n<!-- permissions:end -->", 1)[0]

@@ -16,7 +16,7 @@ from emprende.domain.shared.errors import (
     PermissionDenied,
     PreconditionFailed,
 )
-from emprende.services.users import (
+from emprende.services.identity.users import (
     CreateUser,
     UpdateUser,
     change_password,

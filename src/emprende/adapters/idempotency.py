@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.adapters import tables
 from emprende.adapters.database import write_engine
-from emprende.services.ports import IdempotencyRecord, StoredResponse
+from emprende.services.shared.ports import IdempotencyRecord, StoredResponse
 
 _keys = tables.idempotency_keys
 _MATCH = and_(_keys.c.owner == bindparam("o"), _keys.c.key == bindparam("k"))

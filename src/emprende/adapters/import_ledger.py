@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 
 from emprende.domain.participants.matching import PersonSketch
-from emprende.services.import_report import ImportOutcome, RowReport
-from emprende.services.import_rows import FieldIssue
+from emprende.services.imports.report import ImportOutcome, RowReport
+from emprende.services.imports.rows import FieldIssue
 
 _CHUNK = 500  # values per IN (...) list: well under SQLite's parameter limit
 _CACHE_KIB = 8192  # the page cache, beyond which the database goes to its temporary file

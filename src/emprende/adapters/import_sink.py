@@ -50,9 +50,9 @@ from emprende.domain.participants.duplicate import DuplicateCandidate
 from emprende.domain.participants.participant import DuplicateParticipant, NewParticipant, Participant, identifier_keys
 from emprende.domain.shared.events import DomainEvent
 from emprende.domain.shared.ids import new_id
-from emprende.services.context import current_request_id
-from emprende.services.ports import RegistrySketches
-from emprende.services.principal import Scope
+from emprende.services.shared.context import current_request_id
+from emprende.services.shared.ports import RegistrySketches
+from emprende.services.shared.principal import Scope
 
 _YIELD_EVERY = 250  # rows made between two turns of the event loop while a COPY is under way
 _UNAUDITED = frozenset({"version", "updated_at"})

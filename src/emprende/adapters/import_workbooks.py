@@ -24,7 +24,7 @@ from typing import IO
 
 from openpyxl import load_workbook
 
-from emprende.services.import_rows import FieldIssue, ImportFileError, RawRow
+from emprende.services.imports.rows import FieldIssue, ImportFileError, RawRow
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary container: .xls, and every encrypted workbook
 ZIP_MAGIC = b"PK\x03\x04"

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import IO, Any
 
 from emprende.adapters.import_workbooks import OLE2_MAGIC, ZIP_MAGIC, old_workbook_error, workbook_rows
-from emprende.services.import_rows import KNOWN_COLUMNS, REQUIRED_COLUMNS, FieldIssue, ImportFileError, RawRow
+from emprende.services.imports.rows import KNOWN_COLUMNS, REQUIRED_COLUMNS, FieldIssue, ImportFileError, RawRow
 
 MAX_LINE = 65_536
 _SNIFF = 8192

@@ -21,8 +21,8 @@ from emprende.adapters.visibility import visible_to
 from emprende.domain.audit.trail import AuditAction
 from emprende.domain.participants.matching import search_key
 from emprende.domain.shared.ids import new_id
-from emprende.services.context import current_request_id
-from emprende.services.ports import (
+from emprende.services.shared.context import current_request_id
+from emprende.services.shared.ports import (
     Clock,
     DuplicateCandidateRow,
     DuplicateSide,
@@ -30,7 +30,7 @@ from emprende.services.ports import (
     ParticipantRow,
     ParticipantSort,
 )
-from emprende.services.principal import Principal
+from emprende.services.shared.principal import Principal
 
 _p = tables.participants
 _ids = tables.participant_identifiers

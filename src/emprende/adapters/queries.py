@@ -17,7 +17,7 @@ from emprende.adapters import tables
 from emprende.adapters.types import UTCDateTime
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.partner import PartnerStatus
-from emprende.services.ports import (
+from emprende.services.shared.ports import (
     AuditFilters,
     AuditRow,
     ClientRecord,

@@ -43,9 +43,9 @@ from emprende.domain.partners.partner import RucTaken
 from emprende.domain.shared.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
 from emprende.domain.shared.events import Aggregate
 from emprende.domain.shared.ids import new_id
-from emprende.services.context import current_request_id
-from emprende.services.ports import Clock
-from emprende.services.principal import Scope
+from emprende.services.shared.context import current_request_id
+from emprende.services.shared.ports import Clock
+from emprende.services.shared.principal import Scope
 
 # Bookkeeping columns whose change tells an auditor nothing.
 _UNAUDITED_FIELDS = frozenset({"version", "updated_at", "last_used_at"})

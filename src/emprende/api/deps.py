@@ -15,9 +15,9 @@ from emprende.api.etag import parse_if_match
 from emprende.api.pagination import CursorCodec, PageRequest, page_request
 from emprende.api.problems import ProblemError
 from emprende.bootstrap import Container
-from emprende.services.auth import authenticate
-from emprende.services.authorization import SCOPES
-from emprende.services.principal import Principal
+from emprende.services.identity.auth import authenticate
+from emprende.services.shared.authorization import SCOPES
+from emprende.services.shared.principal import Principal
 
 SIGN_IN_PATH = "/api/v1/auth/token"
 oauth2_scheme = OAuth2PasswordBearer(

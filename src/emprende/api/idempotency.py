@@ -16,8 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from emprende.api.problems import PROBLEM_JSON, problem_response
 from emprende.bootstrap import Container
 from emprende.domain.shared.errors import AuthenticationFailed
-from emprende.services.auth import authenticate
-from emprende.services.ports import IdempotencyStore, StoredResponse
+from emprende.services.identity.auth import authenticate
+from emprende.services.shared.ports import IdempotencyStore, StoredResponse
 
 HEADER = b"idempotency-key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")

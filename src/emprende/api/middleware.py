@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emprende.api.problems import problem_response
-from emprende.services.context import current_request_id
+from emprende.services.shared.context import current_request_id
 
 access_log = logging.getLogger("emprende.access")
 error_log = logging.getLogger("emprende.api")

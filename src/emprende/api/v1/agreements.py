@@ -16,7 +16,7 @@ from emprende.api.problems import problem_responses
 from emprende.api.schemas import AgreementCreateIn, AgreementOut, AmendmentIn, AmendmentOut, TerminationIn
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.domain.partners.agreement import CooperationAgreement
-from emprende.services import agreements as agreement_service
+from emprende.services.partners import agreements as agreement_service
 
 router = APIRouter(tags=["agreements"])
 _BASE = "/partners/{partner_id}/agreements"

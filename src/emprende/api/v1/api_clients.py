@@ -11,7 +11,7 @@ from emprende.api.deps import ContainerDep, CurrentPrincipal
 from emprende.api.problems import problem_responses
 from emprende.api.schemas import ApiClientCreateIn, ApiClientOut, ApiClientSecretOut
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.services import api_clients as client_service
+from emprende.services.partners import api_clients as client_service
 
 router = APIRouter(prefix="/api-clients", tags=["api-clients"])
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

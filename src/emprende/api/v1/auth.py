@@ -15,10 +15,10 @@ from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.request_bodies import FORM, JSON, read_body
 from emprende.api.schemas import NoNul, PasswordChangeIn, RefreshIn, TokenOut, UserOut
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.services import api_clients as client_service
-from emprende.services import auth as auth_service
-from emprende.services import users as user_service
-from emprende.services.principal import PrincipalKind
+from emprende.services.identity import auth as auth_service
+from emprende.services.identity import users as user_service
+from emprende.services.partners import api_clients as client_service
+from emprende.services.shared.principal import PrincipalKind
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

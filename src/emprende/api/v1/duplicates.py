@@ -13,8 +13,8 @@ from emprende.api.participant_schemas import DuplicateCandidateOut, DuplicateRes
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.domain.participants.duplicate import CandidateStatus
-from emprende.services import duplicates as duplicate_service
-from emprende.services.ports import DuplicateCandidateRow
+from emprende.services.participants import duplicates as duplicate_service
+from emprende.services.shared.ports import DuplicateCandidateRow
 
 router = APIRouter(prefix="/duplicate-candidates", tags=["participants"])
 

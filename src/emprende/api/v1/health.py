@@ -8,7 +8,7 @@ from emprende.api.deps import ContainerDep
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import HealthOut
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.services.health import is_ready
+from emprende.services.shared.health import is_ready
 
 router = APIRouter(prefix="/health", tags=["health"])
 

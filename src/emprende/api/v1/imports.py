@@ -16,8 +16,8 @@ from emprende.api.problems import problem_responses
 from emprende.api.schemas import ResponseModel
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import ImportEncoding, ImportFormat, read_rows
-from emprende.services import imports as import_service
-from emprende.services.imports import ImportMode, ImportOutcome
+from emprende.services.imports import service as import_service
+from emprende.services.imports.service import ImportMode, ImportOutcome
 
 IMPORTS_PATH = "/participants/imports"
 router = APIRouter(prefix=IMPORTS_PATH, tags=["participants"])

@@ -43,12 +43,12 @@ from emprende.domain.participants.consent import Consent
 from emprende.domain.participants.disability import WashingtonGroupShortSet
 from emprende.domain.participants.identifiers import document_key, external_identifier, identity_document
 from emprende.domain.participants.participant import Participant, ParticipantDetails, age_on, external_key
-from emprende.services import consents as consent_service
-from emprende.services import participants as participant_service
-from emprende.services import portal as portal_service
-from emprende.services import rights as rights_service
-from emprende.services.ports import ParticipantFilters, ParticipantRow
-from emprende.services.principal import Principal
+from emprende.services.participants import consents as consent_service
+from emprende.services.participants import portal as portal_service
+from emprende.services.participants import registry as participant_service
+from emprende.services.participants import rights as rights_service
+from emprende.services.shared.ports import ParticipantFilters, ParticipantRow
+from emprende.services.shared.principal import Principal
 
 router = APIRouter(prefix="/participants", tags=["participants"])
 # Only a UUID names a participant: `/participants/imports` is never read as one, so a method it does not accept is a 405

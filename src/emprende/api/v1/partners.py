@@ -14,8 +14,8 @@ from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import PartnerCreateIn, PartnerOut, PartnerUpdateIn, SuspensionIn
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.domain.partners.partner import PartnerKind, PartnerStatus
-from emprende.services import partners as partner_service
-from emprende.services.ports import PartnerFilters
+from emprende.services.partners import partners as partner_service
+from emprende.services.shared.ports import PartnerFilters
 
 router = APIRouter(prefix="/partners", tags=["partners"])
 

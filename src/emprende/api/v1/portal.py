@@ -11,7 +11,7 @@ from emprende.api.participant_schemas import ConsentOut, OwnRecordOut
 from emprende.api.problems import problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.api.v1.participants import consent_out, participant_out
-from emprende.services import portal as portal_service
+from emprende.services.participants import portal as portal_service
 
 router = APIRouter(prefix="/me/participant", tags=["portal"])
 _OWN = ("given_names", "family_names", "birth_date", "age", "sex", "population_group", "nationality",

@@ -14,8 +14,8 @@ from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import NoNul, PasswordResetOut, UserCreateIn, UserOut, UserUpdateIn
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.domain.identity.user import Role
-from emprende.services import users as user_service
-from emprende.services.ports import UserFilters
+from emprende.services.identity import users as user_service
+from emprende.services.shared.ports import UserFilters
 
 router = APIRouter(prefix="/users", tags=["users"])
 

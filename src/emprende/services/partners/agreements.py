@@ -14,9 +14,9 @@ from emprende.domain.partners.agreement import (
     require_agreement,
 )
 from emprende.domain.shared.errors import NotFound, PreconditionFailed
-from emprende.services.authorization import authorize
-from emprende.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from emprende.services.principal import Principal
+from emprende.services.shared.authorization import authorize
+from emprende.services.shared.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from emprende.services.shared.principal import Principal
 
 MAX_EXPIRING_WINDOW_DAYS = 3650
 

@@ -9,8 +9,8 @@ from emprende.domain.identity.passwords import check_password_strength
 from emprende.domain.identity.user import Language, PortalAccountExists, Role, User, normalize_email
 from emprende.domain.participants.consent import Consent
 from emprende.domain.shared.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PermissionDenied
-from emprende.services.authorization import authorize
-from emprende.services.ports import (
+from emprende.services.shared.authorization import authorize
+from emprende.services.shared.ports import (
     Clock,
     ParticipantQueries,
     ParticipantRow,
@@ -18,7 +18,7 @@ from emprende.services.ports import (
     SensitiveReadLog,
     UnitOfWorkFactory,
 )
-from emprende.services.principal import Principal
+from emprende.services.shared.principal import Principal
 
 
 async def open_portal_account(

@@ -25,17 +25,17 @@ from emprende.domain.participants.participant import (
     participant_values,
 )
 from emprende.domain.shared.errors import DomainError, InvalidInput
-from emprende.services.import_duplicates import (
+from emprende.services.imports.duplicates import (
     NO_SKETCHES,
     EarlierPeople,
     blocking_keys,
     probable_duplicates,
     screen_blocks,
 )
-from emprende.services.import_report import ImportMode, ImportOutcome, ImportReport, RowReport
-from emprende.services.import_rows import FieldIssue, RawRow, RowErrors, check_row
-from emprende.services.ports import Clock, ImportLedger, ImportSink, ImportSinkFactory, RegistrySketches
-from emprende.services.principal import Principal
+from emprende.services.imports.report import ImportMode, ImportOutcome, ImportReport, RowReport
+from emprende.services.imports.rows import FieldIssue, RawRow, RowErrors, check_row
+from emprende.services.shared.ports import Clock, ImportLedger, ImportSink, ImportSinkFactory, RegistrySketches
+from emprende.services.shared.principal import Principal
 
 YIELD_EVERY = 16  # rows validated between two turns of the event loop while a batch's database work is in flight
 TAKEN = "a person with the same identity document or external identifier is already registered"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from emprende.services.authorization import authorize
-from emprende.services.ports import AuditFilters, AuditQueries, AuditRow
-from emprende.services.principal import Principal
+from emprende.services.shared.authorization import authorize
+from emprende.services.shared.ports import AuditFilters, AuditQueries, AuditRow
+from emprende.services.shared.principal import Principal
 
 
 async def list_audit_events(

@@ -11,10 +11,10 @@ from emprende.domain.audit.trail import AuditAction
 from emprende.domain.participants.consent import Consent
 from emprende.domain.participants.participant import Participant
 from emprende.domain.shared.errors import NotFound, PermissionDenied
-from emprende.services.authorization import authorize
-from emprende.services.participants import require_sensitive
-from emprende.services.ports import AuditFilters, AuditQueries, AuditRow, Clock, UnitOfWorkFactory
-from emprende.services.principal import Principal
+from emprende.services.participants.registry import require_sensitive
+from emprende.services.shared.authorization import authorize
+from emprende.services.shared.ports import AuditFilters, AuditQueries, AuditRow, Clock, UnitOfWorkFactory
+from emprende.services.shared.principal import Principal
 
 MAX_AUDIT_ROWS = 1000
 

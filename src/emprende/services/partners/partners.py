@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind, RucTaken
 from emprende.domain.shared.errors import NotFound, PreconditionFailed
-from emprende.services.authorization import authorize
-from emprende.services.ports import Clock, PartnerFilters, PartnerQueries, PartnerRow, UnitOfWorkFactory
-from emprende.services.principal import Principal
+from emprende.services.shared.authorization import authorize
+from emprende.services.shared.ports import Clock, PartnerFilters, PartnerQueries, PartnerRow, UnitOfWorkFactory
+from emprende.services.shared.principal import Principal
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from emprende.domain.shared.errors import (
     PermissionDenied,
     PreconditionFailed,
 )
-from emprende.services.authorization import authorize, may_grant_role
-from emprende.services.ports import (
+from emprende.services.shared.authorization import authorize, may_grant_role
+from emprende.services.shared.ports import (
     Clock,
     PasswordHasher,
     UnitOfWork,
@@ -27,7 +27,7 @@ from emprende.services.ports import (
     UserQueries,
     UserRow,
 )
-from emprende.services.principal import SYSTEM, Principal, Scope
+from emprende.services.shared.principal import SYSTEM, Principal, Scope
 
 
 class RoleNotGrantable(PermissionDenied):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emprende.services.ports import HealthProbe
+from emprende.services.shared.ports import HealthProbe
 
 
 async def is_ready(probe: HealthProbe) -> bool:

@@ -28,10 +28,9 @@ from typing import Any
 from emprende.domain.participants.matching import PersonSketch
 from emprende.domain.participants.participant import DuplicateParticipant
 from emprende.domain.shared.errors import InvalidInput
-from emprende.services.authorization import authorize
-from emprende.services.import_batch import TAKEN, YIELD_EVERY, Importer, Row, Valid
-from emprende.services.import_ledger import MemoryImportLedger
-from emprende.services.import_report import (
+from emprende.services.imports.batch import TAKEN, YIELD_EVERY, Importer, Row, Valid
+from emprende.services.imports.ledger import MemoryImportLedger
+from emprende.services.imports.report import (
     ImportMode,
     ImportOutcome,
     ImportReport,
@@ -41,7 +40,7 @@ from emprende.services.import_report import (
     write_report_csv,
     write_report_json,
 )
-from emprende.services.import_rows import (
+from emprende.services.imports.rows import (
     COLUMNS,
     KNOWN_COLUMNS,
     REQUIRED_COLUMNS,
@@ -50,9 +49,10 @@ from emprende.services.import_rows import (
     RawRow,
     check_row,
 )
-from emprende.services.participants import REGISTERING_ROLES, require_any_partner_role
-from emprende.services.ports import Clock, ImportLedger, ImportSinkFactory, UnitOfWorkFactory
-from emprende.services.principal import Principal
+from emprende.services.participants.registry import REGISTERING_ROLES, require_any_partner_role
+from emprende.services.shared.authorization import authorize
+from emprende.services.shared.ports import Clock, ImportLedger, ImportSinkFactory, UnitOfWorkFactory
+from emprende.services.shared.principal import Principal
 
 __all__ = [
     "COLUMNS",

@@ -22,8 +22,8 @@ from emprende.domain.participants.participant import NewParticipant, Participant
 from emprende.domain.partners.agreement import CooperationAgreement
 from emprende.domain.partners.client import ApiClient
 from emprende.domain.partners.partner import InstitutionalPartner
-from emprende.services.import_report import RowReport
-from emprende.services.principal import Principal, Scope
+from emprende.services.imports.report import RowReport
+from emprende.services.shared.principal import Principal, Scope
 
 
 class Clock(Protocol):

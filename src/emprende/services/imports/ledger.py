@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
 from emprende.domain.participants.matching import PersonSketch
-from emprende.services.import_report import RowReport
+from emprende.services.imports.report import RowReport
 
 
 class MemoryImportLedger:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, Any, Protocol
 
-from emprende.services.import_rows import FieldIssue
+from emprende.services.imports.rows import FieldIssue
 
 
 class ImportMode(StrEnum):

@@ -12,10 +12,10 @@ from emprende.domain.audit.trail import Actor, ActorType
 from emprende.domain.partners.agreement import AgreementRequired
 from emprende.domain.partners.client import ApiClient
 from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput, InvalidScope, NotFound
-from emprende.services.auth import AuthComponents
-from emprende.services.authorization import SCOPES, allowed_scopes, authorize
-from emprende.services.ports import UnitOfWork, UnitOfWorkFactory
-from emprende.services.principal import SYSTEM, Principal, PrincipalKind
+from emprende.services.identity.auth import AuthComponents
+from emprende.services.shared.authorization import SCOPES, allowed_scopes, authorize
+from emprende.services.shared.ports import UnitOfWork, UnitOfWorkFactory
+from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 
 SECRET_BYTES = 32
 

@@ -9,7 +9,7 @@ from emprende.domain.audit.trail import Actor, ActorType
 from emprende.domain.identity.session import LoginSession, RefreshTokenReusedError
 from emprende.domain.identity.user import normalize_email
 from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput
-from emprende.services.ports import (
+from emprende.services.shared.ports import (
     Clock,
     LoginRateLimiter,
     PasswordHasher,
@@ -17,7 +17,7 @@ from emprende.services.ports import (
     TokenService,
     UnitOfWorkFactory,
 )
-from emprende.services.principal import SYSTEM, Principal, PrincipalKind
+from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from datetime import date
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.agreement import AgreementRole, CooperationAgreement
 from emprende.domain.shared.errors import PermissionDenied
-from emprende.services.principal import Principal, PrincipalKind
+from emprende.services.shared.principal import Principal, PrincipalKind
 
 ADMIN = frozenset({Role.ADMIN})
 MANAGERS = frozenset({Role.ADMIN, Role.PARTNER_MANAGER})

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Sequence
 
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied
-from emprende.services.authorization import authorize
-from emprende.services.ports import Clock, DuplicateCandidateRow, DuplicateQueries, UnitOfWorkFactory
-from emprende.services.principal import Principal
+from emprende.services.shared.authorization import authorize
+from emprende.services.shared.ports import Clock, DuplicateCandidateRow, DuplicateQueries, UnitOfWorkFactory
+from emprende.services.shared.principal import Principal
 
 
 async def list_duplicate_candidates(

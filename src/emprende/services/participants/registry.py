@@ -20,8 +20,8 @@ from emprende.domain.participants.participant import (
 )
 from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
-from emprende.services.authorization import authorize, is_allowed
-from emprende.services.ports import (
+from emprende.services.shared.authorization import authorize, is_allowed
+from emprende.services.shared.ports import (
     Clock,
     ParticipantFilters,
     ParticipantQueries,
@@ -30,7 +30,7 @@ from emprende.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from emprende.services.principal import Principal
+from emprende.services.shared.principal import Principal
 
 # A partner registers people under an agreement that lets it refer them or train them.
 REGISTERING_ROLES = (AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY)

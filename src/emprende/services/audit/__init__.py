@@ -1,0 +1,1 @@
+"""Audit trail use cases: reading the append-only record of changes (administrators)."""

@@ -1,0 +1,1 @@
+"""Identity use cases: signing in, sessions and tokens, user accounts and passwords."""

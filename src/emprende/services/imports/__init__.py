@@ -1,0 +1,1 @@
+"""Bulk import of participants: reading rows, checking them, deciding each row against the registry, the report."""

@@ -1,0 +1,1 @@
+"""Partner use cases: institutional partners, cooperation agreements and API clients."""
