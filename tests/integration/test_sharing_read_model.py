@@ -104,11 +104,11 @@ steps = st.tuples(
     st.lists(
         st.tuples(st.just("register"), st.integers(0, 7), st.integers(0, 7), st.integers(0, 7)), min_size=2, max_size=5
     ),
-    st.lists(step, min_size=3, max_size=10),
+    st.lists(step, min_size=3, max_size=8),
 ).map(lambda both: both[0] + both[1])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps)
 async def test_every_partner_lists_exactly_whom_the_visibility_rule_lets_it_see(
     container: Container, engine: AsyncEngine, partners: Partners, steps: list[tuple[str, int, int, int]]
