@@ -3,13 +3,19 @@ exactly as the documented routes, which FastAPI resolves, would — for good req
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from enum import Enum
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import iter_route_contexts
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 from starlette.routing import Match
 
 from emprende.api.app import create_app
@@ -62,6 +68,7 @@ def test_the_hot_routes_serve_and_the_documented_ones_stand_behind(app: FastAPI,
     assert _served_by(documented, f"{PARTICIPANTS}/{identifier}") is not get_participant_served
 
 
+# Combinations and bad input picked by hand; every single filter is covered by `_field_cases` below.
 _LIST_QUERIES = [
     "",
     "?population_group=migrant&limit=1",
@@ -80,18 +87,117 @@ _LIST_QUERIES = [
     "?migratory_status=regular&has_disability=false",
 ]
 
+# Values for the filters whose type alone says too little to pick a meaningful one (text, date-times); the rest are
+# derived from their types (every member of an enumeration, both booleans, an integer's bounds). A field of
+# `ParticipantListQuery` with neither fails `test_every_list_filter_has_example_values`: add it here.
+_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "nationality": ("VEN", "ven", "COL"),
+    "province_code": ("17", "09"),
+    "canton_code": ("1701", "0901"),
+    "registered_from": ("2026-01-01T00:00:00Z", "2000-01-01T00:00:00-05:00"),
+    "registered_to": ("2099-12-31T23:59:59+00:00", "2000-01-01T00:00:00Z"),
+    "name": ("ana", "María José", "PÉREZ gómez", "%_"),
+    "document_number": ("AB 123456",),
+    "document_country": ("VEN",),
+    "external_system": ("sigob",),
+    "external_value": ("X-1",),
+}
+# Filters that mean something only with another one: sent together with these (alone, both routes refuse them).
+_COMPANIONS: dict[str, dict[str, str]] = {
+    "document_type": {"document_number": "AB 123456"},
+    "document_number": {"document_type": "passport"},
+    "document_country": {"document_type": "passport", "document_number": "AB 123456"},
+    "external_system": {"external_value": "X-1"},
+    "external_value": {"external_system": "sigob"},
+}
+
+
+def _bare_type(annotation: Any) -> Any:
+    """`X | None`, `Optional[Annotated[X, ...]]` -> X."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        arguments = [argument for argument in get_args(annotation) if argument is not type(None)]
+        if get_origin(annotation) in (Union, UnionType) and len(arguments) == 1:
+            annotation = arguments[0]
+            continue
+        return annotation
+
+
+def _values(name: str, field: FieldInfo) -> tuple[list[str], list[str]]:
+    """(valid, invalid) query-string values for one filter: from `_EXAMPLES`, or derived from its type."""
+    kind = _bare_type(field.annotation)
+    lengths = {type(rule).__name__: rule for rule in field.metadata}
+    invalid = ["x" * (lengths["MaxLen"].max_length + 1)] if "MaxLen" in lengths else []
+    if name in _EXAMPLES:
+        return list(_EXAMPLES[name]), invalid + (["yesterday"] if kind is datetime else [])
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return [str(member.value) for member in kind], ["not-a-" + name]
+    if kind is bool:
+        return ["true", "false"], ["perhaps"]
+    if kind is int and "Ge" in lengths and "Le" in lengths:
+        low, high = lengths["Ge"].ge, lengths["Le"].le
+        return [str(low), str((low + high) // 2), str(high)], [str(low - 1), str(high + 1), "abc"]
+    return [], []
+
+
+def _field_cases() -> list[str]:
+    """One query string per value of every filter of `ParticipantListQuery` (alone, with its companions), valid
+    values and invalid ones: a filter added to the model is sent to both routes without anyone writing a case."""
+    missing = []
+    cases = []
+    for name, field in ParticipantListQuery.model_fields.items():
+        valid, invalid = _values(name, field)
+        if not valid:
+            missing.append(name)
+        for value in [*valid, *invalid]:
+            cases.append("?" + urlencode({**_COMPANIONS.get(name, {}), name: value}))
+    assert not missing, (
+        f"ParticipantListQuery has filters with no example values: {', '.join(missing)}. Give each one in _EXAMPLES "
+        "(tests/api/test_hot_routes.py) so that the hot route is held to the documented one for it."
+    )
+    return cases
+
+
+def test_every_list_filter_has_example_values() -> None:
+    """Every filter has values, the valid ones are read as valid and the invalid ones refused, by the model itself."""
+    cases = _field_cases()
+    for name, field in ParticipantListQuery.model_fields.items():
+        valid, invalid = _values(name, field)
+        for value in valid:
+            ParticipantListQuery.model_validate({**_COMPANIONS.get(name, {}), name: value})
+        for value in invalid:
+            with pytest.raises(ValidationError):
+                ParticipantListQuery.model_validate({name: value})
+    assert len(cases) >= 2 * len(ParticipantListQuery.model_fields)
+
 
 @pytest.mark.parametrize("caller", ["manager", "staff", "client"])
 async def test_the_list_answers_as_documented(
     client: httpx.AsyncClient, app: FastAPI, documented: FastAPI, world: World, caller: str
 ) -> None:
     for index in range(3):
-        await register(client, world.a.manager_headers, given_names=f"Ana {index}", documents=[], external_ids=[])
+        await register(
+            client,
+            world.a.manager_headers,
+            given_names=f"Ana {index}",
+            documents=[{"type": "passport", "number": f"ab 12345{index}", "issuing_country": "VEN"}],
+            external_ids=[{"system": "sigob", "value": f"X-{index}"}],
+            phone=f"09912345{index:02d}",
+        )
     headers = world.a.principals()[caller]
-    for query in _LIST_QUERIES:
-        await _both(app, documented, f"{PARTICIPANTS}{query}", headers)
+    seen = 0
+    for query in [*_LIST_QUERIES, *_field_cases()]:
+        answer = await _both(app, documented, f"{PARTICIPANTS}{query}", headers)
+        seen += len(answer.json().get("items", []))
+    assert seen > 0  # the filters were applied to people, not only to an empty list
     first = (await _both(app, documented, f"{PARTICIPANTS}?limit=1", headers)).json()
     await _both(app, documented, f"{PARTICIPANTS}?limit=1&cursor={first['next_cursor']}", headers)
+    for sort in ("registered_at", "name"):  # the next page of a filtered list, in either order, is read alike
+        query = f"{PARTICIPANTS}?limit=1&sort={sort}&name=ana"
+        first = (await _both(app, documented, query, headers)).json()
+        await _both(app, documented, f"{query}&cursor={first['next_cursor']}", headers)
 
 
 async def test_one_participant_answers_as_documented(
