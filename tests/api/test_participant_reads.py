@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from emprende.api.participant_schemas import ParticipantOut
+from emprende.api.v1.participants.schemas import ParticipantOut
 from tests.conftest import PARTICIPANTS, World, register
 
 

@@ -21,14 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters import tables
 from emprende.adapters.visibility import visible_to
 from emprende.bootstrap import Container
-from emprende.domain.partners.agreement import AgreementRole
+from emprende.domain.identity.user import Language, Role
 from emprende.domain.participants.consent import ConsentMethod, ConsentPurpose
 from emprende.domain.participants.duplicate import DuplicateCandidate
-from emprende.domain.shared.errors import NotFound
 from emprende.domain.participants.participant import ParticipantDetails, PopulationGroup, Sex
+from emprende.domain.partners.agreement import AgreementRole
 from emprende.domain.partners.partner import PartnerKind
-from emprende.domain.identity.user import Language, Role
-from emprende.services.partners.agreements import CreateAgreement, create_agreement
+from emprende.domain.shared.errors import NotFound
 from emprende.services.participants.consents import RecordConsent, record_consent, withdraw_consent
 from emprende.services.participants.duplicates import resolve_duplicate
 from emprende.services.participants.registry import (
@@ -39,10 +38,11 @@ from emprende.services.participants.registry import (
     rectify_participant,
     register_participant,
 )
+from emprende.services.participants.rights import erase_participant
+from emprende.services.partners.agreements import CreateAgreement, create_agreement
 from emprende.services.partners.partners import CreatePartner, create_partner
 from emprende.services.shared.ports import ParticipantFilters, ParticipantSort
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
-from emprende.services.participants.rights import erase_participant
 from tests.conftest import Account
 
 PARTNERS = 3

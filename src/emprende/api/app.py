@@ -20,6 +20,8 @@ from emprende.api.middleware import BodySizeLimitMiddleware, RequestContextMiddl
 from emprende.api.openapi_shape import add_declared_models, describe_input_defaults
 from emprende.api.pagination import CursorCodec
 from emprende.api.problems import PROBLEM_JSON, install_problem_handlers
+from emprende.api.v1.imports.imports import IMPORTS_PATH
+from emprende.api.v1.participants.participants import add_hot_routes
 from emprende.bootstrap import Container, build_container
 from emprende.logs import configure_logging
 from emprende.settings import Environment, Settings
@@ -132,7 +134,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         app.state.cursor_codec = CursorCodec(settings.resolve_secret())
 
     install_problem_handlers(app)
-    v1.participants.add_hot_routes(app, v1.router.prefix)  # first: matched before any router
+    add_hot_routes(app, v1.router.prefix)  # first: matched before any router
     app.include_router(v1.router)
     install_docs(app, openapi_url=OPENAPI_URL, title=TITLE)
 
@@ -141,7 +143,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        per_path={f"{v1.router.prefix}{v1.imports.IMPORTS_PATH}": settings.import_max_bytes},
+        per_path={f"{v1.router.prefix}{IMPORTS_PATH}": settings.import_max_bytes},
     )
     if settings.cors_origins:
         app.add_middleware(

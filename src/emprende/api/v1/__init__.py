@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from emprende.api.v1 import (
-    agreements,
-    api_clients,
-    audit,
-    auth,
-    duplicates,
-    health,
-    imports,
-    participants,
-    partners,
-    portal,
-    users,
-)
+from emprende.api.v1 import health
+from emprende.api.v1.audit import audit
+from emprende.api.v1.identity import auth, users
+from emprende.api.v1.imports import imports
+from emprende.api.v1.participants import duplicates, participants, portal
+from emprende.api.v1.partners import agreements, api_clients, partners
 
 router = APIRouter(prefix="/api/v1")
 # Requests are matched against the routes in this order, one path pattern after another: the registry, by far the

@@ -23,7 +23,9 @@ from emprende.api.deps import (
 )
 from emprende.api.etag import etag
 from emprende.api.pagination import CursorCodec, Page, PageQuery, PageRequest, split_page
-from emprende.api.participant_schemas import (
+from emprende.api.problems import ProblemError, problem_responses
+from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.participants.schemas import (
     ConsentGivenIn,
     ConsentIn,
     ConsentOut,
@@ -36,8 +38,6 @@ from emprende.api.participant_schemas import (
     PortalAccountOut,
     RegistrationOut,
 )
-from emprende.api.problems import ProblemError, problem_responses
-from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import Container
 from emprende.domain.participants.consent import Consent
 from emprende.domain.participants.disability import WashingtonGroupShortSet

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, PageDep
 from emprende.api.pagination import Page, split_page
-from emprende.api.participant_schemas import DuplicateCandidateOut, DuplicateResolutionIn, DuplicateSideOut
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.participants.schemas import DuplicateCandidateOut, DuplicateResolutionIn, DuplicateSideOut
 from emprende.domain.participants.duplicate import CandidateStatus
 from emprende.services.participants import duplicates as duplicate_service
 from emprende.services.shared.ports import DuplicateCandidateRow

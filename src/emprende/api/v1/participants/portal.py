@@ -7,10 +7,10 @@ import uuid
 from fastapi import APIRouter, Response
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal
-from emprende.api.participant_schemas import ConsentOut, OwnRecordOut
 from emprende.api.problems import problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.api.v1.participants import consent_out, participant_out
+from emprende.api.v1.participants.participants import consent_out, participant_out
+from emprende.api.v1.participants.schemas import ConsentOut, OwnRecordOut
 from emprende.services.participants import portal as portal_service
 
 router = APIRouter(prefix="/me/participant", tags=["portal"])

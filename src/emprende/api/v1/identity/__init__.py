@@ -1,0 +1,1 @@
+"""Sign-in, sessions, the current user and user accounts."""

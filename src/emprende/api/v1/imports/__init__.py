@@ -1,0 +1,1 @@
+"""Bulk import of participants from CSV, JSON Lines or .xlsx files."""

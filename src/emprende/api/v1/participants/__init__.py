@@ -1,0 +1,1 @@
+"""The participant registry: people, consents, duplicates, data-subject rights and the participant portal."""

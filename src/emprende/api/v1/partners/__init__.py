@@ -1,0 +1,1 @@
+"""Institutional partners, their cooperation agreements and their API clients."""
