@@ -201,7 +201,8 @@ def english_template(error_type: str) -> str:
     context: dict[str, object] = {}
     for _ in range(10):
         try:
-            return PydanticKnownError(error_type, context or None).message_template  # type: ignore[arg-type]
+            known = typing.cast(ErrorType, error_type)  # every name of ERROR_TYPES is one
+            return PydanticKnownError(known, context or None).message_template
         except (KeyError, TypeError, ValueError) as error:
             reason = str(error)
         found = re.search(r"'(\w+)' (?:required in context|context value must be)", reason)
