@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from emprende.adapters import migrations
 from emprende.adapters.clock import SystemClock
 from emprende.adapters.database import create_engine, create_generic_plan_engine, write_engine
 from emprende.adapters.idempotency import ResponseCipher, SqlIdempotencyStore
@@ -89,6 +90,18 @@ class Container:
     def import_ledger(self) -> ImportLedger:
         """What a bulk import keeps of the rows it has handled, in a temporary file: its memory stays flat."""
         return SqliteImportLedger()
+
+    async def upgrade_schema(self, revision: str = "head") -> None:
+        """Apply the schema migrations up to `revision` (default: the newest)."""
+        await migrations.upgrade(self.engine, revision)
+
+    async def downgrade_schema(self, revision: str) -> None:
+        """Revert the schema migrations down to `revision` (e.g. -1 or base)."""
+        await migrations.downgrade(self.engine, revision)
+
+    async def schema_revision(self) -> str:
+        """The database's current revision (empty when no migration was applied)."""
+        return await migrations.current(self.engine)
 
     def start(self) -> None:
         """Start background work a serving process needs (the principal cache's change listener); call it inside

@@ -140,9 +140,7 @@ def serve(
 
 
 async def _upgrade(container: Container) -> None:
-    from emprende.adapters import migrations
-
-    await migrations.upgrade(container.engine)
+    await container.upgrade_schema()
 
 
 async def _bootstrap_admin(container: Container) -> None:
@@ -172,27 +170,21 @@ async def _bootstrap_admin(container: Container) -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Apply migrations up to a revision (default: the newest)."""
-    from emprende.adapters import migrations
-
-    _with_container(_settings(), lambda c: migrations.upgrade(c.engine, revision))
+    _with_container(_settings(), lambda c: c.upgrade_schema(revision))
     console.print(f"database upgraded to {revision}")
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")]) -> None:
     """Revert migrations down to a revision."""
-    from emprende.adapters import migrations
-
-    _with_container(_settings(), lambda c: migrations.downgrade(c.engine, revision))
+    _with_container(_settings(), lambda c: c.downgrade_schema(revision))
     console.print(f"database downgraded to {revision}")
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Show the database's current revision."""
-    from emprende.adapters import migrations
-
-    current = _with_container(_settings(), lambda c: migrations.current(c.engine))
+    current = _with_container(_settings(), lambda c: c.schema_revision())
     typer.echo(current or "(empty database: no revision applied)")
 
 
