@@ -23,8 +23,9 @@ from emprende.adapters.tables import metadata
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from emprende.domain.identity.user import Role, User
+from emprende.services.identity.ports import PasswordHasher
 from emprende.services.identity.users import CreateUser, change_password, create_admin, create_user
-from emprende.services.shared.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal, PrincipalKind
 from emprende.settings import Environment, Settings
 

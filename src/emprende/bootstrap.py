@@ -33,24 +33,13 @@ from emprende.adapters.queries import (
 from emprende.adapters.rate_limit import InMemoryLoginRateLimiter
 from emprende.adapters.security import Argon2PasswordHasher, JoseTokenService
 from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, build_session_factory
+from emprende.services.audit.ports import AuditQueries
 from emprende.services.identity.auth import AuthComponents
-from emprende.services.shared.ports import (
-    AuditQueries,
-    Clock,
-    DuplicateQueries,
-    HealthProbe,
-    IdempotencyStore,
-    ImportLedger,
-    ImportSink,
-    ParticipantQueries,
-    PartnerQueries,
-    PasswordHasher,
-    PrincipalLookup,
-    SensitiveReadLog,
-    TokenService,
-    UnitOfWork,
-    UserQueries,
-)
+from emprende.services.identity.ports import PasswordHasher, PrincipalLookup, TokenService, UserQueries
+from emprende.services.imports.ports import ImportLedger, ImportSink
+from emprende.services.participants.ports import DuplicateQueries, ParticipantQueries, SensitiveReadLog
+from emprende.services.partners.ports import PartnerQueries
+from emprende.services.shared.ports import Clock, HealthProbe, IdempotencyStore, UnitOfWork
 from emprende.services.shared.principal import Scope
 from emprende.settings import Settings
 

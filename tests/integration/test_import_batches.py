@@ -41,6 +41,7 @@ from emprende.domain.participants.participant import (
     Sex,
     new_participant,
 )
+from emprende.services.imports.ports import ImportSink, ImportSinkFactory, RegistrySketches
 from emprende.services.imports.service import (
     ImportMode,
     ImportOutcome,
@@ -49,7 +50,6 @@ from emprende.services.imports.service import (
     RawRow,
     import_participants,
 )
-from emprende.services.shared.ports import ImportSink, ImportSinkFactory, RegistrySketches
 from emprende.services.shared.principal import Principal, PrincipalKind, Scope
 from tests.conftest import World
 

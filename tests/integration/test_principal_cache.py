@@ -18,7 +18,7 @@ from emprende.adapters.principal_cache import MAX_ENTRIES, CachedPrincipalLookup
 from emprende.bootstrap import Container, SqlAlchemyUnitOfWorkFactory
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.partner import PartnerStatus
-from emprende.services.shared.ports import PrincipalRecord
+from emprende.services.identity.ports import PrincipalRecord
 from emprende.services.shared.principal import SYSTEM
 from tests.conftest import Account, login
 

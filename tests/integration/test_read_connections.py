@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from emprende.adapters.database import create_generic_plan_engine
 from emprende.adapters.participant_queries import SqlParticipantQueries, _Shape
 from emprende.adapters.queries import ReadConnections
-from emprende.services.shared.ports import ParticipantSort
+from emprende.services.participants.ports import ParticipantSort
 
 _PLAN_MODE = select(func.current_setting("plan_cache_mode").label("mode"))
 

@@ -30,6 +30,7 @@ from emprende.domain.partners.partner import PartnerKind
 from emprende.domain.shared.errors import NotFound
 from emprende.services.participants.consents import RecordConsent, record_consent, withdraw_consent
 from emprende.services.participants.duplicates import resolve_duplicate
+from emprende.services.participants.ports import ParticipantFilters, ParticipantSort
 from emprende.services.participants.registry import (
     GivenConsent,
     RegisterParticipant,
@@ -41,7 +42,6 @@ from emprende.services.participants.registry import (
 from emprende.services.participants.rights import erase_participant
 from emprende.services.partners.agreements import CreateAgreement, create_agreement
 from emprende.services.partners.partners import CreatePartner, create_partner
-from emprende.services.shared.ports import ParticipantFilters, ParticipantSort
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 from tests.conftest import Account
 

@@ -16,7 +16,7 @@ from emprende.adapters import migrations
 from emprende.adapters.database import create_engine, write_engine
 from emprende.bootstrap import Container, build_container
 from emprende.domain.identity.user import Role, User
-from emprende.services.shared.ports import UserFilters
+from emprende.services.identity.ports import UserFilters
 from emprende.services.shared.principal import SYSTEM
 from tests.conftest import make_settings
 

@@ -22,7 +22,7 @@ from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind
 from emprende.domain.shared.errors import AuthenticationFailed
 from emprende.domain.shared.events import DomainEvent
 from emprende.services.identity.auth import AuthComponents
-from emprende.services.shared.ports import (
+from emprende.services.identity.ports import (
     AccessClaims,
     ClientRecord,
     IssuedToken,

@@ -17,10 +17,8 @@ from emprende.domain.participants.consent import Consent, ConsentPurpose
 from emprende.domain.participants.duplicate import CandidateStatus, DuplicateCandidate
 from emprende.domain.participants.matching import PersonSketch
 from emprende.domain.participants.participant import DuplicateParticipant, Participant, identifier_keys
-from emprende.services.shared.ports import (
-    AuditFilters,
-    AuditRow,
-    Clock,
+from emprende.services.audit.ports import AuditFilters, AuditRow
+from emprende.services.participants.ports import (
     DuplicateCandidateRow,
     DuplicateSide,
     Lookalikes,
@@ -28,6 +26,7 @@ from emprende.services.shared.ports import (
     ParticipantRow,
     ParticipantSort,
 )
+from emprende.services.shared.ports import Clock
 from emprende.services.shared.principal import Principal
 
 

@@ -13,6 +13,7 @@ import pytest
 from emprende.adapters.import_ledger import SqliteImportLedger
 from emprende.domain.participants.matching import PersonSketch
 from emprende.services.imports.ledger import MemoryImportLedger
+from emprende.services.imports.ports import ImportLedger
 from emprende.services.imports.report import (
     ImportMode,
     ImportOutcome,
@@ -24,7 +25,6 @@ from emprende.services.imports.report import (
     write_report_json,
 )
 from emprende.services.imports.rows import FieldIssue
-from emprende.services.shared.ports import ImportLedger
 
 DAY = datetime.date(1990, 5, 17)
 

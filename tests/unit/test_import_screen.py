@@ -16,7 +16,7 @@ from emprende.domain.participants.matching import (
     name_key,
 )
 from emprende.services.imports.duplicates import probable_duplicates, similar_names
-from emprende.services.shared.ports import NameBlock, RegistrySketches
+from emprende.services.imports.ports import NameBlock, RegistrySketches
 
 DAY = datetime.date(1990, 5, 17)
 WORDS = [

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from emprende.adapters import tables
 from emprende.adapters.visibility import visible_to
 from emprende.domain.participants.matching import PersonSketch
-from emprende.services.shared.ports import NameBlock, RegistrySketches
+from emprende.services.imports.ports import NameBlock, RegistrySketches
 
 T = TypeVar("T")
 _CHUNK = 500  # keys per IN (...) list on SQLite: well under its parameter limit

@@ -50,8 +50,8 @@ from emprende.domain.participants.duplicate import DuplicateCandidate
 from emprende.domain.participants.participant import DuplicateParticipant, NewParticipant, Participant, identifier_keys
 from emprende.domain.shared.events import DomainEvent
 from emprende.domain.shared.ids import new_id
+from emprende.services.imports.ports import RegistrySketches
 from emprende.services.shared.context import current_request_id
-from emprende.services.shared.ports import RegistrySketches
 from emprende.services.shared.principal import Scope
 
 _YIELD_EVERY = 250  # rows made between two turns of the event loop while a COPY is under way

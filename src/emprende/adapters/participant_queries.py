@@ -21,15 +21,15 @@ from emprende.adapters.visibility import visible_to
 from emprende.domain.audit.trail import AuditAction
 from emprende.domain.participants.matching import search_key
 from emprende.domain.shared.ids import new_id
-from emprende.services.shared.context import current_request_id
-from emprende.services.shared.ports import (
-    Clock,
+from emprende.services.participants.ports import (
     DuplicateCandidateRow,
     DuplicateSide,
     ParticipantFilters,
     ParticipantRow,
     ParticipantSort,
 )
+from emprende.services.shared.context import current_request_id
+from emprende.services.shared.ports import Clock
 from emprende.services.shared.principal import Principal
 
 _p = tables.participants

@@ -37,7 +37,7 @@ from emprende.domain.identity.session import LoginSession
 from emprende.domain.identity.user import User
 from emprende.domain.partners.client import ApiClient
 from emprende.domain.partners.partner import InstitutionalPartner
-from emprende.services.shared.ports import ClientRecord, PrincipalRecord
+from emprende.services.identity.ports import ClientRecord, PrincipalRecord
 
 logger = logging.getLogger(__name__)
 

@@ -17,16 +17,9 @@ from emprende.adapters import tables
 from emprende.adapters.types import UTCDateTime
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.partner import PartnerStatus
-from emprende.services.shared.ports import (
-    AuditFilters,
-    AuditRow,
-    ClientRecord,
-    PartnerFilters,
-    PartnerRow,
-    PrincipalRecord,
-    UserFilters,
-    UserRow,
-)
+from emprende.services.audit.ports import AuditFilters, AuditRow
+from emprende.services.identity.ports import ClientRecord, PrincipalRecord, UserFilters, UserRow
+from emprende.services.partners.ports import PartnerFilters, PartnerRow
 
 _users = tables.users
 _sessions = tables.login_sessions

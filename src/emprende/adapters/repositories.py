@@ -44,7 +44,7 @@ from emprende.domain.participants.participant import Participant, identifier_key
 from emprende.domain.partners.agreement import CooperationAgreement
 from emprende.domain.partners.client import ApiClient
 from emprende.domain.partners.partner import InstitutionalPartner
-from emprende.services.shared.ports import Lookalikes
+from emprende.services.participants.ports import Lookalikes
 
 
 class NewRows:

@@ -14,7 +14,7 @@ from jose.exceptions import ExpiredSignatureError, JOSEError
 from passlib.context import CryptContext
 
 from emprende.domain.shared.errors import AuthenticationFailed
-from emprende.services.shared.ports import AccessClaims, IssuedToken, RefreshClaims
+from emprende.services.identity.ports import AccessClaims, IssuedToken, RefreshClaims
 
 ALGORITHM = "HS256"
 ACCESS = "access"

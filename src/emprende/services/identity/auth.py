@@ -9,14 +9,8 @@ from emprende.domain.audit.trail import Actor, ActorType
 from emprende.domain.identity.session import LoginSession, RefreshTokenReusedError
 from emprende.domain.identity.user import normalize_email
 from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput
-from emprende.services.shared.ports import (
-    Clock,
-    LoginRateLimiter,
-    PasswordHasher,
-    PrincipalLookup,
-    TokenService,
-    UnitOfWorkFactory,
-)
+from emprende.services.identity.ports import LoginRateLimiter, PasswordHasher, PrincipalLookup, TokenService
+from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 
 

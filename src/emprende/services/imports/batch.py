@@ -32,9 +32,10 @@ from emprende.services.imports.duplicates import (
     probable_duplicates,
     screen_blocks,
 )
+from emprende.services.imports.ports import ImportLedger, ImportSink, ImportSinkFactory, RegistrySketches
 from emprende.services.imports.report import ImportMode, ImportOutcome, ImportReport, RowReport
 from emprende.services.imports.rows import FieldIssue, RawRow, RowErrors, check_row
-from emprende.services.shared.ports import Clock, ImportLedger, ImportSink, ImportSinkFactory, RegistrySketches
+from emprende.services.shared.ports import Clock
 from emprende.services.shared.principal import Principal
 
 YIELD_EVERY = 16  # rows validated between two turns of the event loop while a batch's database work is in flight

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from emprende.domain.participants.duplicate import DuplicateCandidate
 from emprende.domain.participants.matching import PROBABLE_DUPLICATE_THRESHOLD, PersonSketch, duplicate_reasons
-from emprende.services.shared.ports import RegistrySketches
+from emprende.services.imports.ports import RegistrySketches
 
 # `key_similarity` scores with token_set_ratio or token_sort_ratio; token_ratio is the larger of the two, so screening
 # with it drops no pair `duplicate_reasons` would flag. One point below the threshold absorbs any rounding.

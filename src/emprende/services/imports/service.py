@@ -30,6 +30,7 @@ from emprende.domain.participants.participant import DuplicateParticipant
 from emprende.domain.shared.errors import InvalidInput
 from emprende.services.imports.batch import TAKEN, YIELD_EVERY, Importer, Row, Valid
 from emprende.services.imports.ledger import MemoryImportLedger
+from emprende.services.imports.ports import ImportLedger, ImportSinkFactory
 from emprende.services.imports.report import (
     ImportMode,
     ImportOutcome,
@@ -51,7 +52,7 @@ from emprende.services.imports.rows import (
 )
 from emprende.services.participants.registry import REGISTERING_ROLES, require_any_partner_role
 from emprende.services.shared.authorization import authorize
-from emprende.services.shared.ports import Clock, ImportLedger, ImportSinkFactory, UnitOfWorkFactory
+from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 
 __all__ = [

@@ -9,15 +9,10 @@ from emprende.domain.identity.passwords import check_password_strength
 from emprende.domain.identity.user import Language, PortalAccountExists, Role, User, normalize_email
 from emprende.domain.participants.consent import Consent
 from emprende.domain.shared.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PermissionDenied
+from emprende.services.identity.ports import PasswordHasher
+from emprende.services.participants.ports import ParticipantQueries, ParticipantRow, SensitiveReadLog
 from emprende.services.shared.authorization import authorize
-from emprende.services.shared.ports import (
-    Clock,
-    ParticipantQueries,
-    ParticipantRow,
-    PasswordHasher,
-    SensitiveReadLog,
-    UnitOfWorkFactory,
-)
+from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 
 

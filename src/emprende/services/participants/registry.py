@@ -20,16 +20,14 @@ from emprende.domain.participants.participant import (
 )
 from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
-from emprende.services.shared.authorization import authorize, is_allowed
-from emprende.services.shared.ports import (
-    Clock,
+from emprende.services.participants.ports import (
     ParticipantFilters,
     ParticipantQueries,
     ParticipantRow,
     SensitiveReadLog,
-    UnitOfWork,
-    UnitOfWorkFactory,
 )
+from emprende.services.shared.authorization import authorize, is_allowed
+from emprende.services.shared.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 
 # A partner registers people under an agreement that lets it refer them or train them.

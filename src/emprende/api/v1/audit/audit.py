@@ -13,8 +13,8 @@ from emprende.api.pagination import Page, split_page
 from emprende.api.problems import problem_responses
 from emprende.api.schemas import AuditEventOut, NoNul
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.services.audit.ports import AuditFilters
 from emprende.services.audit.trail import list_audit_events
-from emprende.services.shared.ports import AuditFilters
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
 

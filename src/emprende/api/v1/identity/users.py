@@ -15,7 +15,7 @@ from emprende.api.schemas import NoNul, PasswordResetOut, UserCreateIn, UserOut,
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.domain.identity.user import Role
 from emprende.services.identity import users as user_service
-from emprende.services.shared.ports import UserFilters
+from emprende.services.identity.ports import UserFilters
 
 router = APIRouter(prefix="/users", tags=["users"])
 

@@ -14,7 +14,7 @@ from emprende.api.tenancy import Tenancy, tenancy
 from emprende.api.v1.participants.schemas import DuplicateCandidateOut, DuplicateResolutionIn, DuplicateSideOut
 from emprende.domain.participants.duplicate import CandidateStatus
 from emprende.services.participants import duplicates as duplicate_service
-from emprende.services.shared.ports import DuplicateCandidateRow
+from emprende.services.participants.ports import DuplicateCandidateRow
 
 router = APIRouter(prefix="/duplicate-candidates", tags=["participants"])
 

@@ -47,7 +47,7 @@ from emprende.services.participants import consents as consent_service
 from emprende.services.participants import portal as portal_service
 from emprende.services.participants import registry as participant_service
 from emprende.services.participants import rights as rights_service
-from emprende.services.shared.ports import ParticipantFilters, ParticipantRow
+from emprende.services.participants.ports import ParticipantFilters, ParticipantRow
 from emprende.services.shared.principal import Principal
 
 router = APIRouter(prefix="/participants", tags=["participants"])

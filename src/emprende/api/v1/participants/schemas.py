@@ -15,7 +15,7 @@ from emprende.domain.participants.consent import ConsentMethod, ConsentPurpose
 from emprende.domain.participants.disability import Difficulty
 from emprende.domain.participants.identifiers import DocumentType
 from emprende.domain.participants.participant import EducationLevel, MigratoryStatus, PopulationGroup, Sex
-from emprende.services.shared.ports import ParticipantSort
+from emprende.services.participants.ports import ParticipantSort
 
 
 class DocumentIn(RequestModel):

@@ -15,7 +15,7 @@ from emprende.api.schemas import PartnerCreateIn, PartnerOut, PartnerUpdateIn, S
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.domain.partners.partner import PartnerKind, PartnerStatus
 from emprende.services.partners import partners as partner_service
-from emprende.services.shared.ports import PartnerFilters
+from emprende.services.partners.ports import PartnerFilters
 
 router = APIRouter(prefix="/partners", tags=["partners"])
 
