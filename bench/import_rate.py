@@ -32,9 +32,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import migrations, tables
-from emprende.adapters.database import create_engine
-from emprende.bootstrap import Container, ImportEncoding, build_container, read_rows
+from emprende.adapters.sql.identity import tables as identity_tables
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.shared import migrations
+from emprende.adapters.sql.shared.database import create_engine
+from emprende.bootstrap import Container, build_container
+from emprende.bootstrap.imports import ImportEncoding, ImportsWiring, read_rows
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.agreement import AgreementRole
 from emprende.domain.partners.partner import PartnerKind
@@ -191,7 +194,9 @@ async def run_existing(
         container = build_container(_settings(url, workdir), engine=engine)
         async with engine.connect() as connection:
             admin_id = await connection.scalar(
-                select(tables.users.c.id).where(tables.users.c.email == admin_email, tables.users.c.role == "admin")
+                select(identity_tables.users.c.id).where(
+                    identity_tables.users.c.email == admin_email, identity_tables.users.c.role == "admin"
+                )
             )
         if admin_id is None:
             raise SystemExit(f"no administrator {admin_email} in that database")
@@ -212,7 +217,7 @@ async def _timed_import(
     backend: str,
 ) -> ImportReport:
     async with engine.connect() as connection:
-        before = await connection.scalar(select(func.count()).select_from(tables.participants)) or 0
+        before = await connection.scalar(select(func.count()).select_from(participant_tables.participants)) or 0
     with source.open("rb") as stream:
         started, cpu_started = time.perf_counter(), time.process_time()
         report = await import_participants(
@@ -220,13 +225,13 @@ async def _timed_import(
             read_rows(stream, encoding=ImportEncoding.UTF_8, filename=source.name),
             acting,
             uow_factory=container.uow,
-            sink_factory=container.import_sink,
+            sink_factory=container.area(ImportsWiring).sink,
             clock=container.clock,
-            ledger=container.import_ledger(),
+            ledger=container.area(ImportsWiring).ledger(),
         )
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     async with engine.connect() as connection:
-        stored = await connection.scalar(select(func.count()).select_from(tables.participants))
+        stored = await connection.scalar(select(func.count()).select_from(participant_tables.participants))
     counts = report.counts()
     rows = counts["total"]
     print(

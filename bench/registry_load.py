@@ -250,7 +250,7 @@ async def bulk_load(database_url: str, size: int, seed: int) -> dict[str, float]
 async def create_users(database_url: str, seed: int) -> uuid.UUID:
     """An administrator, and a partner manager and a facilitator of the biggest partner (index 0); returns that
     partner's id."""
-    from emprende.adapters.security import Argon2PasswordHasher
+    from emprende.adapters.identity.security import Argon2PasswordHasher
 
     hasher = Argon2PasswordHasher(memory_kib=19456, time_cost=2, parallelism=1)
     password_hash = await hasher.hash(PASSWORD)

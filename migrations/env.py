@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from emprende.adapters.database import create_engine, write_engine
-from emprende.adapters.tables import metadata
+from emprende.adapters.sql.shared.database import create_engine, write_engine
+from emprende.bootstrap import metadata
 from emprende.settings import Settings
 
 config = context.config

@@ -13,21 +13,26 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import migrations
-from emprende.adapters.database import create_engine, create_generic_plan_engine
-from emprende.adapters.tables import metadata
+from emprende.adapters.sql.shared import migrations
+from emprende.adapters.sql.shared.database import create_engine, create_generic_plan_engine
 from emprende.api.app import create_app
-from emprende.bootstrap import Container, build_container
+from emprende.bootstrap import Container, build_container, metadata
 from emprende.domain.identity.user import Role, User
 from emprende.services.identity.ports import PasswordHasher
 from emprende.services.identity.users import CreateUser, change_password, create_admin, create_user
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal, PrincipalKind
 from emprende.settings import Environment, Settings
+
+# Property tests check answers, not timings (those belong to bench/): no per-example deadline, which a loaded machine
+# or a library's first call (phone metadata, say) would trip without anything being wrong.
+hypothesis_settings.register_profile("emprende", deadline=None)
+hypothesis_settings.load_profile("emprende")
 
 POSTGRES_URL = os.environ.get("EMPRENDE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]

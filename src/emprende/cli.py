@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from emprende.bootstrap import Container, build_container
+from emprende.bootstrap.imports import ImportsWiring
 from emprende.settings import ConfigurationError, Environment, Settings, describe_validation_error
 
 if TYPE_CHECKING:
@@ -277,7 +278,7 @@ def participants_import(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from emprende.bootstrap import ImportEncoding, ImportFormat, read_rows
+    from emprende.bootstrap.imports import ImportEncoding, ImportFormat, read_rows
     from emprende.domain.identity.user import Role
     from emprende.domain.shared.errors import DomainError
     from emprende.services.imports import service as imports
@@ -332,10 +333,10 @@ def participants_import(
                 read_rows(stream, format=chosen_format, encoding=chosen_encoding, filename=file.name),
                 principal,
                 uow_factory=container.uow,
-                sink_factory=container.import_sink,
+                sink_factory=container.area(ImportsWiring).sink,
                 clock=container.clock,
                 progress=lambda done: progress.update(task, completed=done),
-                ledger=container.import_ledger(),
+                ledger=container.area(ImportsWiring).ledger(),
             )
             return imported, time.perf_counter() - began
 

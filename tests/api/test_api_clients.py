@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters.tables import api_clients, metadata
+from emprende.adapters.sql.partners.tables import api_clients
 from emprende.api.app import create_app
-from emprende.bootstrap import Container, build_container
+from emprende.bootstrap import Container, build_container, metadata
 from emprende.services.identity.auth import authenticate
 from tests.conftest import World, bearer, client_token, make_settings, snapshot
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
-from emprende.adapters.tables import audit_events
+from emprende.adapters.sql.shared.schema import audit_events
 from emprende.bootstrap import Container
 from tests.conftest import PASSWORD, Account
 

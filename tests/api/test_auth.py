@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from jose import jwt
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters.security import ISSUED_AT_LEEWAY_SECONDS
+from emprende.adapters.identity.security import ISSUED_AT_LEEWAY_SECONDS
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from tests.conftest import PASSWORD, TEST_SECRET, Account, login, make_settings

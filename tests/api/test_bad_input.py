@@ -12,7 +12,8 @@ from jose import jwt
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
+from emprende.adapters.sql.identity import tables as identity_tables
+from emprende.adapters.sql.shared import schema
 from emprende.bootstrap import Container
 from tests.conftest import PASSWORD, TEST_SECRET, Account
 
@@ -242,7 +243,12 @@ FORGED_TOKENS = {
 async def row_counts(engine: AsyncEngine) -> dict[str, int]:
     counts: dict[str, int] = {}
     async with engine.connect() as connection:
-        for table in (tables.users, tables.audit_events, tables.login_sessions, tables.idempotency_keys):
+        for table in (
+            identity_tables.users,
+            schema.audit_events,
+            identity_tables.login_sessions,
+            schema.idempotency_keys,
+        ):
             counts[table.name] = int((await connection.execute(select(func.count()).select_from(table))).scalar_one())
     return counts
 

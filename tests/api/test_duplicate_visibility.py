@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from emprende.adapters import tables
+from emprende.adapters.sql.participants import tables as participant_tables
 from emprende.bootstrap import Container
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.agreement import AgreementRole
@@ -192,7 +192,7 @@ def pair_ids(items: list[dict[str, Any]]) -> set[frozenset[str]]:
 
 async def queued(container: Container, ids: set[str]) -> set[frozenset[str]]:
     """The pairs stored among these people, whoever may see them."""
-    d = tables.duplicate_candidates.c
+    d = participant_tables.duplicate_candidates.c
     people = [uuid.UUID(pid) for pid in ids]
     async with container.engine.connect() as connection:
         rows = await connection.execute(

@@ -9,7 +9,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from emprende.adapters import tables
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.shared import schema
 from emprende.bootstrap import Container
 from tests.conftest import (
     PARTICIPANT_TABLES,
@@ -284,7 +285,7 @@ async def test_mark_distinct(client: httpx.AsyncClient, container: Container, wo
     )
     assert again.status_code == 409
     assert again.json()["code"] == "candidate_reviewed"
-    audit = tables.audit_events
+    audit = schema.audit_events
     async with container.engine.connect() as connection:
         rows = (
             await connection.execute(
@@ -401,12 +402,14 @@ async def test_merge_moves_consents_and_identifiers(
     async with container.engine.connect() as connection:
         pointer = (
             await connection.execute(
-                select(tables.participants).where(tables.participants.c.id == uuid.UUID(absorbed["id"]))
+                select(participant_tables.participants).where(
+                    participant_tables.participants.c.id == uuid.UUID(absorbed["id"])
+                )
             )
         ).one()
-        audit = tables.audit_events
+        audit = schema.audit_events
         rows = (await connection.execute(select(audit).where(audit.c.request_id == "merge-request-1"))).all()
-        outbox = tables.outbox
+        outbox = schema.outbox
         events = (
             await connection.execute(select(outbox.c.event_type).where(outbox.c.request_id == "merge-request-1"))
         ).all()

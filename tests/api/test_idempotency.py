@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
+from emprende.adapters.sql.identity import tables as identity_tables
+from emprende.adapters.sql.shared import schema
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from emprende.domain.identity.user import Role
@@ -38,8 +39,8 @@ async def users_created(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
         statement = (
             select(func.count())
-            .select_from(tables.audit_events)
-            .where(tables.audit_events.c.entity_type == "user", tables.audit_events.c.action == "create")
+            .select_from(schema.audit_events)
+            .where(schema.audit_events.c.entity_type == "user", schema.audit_events.c.action == "create")
         )
         return int((await connection.execute(statement)).scalar_one())
 
@@ -109,13 +110,13 @@ async def test_same_key_with_different_body_is_422(
     headers = {**admin_headers, "Idempotency-Key": "create-ines-2"}
     first = await client.post(USERS, json=new_user(), headers=headers)
     assert first.status_code == 201
-    before = await count(container.engine, tables.users)
+    before = await count(container.engine, identity_tables.users)
     other = await client.post(USERS, json=new_user("otra@emprende.test"), headers=headers)
     assert other.status_code == 422
     assert other.headers["content-type"] == "application/problem+json"
     assert other.json()["code"] == "idempotency_key_reused"
     assert "idempotent-replayed" not in other.headers
-    assert await count(container.engine, tables.users) == before
+    assert await count(container.engine, identity_tables.users) == before
     # The first response is still what the key answers with.
     again = await client.post(USERS, json=new_user(), headers=headers)
     assert again.status_code == 201
@@ -185,7 +186,7 @@ async def test_a_deactivated_caller_gets_no_stored_reply(
 async def test_malformed_key_is_400(
     client: httpx.AsyncClient, admin_headers: dict[str, str], container: Container, key: bytes
 ) -> None:
-    before = await count(container.engine, tables.users)
+    before = await count(container.engine, identity_tables.users)
     response = await client.post(
         USERS,
         json=new_user(),
@@ -195,7 +196,7 @@ async def test_malformed_key_is_400(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "invalid_idempotency_key"
     assert response.headers["x-request-id"]
-    assert await count(container.engine, tables.users) == before
+    assert await count(container.engine, identity_tables.users) == before
 
 
 async def test_longest_key_is_accepted(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> None:
@@ -217,7 +218,7 @@ async def test_validation_failure_is_stored_and_replayed(
     assert second.headers["idempotent-replayed"] == "true"
     assert second.content == first.content
     assert second.headers["content-type"] == "application/problem+json"
-    assert await count(container.engine, tables.users) == 1  # only the admin
+    assert await count(container.engine, identity_tables.users) == 1  # only the admin
 
 
 async def test_conflict_is_not_stored_so_a_retry_can_succeed(
@@ -239,7 +240,7 @@ async def test_forbidden_is_replayed_for_the_same_caller(
     assert first.status_code == 403
     second = await client.post(USERS, json=new_user(), headers=headers)
     assert second.status_code == 403
-    assert await count(container.engine, tables.users) == 2  # admin and staff
+    assert await count(container.engine, identity_tables.users) == 2  # admin and staff
 
 
 async def test_without_the_header_each_post_is_its_own(
@@ -254,7 +255,7 @@ async def test_without_the_header_each_post_is_its_own(
     assert third.status_code == 201
     assert third.json()["id"] != first.json()["id"]
     async with container.engine.connect() as connection:
-        assert (await connection.execute(select(func.count()).select_from(tables.idempotency_keys))).scalar_one() == 0
+        assert (await connection.execute(select(func.count()).select_from(schema.idempotency_keys))).scalar_one() == 0
 
 
 async def test_anonymous_request_with_key_is_401_and_not_stored(
@@ -266,7 +267,7 @@ async def test_anonymous_request_with_key_is_401_and_not_stored(
         USERS, json=new_user(), headers={"Idempotency-Key": "anon", "Authorization": f"Bearer {uuid.uuid4()}"}
     )
     assert bogus.status_code == 401
-    assert await count(container.engine, tables.idempotency_keys) == 0
+    assert await count(container.engine, schema.idempotency_keys) == 0
 
 
 async def test_login_is_never_stored(client: httpx.AsyncClient, admin: Account, container: Container) -> None:
@@ -276,7 +277,7 @@ async def test_login_is_never_stored(client: httpx.AsyncClient, admin: Account, 
     assert first.status_code == second.status_code == 200
     assert first.json()["access_token"] != second.json()["access_token"]
     assert "idempotent-replayed" not in second.headers
-    assert await count(container.engine, tables.idempotency_keys) == 0
+    assert await count(container.engine, schema.idempotency_keys) == 0
 
 
 async def test_concurrent_retries_create_one_user(
@@ -293,7 +294,7 @@ async def test_concurrent_retries_create_one_user(
             # Still running elsewhere: the caller is told to retry, nothing else happens.
             assert response.status_code == 409, response.text
             assert response.json()["code"] == "idempotency_key_in_progress"
-    assert await count(container.engine, tables.users) == 2  # the admin and one new user
+    assert await count(container.engine, identity_tables.users) == 2  # the admin and one new user
     replay = await client.post(USERS, json=new_user(), headers=headers)
     assert replay.status_code == 201
     assert replay.headers["idempotent-replayed"] == "true"
@@ -319,7 +320,7 @@ async def test_the_kept_response_and_request_are_not_in_clear(
     created = await client.post(USERS, json=new_user(), headers={**world.admin_headers, "Idempotency-Key": "u-1"})
     assert created.status_code == 201, created.text
     async with container.engine.connect() as connection:
-        rows = (await connection.execute(select(tables.idempotency_keys))).all()
+        rows = (await connection.execute(select(schema.idempotency_keys))).all()
     assert len(rows) == 2
     kept = repr(rows).encode()
     for clear in (b"Yolanda", b"Chiriboga", b"1984-07-09", PASSWORD.encode(), b"idem@emprende.test"):
@@ -341,7 +342,7 @@ async def test_a_response_kept_under_a_replaced_secret_is_never_run_again(
     headers = {**admin_headers, "Idempotency-Key": "before-rotation"}
     first = await client.post(USERS, json=new_user(), headers=headers)
     assert first.status_code == 201, first.text
-    users = await count(container.engine, tables.users)
+    users = await count(container.engine, identity_tables.users)
 
     rotated = make_settings(
         settings.database_url, settings.data_dir, secret_key="another-secret-key-long-enough-9876543210"
@@ -364,4 +365,4 @@ async def test_a_response_kept_under_a_replaced_secret_is_never_run_again(
     assert "idempotent-replayed" not in retry.headers
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_unreadable"
-    assert await count(container.engine, tables.users) == users
+    assert await count(container.engine, identity_tables.users) == users

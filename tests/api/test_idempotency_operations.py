@@ -18,9 +18,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters.tables import metadata
 from emprende.api.app import create_app
-from emprende.bootstrap import Container
+from emprende.bootstrap import Container, metadata
 from tests.conftest import PARTICIPANTS, PASSWORD, World, first_sign_in, make_settings, snapshot
 
 HEADER = "Idempotency-Key"

@@ -14,7 +14,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.shared import schema
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from tests.conftest import World, make_settings, snapshot
@@ -89,12 +90,12 @@ async def upload(
 
 async def people_ids(engine: AsyncEngine) -> set[uuid.UUID]:
     async with engine.connect() as connection:
-        return set(await connection.scalars(select(tables.participants.c.id)))
+        return set(await connection.scalars(select(participant_tables.participants.c.id)))
 
 
 async def count(engine: AsyncEngine, table: str = "participants") -> int:
     async with engine.connect() as connection:
-        return int(await connection.scalar(select(func.count()).select_from(tables.metadata.tables[table])) or 0)
+        return int(await connection.scalar(select(func.count()).select_from(schema.metadata.tables[table])) or 0)
 
 
 def outcomes(response: httpx.Response) -> list[str]:
@@ -171,8 +172,8 @@ async def test_upsert_by_external_identifier(client: httpx.AsyncClient, containe
     async with container.engine.connect() as connection:
         audit = (
             await connection.execute(
-                select(tables.audit_events.c.action, tables.audit_events.c.changes).where(
-                    tables.audit_events.c.entity_id == ids[1]
+                select(schema.audit_events.c.action, schema.audit_events.c.changes).where(
+                    schema.audit_events.c.entity_id == ids[1]
                 )
             )
         ).all()
@@ -287,8 +288,8 @@ async def test_exact_duplicates_are_rejected_and_probable_ones_queued(
     async with container.engine.connect() as connection:
         queued = await connection.scalar(
             select(func.count())
-            .select_from(tables.duplicate_candidates)
-            .where(tables.duplicate_candidates.c.participant_id == uuid.UUID(rows[3]["participant_id"]))
+            .select_from(participant_tables.duplicate_candidates)
+            .where(participant_tables.duplicate_candidates.c.participant_id == uuid.UUID(rows[3]["participant_id"]))
         )
     assert queued == len(rows[3]["duplicates"])
 
@@ -418,7 +419,7 @@ async def test_tenant_safety(client: httpx.AsyncClient, container: Container, wo
     b_person = world.b.participant_id
     async with container.engine.begin() as connection:
         await connection.execute(
-            tables.participant_identifiers.insert().values(key="ext:sigob:S-1", participant_id=b_person)
+            participant_tables.participant_identifiers.insert().values(key="ext:sigob:S-1", participant_id=b_person)
         )
     before = await snapshot(container.engine, "participants")
     response = await upload(client, world.a.manager_headers, csv_bytes([person(1, household_size="7")]))
@@ -439,12 +440,12 @@ async def test_audit_and_outbox_rows(client: httpx.AsyncClient, container: Conta
     ids = [row["participant_id"] for row in response.json()["rows"]]
     async with container.engine.connect() as connection:
         audit = (
-            await connection.execute(select(tables.audit_events).where(tables.audit_events.c.entity_id.in_(ids)))
+            await connection.execute(select(schema.audit_events).where(schema.audit_events.c.entity_id.in_(ids)))
         ).all()
         events = (
             await connection.execute(
-                select(tables.outbox.c.event_type, tables.outbox.c.aggregate_id).where(
-                    tables.outbox.c.aggregate_id.in_([uuid.UUID(i) for i in ids])
+                select(schema.outbox.c.event_type, schema.outbox.c.aggregate_id).where(
+                    schema.outbox.c.aggregate_id.in_([uuid.UUID(i) for i in ids])
                 )
             )
         ).all()

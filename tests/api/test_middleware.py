@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
+from emprende.adapters.sql.identity import tables as identity_tables
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, build_container
 from tests.conftest import PASSWORD, Account, login, make_settings
@@ -185,7 +185,7 @@ async def test_no_cors_headers_without_configured_origins(client: httpx.AsyncCli
 
 async def _user_count(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
-        return int((await connection.execute(select(func.count()).select_from(tables.users))).scalar_one())
+        return int((await connection.execute(select(func.count()).select_from(identity_tables.users))).scalar_one())
 
 
 def _oversized_user() -> bytes:

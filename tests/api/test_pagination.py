@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
+from emprende.adapters.sql.identity import tables as identity_tables
+from emprende.adapters.sql.partners import tables as partner_tables
+from emprende.adapters.sql.shared import schema
 from emprende.api.pagination import MAX_CURSOR_LENGTH, CursorCodec
 from emprende.api.problems import ProblemError
 from emprende.bootstrap import Container
@@ -57,8 +59,8 @@ async def seed_users(engine: AsyncEngine, count: int, *, role: Role = Role.FACIL
         for index in range(count)
     ]
     async with engine.begin() as connection:
-        await connection.execute(insert(tables.partners), [partner])
-        await connection.execute(insert(tables.users), rows)
+        await connection.execute(insert(partner_tables.partners), [partner])
+        await connection.execute(insert(identity_tables.users), rows)
     return [str(row["id"]) for row in rows]
 
 
@@ -79,7 +81,7 @@ async def seed_audit(engine: AsyncEngine, count: int) -> list[str]:
         for index in range(count)
     ]
     async with engine.begin() as connection:
-        await connection.execute(insert(tables.audit_events), rows)
+        await connection.execute(insert(schema.audit_events), rows)
     return [str(row["id"]) for row in rows]
 
 

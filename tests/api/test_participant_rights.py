@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from emprende.adapters import tables
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.shared import schema
 from emprende.bootstrap import Container
 from tests.conftest import PARTICIPANT_TABLES, PARTICIPANTS, VALID_CEDULA, World, person, register, snapshot
 
@@ -101,13 +102,15 @@ async def test_erasure_is_irreversible_and_hides_the_person_from_identifying_sea
     async with container.engine.connect() as connection:
         row = (
             await connection.execute(
-                select(tables.participants).where(tables.participants.c.id == uuid.UUID(created["id"]))
+                select(participant_tables.participants).where(
+                    participant_tables.participants.c.id == uuid.UUID(created["id"])
+                )
             )
         ).one()
         identifiers = (
             await connection.execute(
-                select(tables.participant_identifiers).where(
-                    tables.participant_identifiers.c.participant_id == uuid.UUID(created["id"])
+                select(participant_tables.participant_identifiers).where(
+                    participant_tables.participant_identifiers.c.participant_id == uuid.UUID(created["id"])
                 )
             )
         ).all()
@@ -169,7 +172,7 @@ async def test_erasure_leaves_no_identifying_values_in_the_audit_trail(
 ) -> None:
     created = await registered(client, world)
     await client.post(f"{PARTICIPANTS}/{created['id']}/erasure", headers=world.a.manager_headers)
-    audit = tables.audit_events
+    audit = schema.audit_events
     async with container.engine.connect() as connection:
         rows = (
             await connection.execute(select(audit.c.action, audit.c.changes).where(audit.c.entity_id == created["id"]))

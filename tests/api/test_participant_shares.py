@@ -11,15 +11,15 @@ import httpx
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
+from emprende.adapters.sql.participants import tables as participant_tables
 from emprende.bootstrap import Container
 from emprende.domain.participants.participant import Participant, ParticipantDetails, PopulationGroup, Sex
 from emprende.services.shared.principal import SYSTEM
 from tests.conftest import PARTICIPANTS, World, register, share_with_b, withdraw_sharing
 
-_c = tables.consents
-_p = tables.participants
-_s = tables.participant_shares
+_c = participant_tables.consents
+_p = participant_tables.participants
+_s = participant_tables.participant_shares
 
 
 async def assert_read_model_exact(engine: AsyncEngine) -> None:

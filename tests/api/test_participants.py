@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from emprende.adapters import tables
+from emprende.adapters.sql.shared import schema
 from emprende.bootstrap import Container
 from emprende.domain.participants.participant import age_on
 from emprende.services.shared.principal import Principal, PrincipalKind
@@ -31,7 +31,7 @@ SENSITIVE_KEYS = {"gender_identity", "migratory_status", "documents", "disabilit
 
 
 async def audit_rows(container: Container, action: str) -> list[Any]:
-    audit = tables.audit_events
+    audit = schema.audit_events
     async with container.engine.connect() as connection:
         result = await connection.execute(select(audit).where(audit.c.action == action).order_by(audit.c.occurred_at))
         return list(result)

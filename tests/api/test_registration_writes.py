@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from emprende.adapters import tables
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.shared import schema
 from emprende.bootstrap import Container
 from emprende.domain.audit.trail import REDACTED
 from emprende.domain.identity.user import Language, Role
@@ -230,14 +231,19 @@ async def test_a_registration_is_audited_and_announced_like_any_change(container
     [pair_id] = [
         row.id
         for row in await _rows(
-            container, tables.duplicate_candidates, tables.duplicate_candidates.c.participant_id == person.id
+            container,
+            participant_tables.duplicate_candidates,
+            participant_tables.duplicate_candidates.c.participant_id == person.id,
         )
     ]
     [consent_id] = [
-        row.id for row in await _rows(container, tables.consents, tables.consents.c.participant_id == person.id)
+        row.id
+        for row in await _rows(
+            container, participant_tables.consents, participant_tables.consents.c.participant_id == person.id
+        )
     ]
 
-    audits = await _rows(container, tables.audit_events, tables.audit_events.c.request_id == "registro-0001")
+    audits = await _rows(container, schema.audit_events, schema.audit_events.c.request_id == "registro-0001")
     by_entity = {(row.entity_type, row.entity_id): row for row in audits}
     assert len(audits) == len(by_entity) == 5  # two people, their consents and the pair
     for row in audits:
@@ -247,7 +253,7 @@ async def test_a_registration_is_audited_and_announced_like_any_change(container
     # Every value set, bookkeeping left out, and nothing erasure removes (or any sensitive value) in clear.
     unset = {"version", "updated_at", "erased_at", "merged_into_id", "migratory_status", "disability"}
     unset |= {"has_disability", "dependants", "education_level"}
-    assert set(changes) == {column.key for column in tables.participants.c} - unset
+    assert set(changes) == {column.key for column in participant_tables.participants.c} - unset
     assert all(change["before"] is None for change in changes.values())
     for name in Participant.sensitive_fields & set(changes):
         assert changes[name]["after"] == REDACTED, name
@@ -269,7 +275,7 @@ async def test_a_registration_is_audited_and_announced_like_any_change(container
     assert sorted(pair["reasons"]["after"]) == ["same_phone", "similar_name_and_birth_date"]
     assert pair["status"] == {"before": None, "after": "open"}
 
-    events = await _rows(container, tables.outbox, tables.outbox.c.request_id == "registro-0001")
+    events = await _rows(container, schema.outbox, schema.outbox.c.request_id == "registro-0001")
     announced = sorted((row.event_type, row.aggregate_id, row.occurred_at) for row in events)
     assert [(name, aggregate) for name, aggregate, _ in announced] == [
         ("consent.given", first.participant.id),
@@ -301,14 +307,25 @@ async def test_racing_registrations_of_one_document_conflict_cleanly(container: 
     winner = winners[0].participant
     loser = "Lucía" if winner.given_names == "Ana" else "Ana"
 
-    people = await _rows(container, tables.participants, tables.participants.c.given_names.in_(["Ana", "Lucía"]))
+    people = await _rows(
+        container, participant_tables.participants, participant_tables.participants.c.given_names.in_(["Ana", "Lucía"])
+    )
     assert [row.id for row in people] == [winner.id]
     keys = await _rows(
-        container, tables.participant_identifiers, tables.participant_identifiers.c.key.like("%AB123456%")
+        container,
+        participant_tables.participant_identifiers,
+        participant_tables.participant_identifiers.c.key.like("%AB123456%"),
     )
     assert [row.participant_id for row in keys] == [winner.id]
-    assert len(await _rows(container, tables.consents, tables.consents.c.participant_id == winner.id)) == 1
-    for table in (tables.audit_events, tables.outbox):
+    assert (
+        len(
+            await _rows(
+                container, participant_tables.consents, participant_tables.consents.c.participant_id == winner.id
+            )
+        )
+        == 1
+    )
+    for table in (schema.audit_events, schema.outbox):
         assert len(await _rows(container, table, table.c.request_id == f"carrera-{winner.given_names}")) == 2
         assert await _rows(container, table, table.c.request_id == f"carrera-{loser}") == []
 
@@ -334,25 +351,33 @@ async def test_an_uncommitted_registration_writes_nothing(container: Container, 
             await uow.session.flush()  # new people wait for the commit; a flush does not write them
             if fail:
                 raise RuntimeError("boom")
-    assert await _rows(container, tables.participants, tables.participants.c.id == person.id) == []
-    ids = tables.participant_identifiers.c
-    assert await _rows(container, tables.participant_identifiers, ids.participant_id == person.id) == []
-    assert await _rows(container, tables.consents, tables.consents.c.participant_id == person.id) == []
-    assert await _rows(container, tables.audit_events, _about(person)) == []
-    assert await _rows(container, tables.outbox, tables.outbox.c.aggregate_id == person.id) == []
+    assert (
+        await _rows(container, participant_tables.participants, participant_tables.participants.c.id == person.id) == []
+    )
+    ids = participant_tables.participant_identifiers.c
+    assert await _rows(container, participant_tables.participant_identifiers, ids.participant_id == person.id) == []
+    assert (
+        await _rows(container, participant_tables.consents, participant_tables.consents.c.participant_id == person.id)
+        == []
+    )
+    assert await _rows(container, schema.audit_events, _about(person)) == []
+    assert await _rows(container, schema.outbox, schema.outbox.c.aggregate_id == person.id) == []
 
     # Nothing was left pending either: a later unit of work writes this person once, with one audit row.
     async with container.uow(_manager(world)) as uow:
         uow.participants.add(person)
         await uow.participants.save_identifiers(person)
         await uow.commit()
-    assert len(await _rows(container, tables.participants, tables.participants.c.id == person.id)) == 1
-    assert len(await _rows(container, tables.participant_identifiers, ids.participant_id == person.id)) == 1
-    assert len(await _rows(container, tables.audit_events, _about(person))) == 1
+    assert (
+        len(await _rows(container, participant_tables.participants, participant_tables.participants.c.id == person.id))
+        == 1
+    )
+    assert len(await _rows(container, participant_tables.participant_identifiers, ids.participant_id == person.id)) == 1
+    assert len(await _rows(container, schema.audit_events, _about(person))) == 1
 
 
 def _about(person: Participant) -> Any:
-    return tables.audit_events.c.entity_id == str(person.id)
+    return schema.audit_events.c.entity_id == str(person.id)
 
 
 def test_statement_labels() -> None:

@@ -23,8 +23,8 @@ from schemathesis.config import OperationConfig, OperationsConfig
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.formats import unregister_string_format
 
-from emprende.adapters import migrations
-from emprende.adapters.database import create_engine
+from emprende.adapters.sql.shared import migrations
+from emprende.adapters.sql.shared.database import create_engine
 from emprende.api.app import OPENAPI_URL, create_app
 from emprende.bootstrap import Container, build_container
 from emprende.domain.identity.user import Role

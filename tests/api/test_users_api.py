@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
+from emprende.adapters.sql.identity import tables as identity_tables
 from emprende.bootstrap import Container
 from tests.conftest import OWN_PASSWORD, PASSWORD, Account, bearer, first_sign_in, login
 
@@ -45,7 +45,7 @@ async def create(client: httpx.AsyncClient, headers: dict[str, str], **overrides
 
 async def user_count(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
-        return int((await connection.execute(select(func.count()).select_from(tables.users))).scalar_one())
+        return int((await connection.execute(select(func.count()).select_from(identity_tables.users))).scalar_one())
 
 
 def problem_code(response: httpx.Response) -> str:

@@ -13,7 +13,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from typer.testing import CliRunner, Result
 
-from emprende.adapters.migrations import alembic_config
+from emprende.adapters.sql.shared.migrations import alembic_config
 from emprende.cli import app
 
 ADMIN_PASSWORD = "una clave bastante larga"

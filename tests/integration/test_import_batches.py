@@ -20,9 +20,11 @@ import pytest
 from sqlalchemy import Table, Text, cast, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
-from emprende.adapters.unit_of_work import to_json_value
-from emprende.bootstrap import Container, read_rows
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.shared import schema
+from emprende.adapters.sql.shared.unit_of_work import to_json_value
+from emprende.bootstrap import Container
+from emprende.bootstrap.imports import ImportsWiring, read_rows
 from emprende.domain.audit.trail import REDACTED
 from emprende.domain.identity.user import Language, Role
 from emprende.domain.participants.consent import ConsentMethod, ConsentPurpose, NewConsent, new_consent
@@ -119,9 +121,9 @@ async def run(
         rows,
         administrator(world),
         uow_factory=container.uow,
-        sink_factory=sink_factory or container.import_sink,
+        sink_factory=sink_factory or container.area(ImportsWiring).sink,
         clock=container.clock,
-        ledger=container.import_ledger(),
+        ledger=container.area(ImportsWiring).ledger(),
     )
 
 
@@ -138,7 +140,7 @@ async def stored_as_text(engine: AsyncEngine, rows: dict[Table, list[uuid.UUID]]
 
 async def people_ids(engine: AsyncEngine) -> set[uuid.UUID]:
     async with engine.connect() as connection:
-        return set(await connection.scalars(select(tables.participants.c.id)))
+        return set(await connection.scalars(select(participant_tables.participants.c.id)))
 
 
 async def test_bulk_writes_store_what_core_inserts_store(container: Container, world: World) -> None:
@@ -209,9 +211,9 @@ async def test_bulk_writes_store_what_core_inserts_store(container: Container, w
         participant_id=full.id, other_id=bare.id, reasons=frozenset({"same_phone"}), similarity=42.4, now=now
     )
     written: dict[Table, Sequence[Any]] = {
-        tables.participants: people,
-        tables.consents: consents,
-        tables.duplicate_candidates: [pair],
+        participant_tables.participants: people,
+        participant_tables.consents: consents,
+        participant_tables.duplicate_candidates: [pair],
     }
     async with container.engine.begin() as connection:  # what the ORM's unit of work would store
         for table, entities in written.items():
@@ -223,7 +225,7 @@ async def test_bulk_writes_store_what_core_inserts_store(container: Container, w
         for table in reversed(list(written)):
             await connection.execute(delete(table).where(table.c.id.in_(ids[table])))
 
-    async with container.import_sink(administrator(world)) as sink:
+    async with container.area(ImportsWiring).sink(administrator(world)) as sink:
         await sink.write(list(zip(people, consents, strict=True)), [], [pair])
         await sink.commit()
 
@@ -232,18 +234,18 @@ async def test_bulk_writes_store_what_core_inserts_store(container: Container, w
     async with container.engine.connect() as connection:
         audit = (
             await connection.execute(
-                select(tables.audit_events.c.entity_id, tables.audit_events.c.changes).where(
-                    tables.audit_events.c.entity_id.in_([str(pid) for pid in person_ids])
+                select(schema.audit_events.c.entity_id, schema.audit_events.c.changes).where(
+                    schema.audit_events.c.entity_id.in_([str(pid) for pid in person_ids])
                 )
             )
         ).all()
-        o = tables.outbox.c
+        o = schema.outbox.c
         events = (
             await connection.execute(
                 select(o.event_type, o.aggregate_id, o.payload).where(o.aggregate_id.in_(person_ids)).order_by(o.id)
             )
         ).all()
-        keys = await connection.scalars(select(tables.participant_identifiers.c.key))
+        keys = await connection.scalars(select(participant_tables.participant_identifiers.c.key))
         assert set(keys) == {"passport:VEN:AB123", "cedula:ECU:1710034065", "ext:sigob:X-1"}
     # The events the domain records, in order: the people's registrations, then their consents.
     domain_events = [person.registered_event() for person in people] + [c.given_event() for c in consents]
@@ -267,7 +269,7 @@ def created_changes(person: NewParticipant) -> dict[str, dict[str, Any]]:
             "before": None,
             "after": REDACTED if column.key in Participant.sensitive_fields else to_json_value(value),
         }
-        for column in tables.participants.c
+        for column in participant_tables.participants.c
         if column.key not in {"version", "updated_at"} and (value := getattr(person, column.key)) is not None
     }
 
@@ -293,13 +295,15 @@ async def test_probable_duplicates_are_those_a_full_comparison_finds(
 
     seeded = await run(container, world, rows_of([somebody(n) for n in range(300)]), ImportMode.PER_RECORD, 70)
     assert seeded.counts()["created"] == 300
-    c = tables.participants.c
+    c = participant_tables.participants.c
     seeded_ids = [item.participant_id for item in seeded.rows]
     merged, erased = seeded_ids[:20], seeded_ids[20:40]  # no longer anyone's duplicate, phone and birth date kept
     async with container.engine.begin() as connection:
-        await connection.execute(tables.participants.update().where(c.id.in_(merged)).values(merged_into_id=c.id))
+        await connection.execute(
+            participant_tables.participants.update().where(c.id.in_(merged)).values(merged_into_id=c.id)
+        )
         at = container.clock.now()
-        await connection.execute(tables.participants.update().where(c.id.in_(erased)).values(erased_at=at))
+        await connection.execute(participant_tables.participants.update().where(c.id.in_(erased)).values(erased_at=at))
     async with container.engine.connect() as connection:
         live = (c.merged_into_id.is_(None), c.erased_at.is_(None))
         known = [
@@ -341,7 +345,7 @@ async def test_probable_duplicates_are_those_a_full_comparison_finds(
         set() if dry else {item.participant_id for item in report.rows}
     )
 
-    pairs = tables.duplicate_candidates.c
+    pairs = participant_tables.duplicate_candidates.c
     new_people = [item.participant_id for item in report.rows]
     async with container.engine.connect() as connection:
         statement = select(pairs.participant_id, pairs.other_id).where(pairs.participant_id.in_(new_people))
@@ -428,12 +432,12 @@ async def test_an_interrupted_import_leaves_no_half_written_person(container: Co
     people = await people_ids(container.engine) - before
     assert len(people) in (3, 6)  # whole batches (the one in flight, if any, rolled back)
     async with container.engine.connect() as connection:
-        with_consent = set(await connection.scalars(select(tables.consents.c.participant_id)))
-        ids = tables.participant_identifiers.c
+        with_consent = set(await connection.scalars(select(participant_tables.consents.c.participant_id)))
+        ids = participant_tables.participant_identifiers.c
         statement = select(ids.participant_id, func.count()).group_by(ids.participant_id)
         keys = dict((await connection.execute(statement)).all())
-        audited = set(await connection.scalars(select(tables.audit_events.c.entity_id)))
-        registered = set(await connection.scalars(select(tables.outbox.c.aggregate_id)))
+        audited = set(await connection.scalars(select(schema.audit_events.c.entity_id)))
+        registered = set(await connection.scalars(select(schema.outbox.c.aggregate_id)))
     for person in people:
         assert person in with_consent
         assert keys[person] == 2  # passport and external identifier
@@ -502,7 +506,7 @@ async def test_a_key_taken_after_the_lookup_sends_the_batch_row_by_row(container
     forgotten: list[bool] = []
 
     def forgetful(scope: Scope, *, dry_run: bool = False) -> ImportSink:
-        return ForgetfulSink(container.import_sink(scope, dry_run=dry_run), forgotten)
+        return ForgetfulSink(container.area(ImportsWiring).sink(scope, dry_run=dry_run), forgotten)
 
     report = await run(container, world, rows_of([row(1), row(2), row(3)]), ImportMode.PER_RECORD, 10, forgetful)
     assert forgotten  # the batch's lookup missed the key: its write hit the unique constraint
@@ -543,7 +547,7 @@ async def test_the_file_is_read_at_most_two_batches_ahead(container: Container, 
     read, writes = [0], []
 
     def watched(scope: Scope, *, dry_run: bool = False) -> ImportSink:
-        return WatchedSink(container.import_sink(scope, dry_run=dry_run), read, writes)
+        return WatchedSink(container.area(ImportsWiring).sink(scope, dry_run=dry_run), read, writes)
 
     rows = counted(rows_of([row(n) for n in range(1, 31)]), read)
     report = await run(container, world, rows, ImportMode.PER_RECORD, 3, watched)
@@ -559,7 +563,7 @@ async def test_a_failed_write_stops_the_import_with_its_error(container: Contain
     read, writes = [0], []
 
     def failing(scope: Scope, *, dry_run: bool = False) -> ImportSink:
-        return WatchedSink(container.import_sink(scope, dry_run=dry_run), read, writes, fail_at=3)
+        return WatchedSink(container.area(ImportsWiring).sink(scope, dry_run=dry_run), read, writes, fail_at=3)
 
     rows = counted(rows_of([row(n) for n in range(1, 31)]), read)
     with pytest.raises(RuntimeError, match="disk is full"):
@@ -569,7 +573,7 @@ async def test_a_failed_write_stops_the_import_with_its_error(container: Contain
     people = await people_ids(container.engine) - before
     assert len(people) == 6  # the first two batches, committed each on its own
     async with container.engine.connect() as connection:
-        with_consent = set(await connection.scalars(select(tables.consents.c.participant_id)))
+        with_consent = set(await connection.scalars(select(participant_tables.consents.c.participant_id)))
     assert people <= with_consent
 
 

@@ -11,9 +11,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import migrations
-from emprende.adapters.database import create_engine
-from emprende.adapters.tables import metadata
+from emprende.adapters.sql.shared import migrations
+from emprende.adapters.sql.shared.database import create_engine
+from emprende.bootstrap import metadata
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 pytestmark = pytest.mark.migrations

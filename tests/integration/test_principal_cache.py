@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
-from emprende.adapters.principal_cache import MAX_ENTRIES, CachedPrincipalLookup, PrincipalCache
-from emprende.bootstrap import Container, SqlAlchemyUnitOfWorkFactory
+from emprende.adapters.sql.identity import tables as identity_tables
+from emprende.adapters.sql.identity.principal_cache import MAX_ENTRIES, CachedPrincipalLookup, PrincipalCache
+from emprende.adapters.sql.partners import tables as partner_tables
+from emprende.bootstrap import Container
+from emprende.bootstrap.unit_of_work import UnitOfWorkFactory
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.partner import PartnerStatus
 from emprende.services.identity.ports import PrincipalRecord
@@ -181,11 +183,13 @@ OutsideWrite = Callable[[AsyncEngine, Account], Awaitable[None]]
 
 async def _deactivate(engine: AsyncEngine, account: Account) -> None:
     async with engine.begin() as connection:
-        await connection.execute(update(tables.users).where(tables.users.c.id == account.id).values(is_active=False))
+        await connection.execute(
+            update(identity_tables.users).where(identity_tables.users.c.id == account.id).values(is_active=False)
+        )
 
 
 async def _revoke_sessions(engine: AsyncEngine, account: Account) -> None:
-    sessions = tables.login_sessions
+    sessions = identity_tables.login_sessions
     async with engine.begin() as connection:
         await connection.execute(
             update(sessions).where(sessions.c.user_id == account.id).values(revoked_at=datetime.now(UTC))
@@ -193,7 +197,7 @@ async def _revoke_sessions(engine: AsyncEngine, account: Account) -> None:
 
 
 async def _suspend_partner(engine: AsyncEngine, account: Account) -> None:
-    partners = tables.partners
+    partners = partner_tables.partners
     async with engine.begin() as connection:
         await connection.execute(
             update(partners).where(partners.c.id == account.partner_id).values(status=PartnerStatus.SUSPENDED)
@@ -251,7 +255,7 @@ async def test_a_unit_of_work_that_changes_a_principal_clears_the_cache_when_it_
     """The in-process path alone: this cache has no listener, so only the unit of work's commit can clear it."""
     cache = PrincipalCache(60)
     cache.serving = True
-    factory = SqlAlchemyUnitOfWorkFactory(engine, container.clock, cache)
+    factory = UnitOfWorkFactory(engine, container.clock, cache)
     untouched = cache.generation
     async with factory(SYSTEM) as uow:
         await uow.partners.get(staff.partner_id or uuid.uuid4())  # reading is not changing

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters.database import create_generic_plan_engine
-from emprende.adapters.participant_queries import SqlParticipantQueries, _Shape
-from emprende.adapters.queries import ReadConnections
+from emprende.adapters.sql.participants.queries import SqlParticipantQueries, _Shape
+from emprende.adapters.sql.shared.database import create_generic_plan_engine
+from emprende.adapters.sql.shared.reads import ReadConnections
 from emprende.services.participants.ports import ParticipantSort
 
 _PLAN_MODE = select(func.current_setting("plan_cache_mode").label("mode"))

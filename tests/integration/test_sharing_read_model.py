@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
-from emprende.adapters.visibility import visible_to
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.participants.visibility import visible_to
+from emprende.adapters.sql.shared import schema
 from emprende.bootstrap import Container
+from emprende.bootstrap.participants import ParticipantsWiring
 from emprende.domain.identity.user import Language, Role
 from emprende.domain.participants.consent import ConsentMethod, ConsentPurpose
 from emprende.domain.participants.duplicate import DuplicateCandidate
@@ -46,9 +48,9 @@ from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 from tests.conftest import Account
 
 PARTNERS = 3
-_p = tables.participants
-_c = tables.consents
-_s = tables.participant_shares
+_p = participant_tables.participants
+_c = participant_tables.consents
+_s = participant_tables.participant_shares
 # What a person leaves behind, children first: emptied before every example, so that each starts with nobody.
 _PEOPLE_TABLES = ("participant_shares", "consents", "participant_identifiers", "duplicate_candidates", "participants")
 _NAMES = [("Zoila", "Andrade"), ("Ana", "Mendoza"), ("Bruno", "Zambrano"), ("Ana", "Andrade"), ("Luz", "Vera")]
@@ -124,7 +126,7 @@ async def test_every_partner_lists_exactly_whom_the_visibility_rule_lets_it_see(
 async def _forget_everyone(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         for name in _PEOPLE_TABLES:
-            await connection.execute(delete(tables.metadata.tables[name]))
+            await connection.execute(delete(schema.metadata.tables[name]))
 
 
 async def _apply(
@@ -220,7 +222,7 @@ async def _apply(
 
 async def _pair_of(engine: AsyncEngine, one: uuid.UUID, other: uuid.UUID) -> uuid.UUID | None:
     """The probable-duplicate pair of two records, when registration already queued it (in either order)."""
-    d = tables.duplicate_candidates.c
+    d = participant_tables.duplicate_candidates.c
     async with engine.connect() as connection:
         return (
             await connection.execute(
@@ -251,8 +253,8 @@ async def _listed(container: Container, manager: Principal, sort: ParticipantSor
             ParticipantFilters(sort=sort),
             after=after,
             limit=page_size + 1,
-            queries=container.participant_queries,
-            sensitive_log=container.sensitive_log,
+            queries=container.area(ParticipantsWiring).participants,
+            sensitive_log=container.area(ParticipantsWiring).sensitive_log,
         )
         listed += [row.id for row in rows[:page_size]]
         if len(rows) <= page_size:
@@ -298,7 +300,10 @@ async def _assert_one_person_reads_follow_the_rule(
         for person_id in everyone:
             try:
                 await get_participant(
-                    manager, person_id, queries=container.participant_queries, sensitive_log=container.sensitive_log
+                    manager,
+                    person_id,
+                    queries=container.area(ParticipantsWiring).participants,
+                    sensitive_log=container.area(ParticipantsWiring).sensitive_log,
                 )
             except NotFound:
                 continue

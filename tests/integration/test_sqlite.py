@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import migrations
-from emprende.adapters.database import create_engine, write_engine
+from emprende.adapters.sql.shared import migrations
+from emprende.adapters.sql.shared.database import create_engine, write_engine
 from emprende.bootstrap import Container, build_container
+from emprende.bootstrap.identity import IdentityWiring
 from emprende.domain.identity.user import Role, User
 from emprende.services.identity.ports import UserFilters
 from emprende.services.shared.principal import SYSTEM
@@ -176,7 +177,7 @@ async def test_reads_do_not_wait_for_a_writer(sqlite_container: Container, tmp_p
             async with impatient.connect() as connection:
                 count = (await connection.execute(text("SELECT count(*) FROM users"))).scalar_one()
             assert count == 0
-            rows = await sqlite_container.user_queries.list_users(None, UserFilters(), None, 10)
+            rows = await sqlite_container.area(IdentityWiring).users.list_users(None, UserFilters(), None, 10)
             assert list(rows) == []
             await uow.commit()
         async with impatient.connect() as connection:

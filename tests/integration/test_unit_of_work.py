@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
+from emprende.adapters.sql.identity import tables as identity_tables
+from emprende.adapters.sql.shared import schema
 from emprende.bootstrap import Container
 from emprende.domain.audit.trail import REDACTED, Actor, ActorType
 from emprende.domain.identity.session import LoginSession
@@ -63,16 +64,16 @@ async def test_nothing_is_written_without_commit(container: Container) -> None:
         uow.users.add(user)
         await uow.session.flush()  # even flushed rows go away
 
-    assert await _rows(container.engine, tables.users, id=user.id) == []
-    assert await _rows(container.engine, tables.audit_events, entity_id=str(user.id)) == []
-    assert await _rows(container.engine, tables.outbox, aggregate_id=user.id) == []
+    assert await _rows(container.engine, identity_tables.users, id=user.id) == []
+    assert await _rows(container.engine, schema.audit_events, entity_id=str(user.id)) == []
+    assert await _rows(container.engine, schema.outbox, aggregate_id=user.id) == []
 
 
 async def test_an_exception_rolls_back(container: Container) -> None:
     user = _user()
     with pytest.raises(RuntimeError, match="boom"):
         await _add_then_fail(container, user)
-    assert await _rows(container.engine, tables.users, id=user.id) == []
+    assert await _rows(container.engine, identity_tables.users, id=user.id) == []
 
 
 async def test_commit_writes_change_audit_and_outbox(container: Container) -> None:
@@ -86,11 +87,11 @@ async def test_commit_writes_change_audit_and_outbox(container: Container) -> No
     finally:
         current_request_id.reset(token)
 
-    [row] = await _rows(container.engine, tables.users, id=user.id)
+    [row] = await _rows(container.engine, identity_tables.users, id=user.id)
     assert row.email == "rosa.quispe@emprende.test"
     assert row.version == 1
 
-    [audit] = await _rows(container.engine, tables.audit_events, entity_id=str(user.id))
+    [audit] = await _rows(container.engine, schema.audit_events, entity_id=str(user.id))
     assert audit.actor_type == "user"
     assert audit.actor_id == ADMIN_ACTOR.id
     assert audit.action == "create"
@@ -103,7 +104,7 @@ async def test_commit_writes_change_audit_and_outbox(container: Container) -> No
     assert "not-a-real-hash" not in str(audit.changes)
     assert audit.occurred_at.tzinfo is not None
 
-    [event] = await _rows(container.engine, tables.outbox, aggregate_id=user.id)
+    [event] = await _rows(container.engine, schema.outbox, aggregate_id=user.id)
     assert event.event_type == "user.created"
     assert event.aggregate_type == "user"
     assert event.payload == {"role": "admin", "partner_id": None}
@@ -116,7 +117,7 @@ async def test_system_actor_by_default(container: Container) -> None:
     async with container.uow(SYSTEM) as uow:
         uow.users.add(user)
         await uow.commit()
-    [audit] = await _rows(container.engine, tables.audit_events, entity_id=str(user.id))
+    [audit] = await _rows(container.engine, schema.audit_events, entity_id=str(user.id))
     assert (audit.actor_type, audit.actor_id, audit.request_id) == ("system", None, None)
 
 
@@ -136,10 +137,10 @@ async def test_update_audits_before_and_after_and_bumps_version(container: Conta
         await uow.commit()
     assert loaded.version == 2
 
-    [row] = await _rows(container.engine, tables.users, id=user.id)
+    [row] = await _rows(container.engine, identity_tables.users, id=user.id)
     assert (row.full_name, row.version, row.is_active) == ("Rosa Elena Quispe", 2, False)
 
-    audits = await _rows(container.engine, tables.audit_events, entity_id=str(user.id), action="update")
+    audits = await _rows(container.engine, schema.audit_events, entity_id=str(user.id), action="update")
     assert len(audits) == 1
     changes = audits[0].changes
     assert changes["full_name"] == {"before": "Rosa Quispe", "after": "Rosa Elena Quispe"}
@@ -148,7 +149,7 @@ async def test_update_audits_before_and_after_and_bumps_version(container: Conta
     assert set(changes) == {"full_name", "is_active", "password_hash"}
     assert "another-secret-hash" not in str(changes)
 
-    events = [row.event_type for row in await _rows(container.engine, tables.outbox, aggregate_id=user.id)]
+    events = [row.event_type for row in await _rows(container.engine, schema.outbox, aggregate_id=user.id)]
     assert sorted(events) == ["user.created", "user.deactivated"]
 
 
@@ -161,7 +162,7 @@ async def test_commit_without_changes_writes_no_audit(container: Container) -> N
         loaded = await uow.users.get(user.id)
         assert loaded is not None
         await uow.commit()
-    [row] = await _rows(container.engine, tables.users, id=user.id)
+    [row] = await _rows(container.engine, identity_tables.users, id=user.id)
     assert row.version == 1
 
     async with container.uow(SYSTEM) as uow:
@@ -169,7 +170,7 @@ async def test_commit_without_changes_writes_no_audit(container: Container) -> N
         assert loaded is not None
         loaded.rename("Rosa Quispe", datetime.now(UTC))  # same name: only bookkeeping columns change
         await uow.commit()
-    assert len(await _rows(container.engine, tables.audit_events, entity_id=str(user.id))) == 1
+    assert len(await _rows(container.engine, schema.audit_events, entity_id=str(user.id))) == 1
 
 
 async def test_failed_flush_writes_nothing(container: Container) -> None:
@@ -184,18 +185,18 @@ async def test_failed_flush_writes_nothing(container: Container) -> None:
         await _commit_new(container, newcomer, duplicate)
 
     assert isinstance(raised.value.__cause__, IntegrityError)
-    assert await _rows(container.engine, tables.users, id=newcomer.id) == []
-    assert await _rows(container.engine, tables.users, id=duplicate.id) == []
+    assert await _rows(container.engine, identity_tables.users, id=newcomer.id) == []
+    assert await _rows(container.engine, identity_tables.users, id=duplicate.id) == []
     for entity in (newcomer, duplicate):
-        assert await _rows(container.engine, tables.audit_events, entity_id=str(entity.id)) == []
-        assert await _rows(container.engine, tables.outbox, aggregate_id=entity.id) == []
+        assert await _rows(container.engine, schema.audit_events, entity_id=str(entity.id)) == []
+        assert await _rows(container.engine, schema.outbox, aggregate_id=entity.id) == []
 
     # The unit of work is usable again afterwards: nothing pending leaks into the next one.
     async with container.uow(SYSTEM) as uow:
         uow.users.add(_user("tercera@emprende.test"))
         await uow.commit()
     async with container.engine.connect() as connection:
-        audited = (await connection.execute(select(tables.audit_events.c.entity_id))).scalars().all()
+        audited = (await connection.execute(select(schema.audit_events.c.entity_id))).scalars().all()
     assert str(newcomer.id) not in audited
 
 
@@ -214,7 +215,7 @@ async def test_timestamps_come_back_aware_utc(container: Container) -> None:
     assert loaded.created_at.utcoffset() == timedelta(0)
     assert loaded.created_at.hour == 14  # 09:30 in Quito is 14:30 UTC
 
-    [row] = await _rows(container.engine, tables.users, id=user.id)
+    [row] = await _rows(container.engine, identity_tables.users, id=user.id)
     assert row.updated_at.tzinfo is not None
     assert row.updated_at == created
 
@@ -224,7 +225,7 @@ async def test_naive_datetimes_are_refused(container: Container) -> None:
     user.created_at = datetime(2026, 1, 1, 12, 0)
     with pytest.raises(Exception, match="naive"):
         await _commit_new(container, user)
-    assert await _rows(container.engine, tables.users, id=user.id) == []
+    assert await _rows(container.engine, identity_tables.users, id=user.id) == []
 
 
 async def test_sequential_writers_see_each_other(container: Container) -> None:
@@ -267,8 +268,8 @@ async def test_other_integrity_errors_are_not_disguised(container: Container) ->
     orphan = LoginSession(user_id=uuid.uuid4(), now=now, expires_at=now + timedelta(days=1))
     with pytest.raises(IntegrityError):
         await _commit_new(container, orphan)
-    assert await _rows(container.engine, tables.login_sessions, id=orphan.id) == []
-    assert await _rows(container.engine, tables.audit_events, entity_id=str(orphan.id)) == []
+    assert await _rows(container.engine, identity_tables.login_sessions, id=orphan.id) == []
+    assert await _rows(container.engine, schema.audit_events, entity_id=str(orphan.id)) == []
 
 
 async def test_concurrent_update_of_a_stale_copy_is_refused(container: Container, backend: str) -> None:
@@ -296,9 +297,9 @@ async def test_concurrent_update_of_a_stale_copy_is_refused(container: Container
             mine.rename("Rosa Mine", datetime.now(UTC))
             await first.commit()
         await waiting
-        [row] = await _rows(container.engine, tables.users, id=user.id)
+        [row] = await _rows(container.engine, identity_tables.users, id=user.id)
         assert (row.full_name, row.version) == ("Rosa Theirs", 3)
-        assert len(await _rows(container.engine, tables.audit_events, entity_id=str(user.id), action="update")) == 2
+        assert len(await _rows(container.engine, schema.audit_events, entity_id=str(user.id), action="update")) == 2
         return
 
     async with container.uow(SYSTEM) as first, container.uow(SYSTEM) as second:
@@ -312,6 +313,6 @@ async def test_concurrent_update_of_a_stale_copy_is_refused(container: Container
         with pytest.raises(PreconditionFailed):
             await first.commit()
 
-    [row] = await _rows(container.engine, tables.users, id=user.id)
+    [row] = await _rows(container.engine, identity_tables.users, id=user.id)
     assert (row.full_name, row.version) == ("Rosa Theirs", 2)
-    assert len(await _rows(container.engine, tables.audit_events, entity_id=str(user.id), action="update")) == 1
+    assert len(await _rows(container.engine, schema.audit_events, entity_id=str(user.id), action="update")) == 1

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Dialect
 from sqlalchemy.dialects import postgresql, sqlite
 
-from emprende.adapters.types import UTCDateTime
+from emprende.adapters.sql.shared.types import UTCDateTime
 
 EAST = timezone(timedelta(hours=14))
 WEST = timezone(timedelta(hours=-14))

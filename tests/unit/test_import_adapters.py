@@ -11,10 +11,10 @@ from datetime import date, datetime, time
 import pytest
 from openpyxl import Workbook
 
-from emprende.adapters import import_workbooks
-from emprende.adapters.import_lookups import _Flags, _PackedIds
-from emprende.adapters.import_workbooks import cell_text
-from emprende.adapters.importers import read_rows
+from emprende.adapters.imports import workbooks as import_workbooks
+from emprende.adapters.imports.readers import read_rows
+from emprende.adapters.imports.workbooks import cell_text
+from emprende.adapters.sql.participants.import_lookups import _Flags, _PackedIds
 from emprende.services.imports.rows import ImportFileError
 
 CSV = (

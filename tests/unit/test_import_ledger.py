@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from emprende.adapters.import_ledger import SqliteImportLedger
+from emprende.adapters.imports.ledger import SqliteImportLedger
 from emprende.domain.participants.matching import PersonSketch
 from emprende.services.imports.ledger import MemoryImportLedger
 from emprende.services.imports.ports import ImportLedger

@@ -42,7 +42,7 @@ from emprende.services.participants.registry import (
 from emprende.services.participants.rights import ParticipantExport, erase_participant, export_participant
 from emprende.services.shared.principal import Principal, PrincipalKind
 from tests.unit.fakes import START, FakeClock, FakeDatabase, FakeUnitOfWorkFactory
-from tests.unit.participant_fakes import (
+from tests.unit.fakes.participants import (
     FakeAuditQueries,
     FakeDuplicateQueries,
     FakeParticipantQueries,

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from emprende.adapters.idempotency import ResponseCipher
+from emprende.adapters.sql.shared.idempotency import ResponseCipher
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 OWNER = "0190f4d2-7a1c-7c3e-9b1a-2f5e8d4c6a10"

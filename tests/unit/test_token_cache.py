@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from emprende.adapters import security
-from emprende.adapters.security import VERIFIED_TOKENS, JoseTokenService
+from emprende.adapters.identity import security
+from emprende.adapters.identity.security import VERIFIED_TOKENS, JoseTokenService
 from emprende.domain.shared.errors import AuthenticationFailed
 
 

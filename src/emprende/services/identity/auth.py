@@ -9,7 +9,13 @@ from emprende.domain.audit.trail import Actor, ActorType
 from emprende.domain.identity.session import LoginSession, RefreshTokenReusedError
 from emprende.domain.identity.user import normalize_email
 from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput
-from emprende.services.identity.ports import LoginRateLimiter, PasswordHasher, PrincipalLookup, TokenService
+from emprende.services.identity.ports import (
+    IdentityUnitOfWork,
+    LoginRateLimiter,
+    PasswordHasher,
+    PrincipalLookup,
+    TokenService,
+)
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 
@@ -67,7 +73,9 @@ def _issue_pair(auth: AuthComponents, session: LoginSession, now: datetime, *, c
     return TokenPair(access.token, access.expires_at, refresh.token, refresh.expires_at, now, change_required)
 
 
-async def login_with_password(cmd: PasswordLogin, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> TokenPair:
+async def login_with_password(
+    cmd: PasswordLogin, *, uow_factory: UnitOfWorkFactory[IdentityUnitOfWork], auth: AuthComponents
+) -> TokenPair:
     """Sign a person in with e-mail and password and open a login session."""
     now = auth.clock.now()
     account = _account_key(cmd.email)
@@ -99,7 +107,9 @@ async def login_with_password(cmd: PasswordLogin, *, uow_factory: UnitOfWorkFact
     return _issue_pair(auth, session, now, change_required=user.password_reset_required)
 
 
-async def refresh_session(refresh_token: str, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> TokenPair:
+async def refresh_session(
+    refresh_token: str, *, uow_factory: UnitOfWorkFactory[IdentityUnitOfWork], auth: AuthComponents
+) -> TokenPair:
     """Exchange the newest refresh token of a session for a new pair; a replayed token revokes the session."""
     claims = auth.tokens.decode_refresh(refresh_token)
     now = auth.clock.now()
@@ -127,7 +137,9 @@ async def refresh_session(refresh_token: str, *, uow_factory: UnitOfWorkFactory,
     return _issue_pair(auth, session, now, change_required=user.password_reset_required)
 
 
-async def logout(principal: Principal, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents) -> None:
+async def logout(
+    principal: Principal, *, uow_factory: UnitOfWorkFactory[IdentityUnitOfWork], auth: AuthComponents
+) -> None:
     """End the caller's login session: its refresh and access tokens stop working at once."""
     if principal.session_id is None:
         return

@@ -10,6 +10,8 @@ from typing import Protocol
 
 from emprende.domain.identity.session import LoginSession
 from emprende.domain.identity.user import Role, User
+from emprende.services.partners.ports import PartnerRepositories
+from emprende.services.shared.ports import UnitOfWork
 
 
 class UserRepository(Protocol):
@@ -159,3 +161,16 @@ class UserQueries(Protocol):
     ) -> Sequence[UserRow]:
         """`tenant` None lists every account (operator); otherwise that partner's accounts only."""
         ...
+
+
+class IdentityRepositories(Protocol):
+    """The identity area's repositories, as every unit of work that reads accounts offers them."""
+
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def sessions(self) -> LoginSessionRepository: ...
+
+
+class IdentityUnitOfWork(UnitOfWork, IdentityRepositories, PartnerRepositories, Protocol):
+    """What the identity area's use cases need: accounts and sessions, and the partners accounts belong to."""

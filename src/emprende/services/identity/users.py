@@ -17,9 +17,9 @@ from emprende.domain.shared.errors import (
     PermissionDenied,
     PreconditionFailed,
 )
-from emprende.services.identity.ports import PasswordHasher, UserFilters, UserQueries, UserRow
+from emprende.services.identity.ports import IdentityUnitOfWork, PasswordHasher, UserFilters, UserQueries, UserRow
 from emprende.services.shared.authorization import authorize, may_grant_role
-from emprende.services.shared.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import SYSTEM, Principal, Scope
 
 
@@ -59,7 +59,7 @@ async def _register(
     actor: Actor,
     *,
     set_by_another: bool,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[IdentityUnitOfWork],
     hasher: PasswordHasher,
     clock: Clock,
 ) -> User:
@@ -91,7 +91,7 @@ async def create_user(
     cmd: CreateUser,
     principal: Principal,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[IdentityUnitOfWork],
     hasher: PasswordHasher,
     clock: Clock,
 ) -> User:
@@ -117,7 +117,13 @@ async def create_user(
 
 
 async def create_admin(
-    email: str, full_name: str, password: str, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
+    email: str,
+    full_name: str,
+    password: str,
+    *,
+    uow_factory: UnitOfWorkFactory[IdentityUnitOfWork],
+    hasher: PasswordHasher,
+    clock: Clock,
 ) -> User:
     """Create a programme administrator from the command line (the operator's own account: no forced change)."""
     cmd = CreateUser(email=email, full_name=full_name, password=password, role=Role.ADMIN)
@@ -127,7 +133,12 @@ async def create_admin(
 
 
 async def ensure_bootstrap_admin(
-    email: str, password: str, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock
+    email: str,
+    password: str,
+    *,
+    uow_factory: UnitOfWorkFactory[IdentityUnitOfWork],
+    hasher: PasswordHasher,
+    clock: Clock,
 ) -> User | None:
     """On an empty database, create the first administrator; otherwise do nothing."""
     async with uow_factory(SYSTEM, read_only=True) as uow:
@@ -138,7 +149,7 @@ async def ensure_bootstrap_admin(
     )
 
 
-async def _visible_user(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> User:
+async def _visible_user(uow: IdentityUnitOfWork, principal: Principal, user_id: uuid.UUID) -> User:
     user = await uow.users.get(user_id)
     if user is None:
         raise NotFound("user")
@@ -161,7 +172,7 @@ async def update_user(
     changes: UpdateUser,
     *,
     expected_version: int | None,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[IdentityUnitOfWork],
     clock: Clock,
 ) -> User:
     """Change name or language (own account, or as manager), or activate/deactivate (managers; takes effect at once)."""
@@ -206,7 +217,7 @@ async def change_password(
     current_password: str,
     new_password: str,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[IdentityUnitOfWork],
     hasher: PasswordHasher,
     clock: Clock,
 ) -> User:
@@ -236,7 +247,7 @@ async def force_password_reset(
     principal: Principal,
     user_id: uuid.UUID,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[IdentityUnitOfWork],
     hasher: PasswordHasher,
     clock: Clock,
 ) -> PasswordReset:

@@ -50,6 +50,7 @@ from emprende.services.imports.rows import (
     RawRow,
     check_row,
 )
+from emprende.services.participants.ports import ParticipantsUnitOfWork
 from emprende.services.participants.registry import REGISTERING_ROLES, require_any_partner_role
 from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
@@ -99,7 +100,7 @@ async def import_participants(
     rows: Iterable[RawRow],
     principal: Principal,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
     sink_factory: ImportSinkFactory,
     clock: Clock,
     progress: Callable[[int], None] | None = None,

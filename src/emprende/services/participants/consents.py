@@ -11,8 +11,9 @@ from emprende.domain.identity.user import Language
 from emprende.domain.participants.consent import Consent, ConsentMethod, ConsentPurpose
 from emprende.domain.participants.participant import Participant
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied
+from emprende.services.participants.ports import ParticipantsUnitOfWork
 from emprende.services.shared.authorization import authorize
-from emprende.services.shared.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 
 
@@ -26,14 +27,14 @@ class RecordConsent:
     recipient_partner_id: uuid.UUID | None = None
 
 
-async def _visible_participant(uow: UnitOfWork, participant_id: uuid.UUID) -> Participant:
+async def _visible_participant(uow: ParticipantsUnitOfWork, participant_id: uuid.UUID) -> Participant:
     participant = await uow.participants.get(participant_id)
     if participant is None or participant.merged_into_id is not None:
         raise NotFound("participant")
     return participant
 
 
-async def _may_manage_consents(uow: UnitOfWork, principal: Principal, participant: Participant) -> None:
+async def _may_manage_consents(uow: ParticipantsUnitOfWork, principal: Principal, participant: Participant) -> None:
     authorize(principal, "participants.consents")
     if not await uow.participants.owned_by_tenant(participant):
         raise PermissionDenied("only the registering partner records or withdraws consents")
@@ -44,7 +45,7 @@ async def record_consent(
     participant_id: uuid.UUID,
     cmd: RecordConsent,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
     clock: Clock,
 ) -> Consent:
     """Record a consent the person gave; a sharing consent names the partner that may then see them."""
@@ -76,7 +77,7 @@ async def record_consent(
 
 
 async def list_consents(
-    principal: Principal, participant_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory
+    principal: Principal, participant_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork]
 ) -> Sequence[Consent]:
     """A person's consents, oldest first, withdrawn ones included."""
     async with uow_factory(principal, read_only=True) as uow:
@@ -92,7 +93,7 @@ async def withdraw_consent(
     participant_id: uuid.UUID,
     consent_id: uuid.UUID,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
     clock: Clock,
 ) -> Consent:
     """Withdraw a consent: it takes effect at once (a withdrawn sharing consent hides the person again)."""

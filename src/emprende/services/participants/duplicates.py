@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied
-from emprende.services.participants.ports import DuplicateCandidateRow, DuplicateQueries
+from emprende.services.participants.ports import DuplicateCandidateRow, DuplicateQueries, ParticipantsUnitOfWork
 from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
@@ -26,7 +26,7 @@ async def resolve_duplicate(
     *,
     merge: bool,
     survivor_id: uuid.UUID | None,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
     clock: Clock,
 ) -> uuid.UUID:
     """Mark a pair distinct, or merge it: one record survives; consents and identifiers move to it; the other

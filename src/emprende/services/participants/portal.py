@@ -10,7 +10,12 @@ from emprende.domain.identity.user import Language, PortalAccountExists, Role, U
 from emprende.domain.participants.consent import Consent
 from emprende.domain.shared.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PermissionDenied
 from emprende.services.identity.ports import PasswordHasher
-from emprende.services.participants.ports import ParticipantQueries, ParticipantRow, SensitiveReadLog
+from emprende.services.participants.ports import (
+    ParticipantQueries,
+    ParticipantRow,
+    ParticipantsUnitOfWork,
+    SensitiveReadLog,
+)
 from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
@@ -22,7 +27,7 @@ async def open_portal_account(
     email: str,
     password: str,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
     hasher: PasswordHasher,
     clock: Clock,
 ) -> User:
@@ -80,7 +85,9 @@ async def my_record(
     return row
 
 
-async def my_consents(principal: Principal, *, uow_factory: UnitOfWorkFactory) -> Sequence[Consent]:
+async def my_consents(
+    principal: Principal, *, uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork]
+) -> Sequence[Consent]:
     """The signed-in participant's consents."""
     participant_id = _own_record(principal)
     async with uow_factory(principal, read_only=True) as uow:
@@ -88,7 +95,7 @@ async def my_consents(principal: Principal, *, uow_factory: UnitOfWorkFactory) -
 
 
 async def withdraw_my_consent(
-    principal: Principal, consent_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory, clock: Clock
+    principal: Principal, consent_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork], clock: Clock
 ) -> Consent:
     """A participant withdraws one of their own consents, with immediate effect."""
     participant_id = _own_record(principal)

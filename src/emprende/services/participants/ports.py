@@ -15,6 +15,9 @@ from emprende.domain.participants.duplicate import DuplicateCandidate
 from emprende.domain.participants.identifiers import ExternalIdentifier, IdentityDocument
 from emprende.domain.participants.matching import PersonSketch
 from emprende.domain.participants.participant import Participant
+from emprende.services.identity.ports import IdentityRepositories
+from emprende.services.partners.ports import PartnerRepositories
+from emprende.services.shared.ports import UnitOfWork
 from emprende.services.shared.principal import Principal
 
 
@@ -190,3 +193,19 @@ class DuplicateQueries(Protocol):
     ) -> Sequence[DuplicateCandidateRow]:
         """Pairs whose two records the tenant may both see (None: all), oldest first."""
         ...
+
+
+class ParticipantRepositories(Protocol):
+    """The participants area's repositories, as every unit of work that reads the registry offers them."""
+
+    @property
+    def participants(self) -> ParticipantRepository: ...
+    @property
+    def consents(self) -> ConsentRepository: ...
+    @property
+    def duplicates(self) -> DuplicateRepository: ...
+
+
+class ParticipantsUnitOfWork(UnitOfWork, ParticipantRepositories, PartnerRepositories, IdentityRepositories, Protocol):
+    """What the participants area's use cases need: the registry, the partners that register people (their
+    agreements), and the accounts of the portal."""

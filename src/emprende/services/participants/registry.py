@@ -24,10 +24,11 @@ from emprende.services.participants.ports import (
     ParticipantFilters,
     ParticipantQueries,
     ParticipantRow,
+    ParticipantsUnitOfWork,
     SensitiveReadLog,
 )
 from emprende.services.shared.authorization import authorize, is_allowed
-from emprende.services.shared.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 
 # A partner registers people under an agreement that lets it refer them or train them.
@@ -68,7 +69,7 @@ def require_sensitive(principal: Principal, what: str) -> None:
 
 
 async def require_any_partner_role(
-    uow: UnitOfWork, partner_id: uuid.UUID, roles: Sequence[AgreementRole], now: datetime
+    uow: ParticipantsUnitOfWork, partner_id: uuid.UUID, roles: Sequence[AgreementRole], now: datetime
 ) -> None:
     found = await uow.partners.get_with_agreements(partner_id)
     if found is None:
@@ -82,7 +83,10 @@ async def require_any_partner_role(
 
 
 def _queue_probable_duplicates(
-    uow: UnitOfWork, participant: Participant, others: Sequence[tuple[uuid.UUID, PersonSketch, bool]], now: datetime
+    uow: ParticipantsUnitOfWork,
+    participant: Participant,
+    others: Sequence[tuple[uuid.UUID, PersonSketch, bool]],
+    now: datetime,
 ) -> list[uuid.UUID]:
     """Queue every probable duplicate for review; return those the caller may see. The others are named only to
     reviewers who see both records, never to the caller, not even by their number."""
@@ -116,7 +120,11 @@ def _refuse_exact_duplicates(participant: Participant, holders: Sequence[tuple[u
 
 
 async def register_participant(
-    cmd: RegisterParticipant, principal: Principal, *, uow_factory: UnitOfWorkFactory, clock: Clock
+    cmd: RegisterParticipant,
+    principal: Principal,
+    *,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
+    clock: Clock,
 ) -> Registration:
     """Register a person with their registration consent; exact duplicates are refused, probable ones queued."""
     authorize(principal, "participants.register")
@@ -160,7 +168,7 @@ async def register_participant(
     return Registration(participant, probable)
 
 
-async def _visible_participant(uow: UnitOfWork, participant_id: uuid.UUID) -> Participant:
+async def _visible_participant(uow: ParticipantsUnitOfWork, participant_id: uuid.UUID) -> Participant:
     participant = await uow.participants.get(participant_id)
     if participant is None or participant.merged_into_id is not None:
         raise NotFound("participant")
@@ -211,7 +219,7 @@ async def rectify_participant(
     changes: Mapping[str, Any],
     *,
     expected_version: int | None,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
     clock: Clock,
 ) -> Participant:
     """Correct a participant's record (only the owning partner, or administrators)."""

@@ -12,6 +12,7 @@ from emprende.domain.participants.consent import Consent
 from emprende.domain.participants.participant import Participant
 from emprende.domain.shared.errors import NotFound, PermissionDenied
 from emprende.services.audit.ports import AuditFilters, AuditQueries, AuditRow
+from emprende.services.participants.ports import ParticipantsUnitOfWork
 from emprende.services.participants.registry import require_sensitive
 from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
@@ -32,7 +33,7 @@ async def export_participant(
     principal: Principal,
     participant_id: uuid.UUID,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
     audit: AuditQueries,
     clock: Clock,
 ) -> ParticipantExport:
@@ -54,7 +55,11 @@ async def export_participant(
 
 
 async def erase_participant(
-    principal: Principal, participant_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory, clock: Clock
+    principal: Principal,
+    participant_id: uuid.UUID,
+    *,
+    uow_factory: UnitOfWorkFactory[ParticipantsUnitOfWork],
+    clock: Clock,
 ) -> Participant:
     """Irreversibly anonymise a person: names, documents, contacts, exact birth date and free text are gone, and no
     identifying search finds them; non-identifying facts stay for the programme's aggregates."""

@@ -14,8 +14,9 @@ from emprende.domain.partners.agreement import (
     require_agreement,
 )
 from emprende.domain.shared.errors import NotFound, PreconditionFailed
+from emprende.services.partners.ports import PartnersUnitOfWork
 from emprende.services.shared.authorization import authorize
-from emprende.services.shared.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 
 MAX_EXPIRING_WINDOW_DAYS = 3650
@@ -42,7 +43,9 @@ class AmendAgreement:
     new_end_date: date | None = None
 
 
-async def _visible_agreement(uow: UnitOfWork, partner_id: uuid.UUID, agreement_id: uuid.UUID) -> CooperationAgreement:
+async def _visible_agreement(
+    uow: PartnersUnitOfWork, partner_id: uuid.UUID, agreement_id: uuid.UUID
+) -> CooperationAgreement:
     agreement = await uow.agreements.get(agreement_id)
     if agreement is None or agreement.partner_id != partner_id:
         raise NotFound("agreement")
@@ -54,7 +57,7 @@ async def create_agreement(
     partner_id: uuid.UUID,
     cmd: CreateAgreement,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
     clock: Clock,
 ) -> CooperationAgreement:
     """Record a cooperation agreement for a partner, as a draft or already active (administrators)."""
@@ -84,7 +87,11 @@ async def create_agreement(
 
 
 async def get_agreement(
-    principal: Principal, partner_id: uuid.UUID, agreement_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory
+    principal: Principal,
+    partner_id: uuid.UUID,
+    agreement_id: uuid.UUID,
+    *,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
 ) -> CooperationAgreement:
     """One agreement with its amendment history."""
     async with uow_factory(principal, read_only=True) as uow:
@@ -96,7 +103,7 @@ async def get_agreement(
 
 
 async def list_partner_agreements(
-    principal: Principal, partner_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory
+    principal: Principal, partner_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory[PartnersUnitOfWork]
 ) -> Sequence[CooperationAgreement]:
     """A partner's agreements, oldest first."""
     async with uow_factory(principal, read_only=True) as uow:
@@ -112,7 +119,7 @@ async def activate_agreement(
     agreement_id: uuid.UUID,
     *,
     expected_version: int | None,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
     clock: Clock,
 ) -> CooperationAgreement:
     """Bring a draft agreement into force (administrators)."""
@@ -133,7 +140,7 @@ async def terminate_agreement(
     reason: str,
     on: date | None,
     expected_version: int | None,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
     clock: Clock,
 ) -> CooperationAgreement:
     """End an agreement early, with a reason (administrators)."""
@@ -154,7 +161,7 @@ async def amend_agreement(
     cmd: AmendAgreement,
     *,
     expected_version: int | None,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
     clock: Clock,
 ) -> CooperationAgreement:
     """Amend roles or end date; the amendment is kept as history with its reason (administrators)."""
@@ -176,7 +183,7 @@ async def amend_agreement(
 
 
 async def _load_for_change(
-    uow: UnitOfWork,
+    uow: PartnersUnitOfWork,
     principal: Principal,
     partner_id: uuid.UUID,
     agreement_id: uuid.UUID,
@@ -195,7 +202,7 @@ def _require_version(expected_version: int | None, read_version: int) -> None:
 
 
 async def list_expiring_agreements(
-    principal: Principal, within_days: int, *, uow_factory: UnitOfWorkFactory, clock: Clock
+    principal: Principal, within_days: int, *, uow_factory: UnitOfWorkFactory[PartnersUnitOfWork], clock: Clock
 ) -> Sequence[CooperationAgreement]:
     """Active agreements whose end date falls within the next `within_days` days."""
     authorize(principal, "agreements.read")
@@ -204,7 +211,7 @@ async def list_expiring_agreements(
         return await uow.agreements.expiring(today, min(within_days, MAX_EXPIRING_WINDOW_DAYS))
 
 
-async def require_partner_role(uow: UnitOfWork, partner_id: uuid.UUID, role: AgreementRole, day: date) -> None:
+async def require_partner_role(uow: PartnersUnitOfWork, partner_id: uuid.UUID, role: AgreementRole, day: date) -> None:
     """Fail with `agreement_required` unless the partner is active and an agreement grants `role` on `day`."""
     partner = await uow.partners.get(partner_id)
     agreements = await uow.agreements.for_partner(partner_id) if partner is not None else []

@@ -13,8 +13,9 @@ from emprende.domain.partners.agreement import AgreementRequired
 from emprende.domain.partners.client import ApiClient
 from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput, InvalidScope, NotFound
 from emprende.services.identity.auth import AuthComponents
+from emprende.services.partners.ports import PartnersUnitOfWork
 from emprende.services.shared.authorization import SCOPES, allowed_scopes, authorize
-from emprende.services.shared.ports import UnitOfWork, UnitOfWorkFactory
+from emprende.services.shared.ports import UnitOfWorkFactory
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 
 SECRET_BYTES = 32
@@ -57,7 +58,7 @@ class ClientToken:
         return max(0, int((self.expires_at - self.issued_at).total_seconds()))
 
 
-async def _allowed_for(uow: UnitOfWork, partner_id: uuid.UUID, now: datetime) -> frozenset[str]:
+async def _allowed_for(uow: PartnersUnitOfWork, partner_id: uuid.UUID, now: datetime) -> frozenset[str]:
     """The scopes the partner's agreements allow today; without any agreement in force, `agreement_required`."""
     partner = await uow.partners.get(partner_id)
     if partner is None:
@@ -70,7 +71,11 @@ async def _allowed_for(uow: UnitOfWork, partner_id: uuid.UUID, now: datetime) ->
 
 
 async def create_api_client(
-    principal: Principal, cmd: CreateApiClient, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents
+    principal: Principal,
+    cmd: CreateApiClient,
+    *,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
+    auth: AuthComponents,
 ) -> IssuedSecret:
     """Create a client for a partner system; the secret is returned this once and stored only hashed."""
     authorize(principal, "api_clients.manage")
@@ -103,7 +108,9 @@ async def create_api_client(
     return IssuedSecret(client, secret)
 
 
-async def get_api_client(principal: Principal, client_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory) -> ApiClient:
+async def get_api_client(
+    principal: Principal, client_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory[PartnersUnitOfWork]
+) -> ApiClient:
     """One client (never its secret)."""
     async with uow_factory(principal, read_only=True) as uow:
         client = await uow.clients.get(client_id)
@@ -113,7 +120,9 @@ async def get_api_client(principal: Principal, client_id: uuid.UUID, *, uow_fact
     return client
 
 
-async def list_api_clients(principal: Principal, *, uow_factory: UnitOfWorkFactory) -> Sequence[ApiClient]:
+async def list_api_clients(
+    principal: Principal, *, uow_factory: UnitOfWorkFactory[PartnersUnitOfWork]
+) -> Sequence[ApiClient]:
     """The clients the caller manages: all for administrators, their own partner's for managers."""
     authorize(principal, "api_clients.manage")
     async with uow_factory(principal, read_only=True) as uow:
@@ -125,7 +134,7 @@ async def rotate_api_client(
     client_id: uuid.UUID,
     *,
     grace: timedelta,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
     auth: AuthComponents,
 ) -> IssuedSecret:
     """Issue a new secret; the old one keeps working for the grace period."""
@@ -142,7 +151,11 @@ async def rotate_api_client(
 
 
 async def revoke_api_client(
-    principal: Principal, client_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory, auth: AuthComponents
+    principal: Principal,
+    client_id: uuid.UUID,
+    *,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
+    auth: AuthComponents,
 ) -> ApiClient:
     """Revoke a client at once: its tokens stop working on their next use."""
     async with uow_factory(principal) as uow:
@@ -160,7 +173,7 @@ async def client_credentials_token(
     client_secret: str,
     requested_scopes: frozenset[str] | None,
     *,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
     auth: AuthComponents,
 ) -> ClientToken:
     """OAuth2 client-credentials grant: an access token carrying the scopes the client holds and its partner's

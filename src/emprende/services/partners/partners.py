@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind, RucTaken
 from emprende.domain.shared.errors import NotFound, PreconditionFailed
-from emprende.services.partners.ports import PartnerFilters, PartnerQueries, PartnerRow
+from emprende.services.partners.ports import PartnerFilters, PartnerQueries, PartnerRow, PartnersUnitOfWork
 from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
@@ -41,7 +41,7 @@ _CONTACT_FIELDS = frozenset({"contact_email", "contact_phone"})
 
 
 async def create_partner(
-    cmd: CreatePartner, principal: Principal, *, uow_factory: UnitOfWorkFactory, clock: Clock
+    cmd: CreatePartner, principal: Principal, *, uow_factory: UnitOfWorkFactory[PartnersUnitOfWork], clock: Clock
 ) -> InstitutionalPartner:
     """Register an institutional partner (administrators)."""
     authorize(principal, "partners.create")
@@ -63,7 +63,7 @@ async def create_partner(
 
 
 async def get_partner(
-    principal: Principal, partner_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory
+    principal: Principal, partner_id: uuid.UUID, *, uow_factory: UnitOfWorkFactory[PartnersUnitOfWork]
 ) -> InstitutionalPartner:
     """Read one partner; a partner's principals see only their own."""
     async with uow_factory(principal, read_only=True) as uow:
@@ -88,7 +88,7 @@ async def update_partner(
     changes: UpdatePartner,
     *,
     expected_version: int | None,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
     clock: Clock,
 ) -> InstitutionalPartner:
     """Change a partner. Administrators change anything; a partner's managers only its contact data."""
@@ -136,7 +136,7 @@ async def set_partner_status(
     *,
     suspend: bool,
     reason: str | None,
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: UnitOfWorkFactory[PartnersUnitOfWork],
     clock: Clock,
 ) -> InstitutionalPartner:
     """Suspend a partner (its users and API clients are locked out at once) or reactivate it (administrators)."""

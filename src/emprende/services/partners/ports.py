@@ -11,6 +11,7 @@ from typing import Protocol
 from emprende.domain.partners.agreement import CooperationAgreement
 from emprende.domain.partners.client import ApiClient
 from emprende.domain.partners.partner import InstitutionalPartner
+from emprende.services.shared.ports import UnitOfWork
 
 
 class PartnerRepository(Protocol):
@@ -75,3 +76,18 @@ class PartnerQueries(Protocol):
     ) -> Sequence[PartnerRow]:
         """`tenant` None lists every partner (operator); otherwise only that partner."""
         ...
+
+
+class PartnerRepositories(Protocol):
+    """The partners area's repositories, as every unit of work that reads partners offers them."""
+
+    @property
+    def partners(self) -> PartnerRepository: ...
+    @property
+    def agreements(self) -> AgreementRepository: ...
+    @property
+    def clients(self) -> ApiClientRepository: ...
+
+
+class PartnersUnitOfWork(UnitOfWork, PartnerRepositories, Protocol):
+    """What the partners area's use cases need of a unit of work."""

@@ -6,12 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 
 from emprende.domain.audit.trail import Actor
-from emprende.services.identity.ports import LoginSessionRepository, UserRepository
-from emprende.services.participants.ports import ConsentRepository, DuplicateRepository, ParticipantRepository
-from emprende.services.partners.ports import AgreementRepository, ApiClientRepository, PartnerRepository
 from emprende.services.shared.principal import Scope
 
 
@@ -22,25 +19,10 @@ class Clock(Protocol):
 class UnitOfWork(Protocol):
     """One business transaction: changes are committed together (with their audit and events) or not at all.
 
-    Its repositories only see what its scope's tenant may see: a partner's principal gets its own partner's objects
-    and nothing else, so a use case cannot forget the tenant filter."""
-
-    @property
-    def users(self) -> UserRepository: ...
-    @property
-    def sessions(self) -> LoginSessionRepository: ...
-    @property
-    def partners(self) -> PartnerRepository: ...
-    @property
-    def agreements(self) -> AgreementRepository: ...
-    @property
-    def clients(self) -> ApiClientRepository: ...
-    @property
-    def participants(self) -> ParticipantRepository: ...
-    @property
-    def consents(self) -> ConsentRepository: ...
-    @property
-    def duplicates(self) -> DuplicateRepository: ...
+    This is the core every area shares. Each area declares the repositories it brings (`<Area>Repositories` in
+    `services/<area>/ports.py`) and the unit of work its use cases need: the core plus its own repositories and those
+    of the areas it reads (`<Area>UnitOfWork`). The repositories only see what the scope's tenant may see: a partner's
+    principal gets its own partner's objects and nothing else, so a use case cannot forget the tenant filter."""
 
     def act_as(self, actor: Actor) -> None:
         """Attribute the changes to another actor than the scope's (e.g. the user who just signed in)."""
@@ -54,8 +36,13 @@ class UnitOfWork(Protocol):
     async def rollback(self) -> None: ...
 
 
-class UnitOfWorkFactory(Protocol):
-    def __call__(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
+UnitOfWorkT_co = TypeVar("UnitOfWorkT_co", bound=UnitOfWork, covariant=True)
+
+
+class UnitOfWorkFactory(Protocol[UnitOfWorkT_co]):
+    """Opens units of work of an area's type, e.g. `UnitOfWorkFactory[ParticipantsUnitOfWork]`."""
+
+    def __call__(self, scope: Scope, *, read_only: bool = False) -> UnitOfWorkT_co:
         """A unit of work for `scope`; a read-only one takes no write lock and refuses to commit."""
         ...
 

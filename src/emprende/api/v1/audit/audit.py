@@ -13,6 +13,7 @@ from emprende.api.pagination import Page, split_page
 from emprende.api.problems import problem_responses
 from emprende.api.schemas import AuditEventOut, NoNul
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.bootstrap.audit import AuditWiring
 from emprende.services.audit.ports import AuditFilters
 from emprende.services.audit.trail import list_audit_events
 
@@ -55,7 +56,7 @@ async def list_audit_events_route(
         AuditFilters(entity_type, entity_id, actor_id, occurred_from, occurred_to),
         after=after,
         limit=page.limit + 1,
-        queries=container.audit_queries,
+        queries=container.area(AuditWiring).trail,
     )
     items, cursor = split_page(codec, "audit-events", filters, rows, page.limit)
     return Page[AuditEventOut](items=[AuditEventOut.model_validate(row) for row in items], next_cursor=cursor)

@@ -15,6 +15,7 @@ from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.request_bodies import FORM, JSON, read_body
 from emprende.api.schemas import NoNul, PasswordChangeIn, RefreshIn, TokenOut, UserOut
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.bootstrap.identity import IdentityWiring
 from emprende.services.identity import auth as auth_service
 from emprende.services.identity import users as user_service
 from emprende.services.partners import api_clients as client_service
@@ -149,7 +150,7 @@ async def get_current_user(
     """The signed-in user (partner API clients have no user: 403)."""
     if principal.kind is not PrincipalKind.USER:
         raise ProblemError("permission_denied")
-    user = await user_service.get_user(principal, principal.id, queries=container.user_queries)
+    user = await user_service.get_user(principal, principal.id, queries=container.area(IdentityWiring).users)
     if matches_if_none_match(request.headers.get("if-none-match"), user.version):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(user.version)})
     response.headers["ETag"] = etag(user.version)

@@ -13,6 +13,7 @@ from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import NoNul, PasswordResetOut, UserCreateIn, UserOut, UserUpdateIn
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.bootstrap.identity import IdentityWiring
 from emprende.domain.identity.user import Role
 from emprende.services.identity import users as user_service
 from emprende.services.identity.ports import UserFilters
@@ -81,7 +82,7 @@ async def list_users(
         UserFilters(partner_id=partner_id, role=role, is_active=is_active, email_contains=email_contains),
         after=after,
         limit=page.limit + 1,
-        queries=container.user_queries,
+        queries=container.area(IdentityWiring).users,
     )
     items, cursor = split_page(codec, "users", filters, rows, page.limit)
     return Page[UserOut](items=[UserOut.model_validate(row) for row in items], next_cursor=cursor)
@@ -102,7 +103,7 @@ async def get_user(
     container: ContainerDep,
 ) -> UserOut | Response:
     """One account: administrators any, a partner's managers their partner's, everyone their own."""
-    user = await user_service.get_user(principal, user_id, queries=container.user_queries)
+    user = await user_service.get_user(principal, user_id, queries=container.area(IdentityWiring).users)
     if matches_if_none_match(request.headers.get("if-none-match"), user.version):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(user.version)})
     response.headers["ETag"] = etag(user.version)

@@ -15,7 +15,7 @@ from emprende.api.deps import ContainerDep, CurrentPrincipal
 from emprende.api.problems import problem_responses
 from emprende.api.schemas import ResponseModel
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.bootstrap import ImportEncoding, ImportFormat, read_rows
+from emprende.bootstrap.imports import ImportEncoding, ImportFormat, ImportsWiring, read_rows
 from emprende.services.imports import service as import_service
 from emprende.services.imports.service import ImportMode, ImportOutcome
 
@@ -187,9 +187,9 @@ async def import_participants(
         rows,
         principal,
         uow_factory=container.uow,
-        sink_factory=container.import_sink,
+        sink_factory=container.area(ImportsWiring).sink,
         clock=container.clock,
-        ledger=container.import_ledger(),
+        ledger=container.area(ImportsWiring).ledger(),
     )
     headers = {"Cache-Control": "no-store"}
     wants_csv = report == "csv" or (report is None and "text/csv" in request.headers.get("accept", ""))

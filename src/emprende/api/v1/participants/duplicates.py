@@ -12,6 +12,7 @@ from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.api.v1.participants.schemas import DuplicateCandidateOut, DuplicateResolutionIn, DuplicateSideOut
+from emprende.bootstrap.participants import ParticipantsWiring
 from emprende.domain.participants.duplicate import CandidateStatus
 from emprende.services.participants import duplicates as duplicate_service
 from emprende.services.participants.ports import DuplicateCandidateRow
@@ -54,7 +55,7 @@ async def list_duplicate_candidates(
         candidate_status.value if candidate_status else None,
         after=after,
         limit=page.limit + 1,
-        queries=container.duplicate_queries,
+        queries=container.area(ParticipantsWiring).duplicates,
     )
     items, cursor = split_page(codec, "duplicate-candidates", bound, rows, page.limit)
     return Page[DuplicateCandidateOut](items=[_out(row) for row in items], next_cursor=cursor)

@@ -39,6 +39,8 @@ from emprende.api.v1.participants.schemas import (
     RegistrationOut,
 )
 from emprende.bootstrap import Container
+from emprende.bootstrap.audit import AuditWiring
+from emprende.bootstrap.participants import ParticipantsWiring
 from emprende.domain.participants.consent import Consent
 from emprende.domain.participants.disability import WashingtonGroupShortSet
 from emprende.domain.participants.identifiers import document_key, external_identifier, identity_document
@@ -284,8 +286,8 @@ async def _list_participants(
         filters,
         after=after,
         limit=page.limit + 1,
-        queries=container.participant_queries,
-        sensitive_log=container.sensitive_log,
+        queries=container.area(ParticipantsWiring).participants,
+        sensitive_log=container.area(ParticipantsWiring).sensitive_log,
     )
     items, cursor = split_page(codec, "participants", bound, rows, page.limit, key="cursor_position")
     body: dict[str, Any] = {"items": [participant_out(row, sensitive=row.sensitive, today=today) for row in items]}
@@ -309,7 +311,10 @@ async def get_participant(participant_id: uuid.UUID, principal: CurrentPrincipal
 
 async def _get_participant(participant_id: uuid.UUID, principal: Principal, container: Container) -> Response:
     row = await participant_service.get_participant(
-        principal, participant_id, queries=container.participant_queries, sensitive_log=container.sensitive_log
+        principal,
+        participant_id,
+        queries=container.area(ParticipantsWiring).participants,
+        sensitive_log=container.area(ParticipantsWiring).sensitive_log,
     )
     body = participant_out(row, sensitive=row.sensitive, today=container.clock.now().date())
     return _json(body, {"ETag": etag(row.version), **_PERSONAL})
@@ -450,7 +455,7 @@ async def export_participant(
         principal,
         participant_id,
         uow_factory=container.uow,
-        audit=container.audit_queries,
+        audit=container.area(AuditWiring).trail,
         clock=container.clock,
     )
     response.headers.update(_PERSONAL)

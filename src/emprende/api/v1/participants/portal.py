@@ -11,6 +11,7 @@ from emprende.api.problems import problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.api.v1.participants.participants import consent_out, participant_out
 from emprende.api.v1.participants.schemas import ConsentOut, OwnRecordOut
+from emprende.bootstrap.participants import ParticipantsWiring
 from emprende.services.participants import portal as portal_service
 
 router = APIRouter(prefix="/me/participant", tags=["portal"])
@@ -32,7 +33,9 @@ async def get_my_participant_record(
 ) -> OwnRecordOut:
     """Your own record as the programme holds it (participant accounts)."""
     row = await portal_service.my_record(
-        principal, queries=container.participant_queries, sensitive_log=container.sensitive_log
+        principal,
+        queries=container.area(ParticipantsWiring).participants,
+        sensitive_log=container.area(ParticipantsWiring).sensitive_log,
     )
     body = participant_out(row, sensitive=True, today=container.clock.now().date())
     response.headers["Cache-Control"] = "no-store"

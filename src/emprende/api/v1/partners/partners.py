@@ -13,6 +13,7 @@ from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import PartnerCreateIn, PartnerOut, PartnerUpdateIn, SuspensionIn
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.bootstrap.partners import PartnersWiring
 from emprende.domain.partners.partner import PartnerKind, PartnerStatus
 from emprende.services.partners import partners as partner_service
 from emprende.services.partners.ports import PartnerFilters
@@ -70,7 +71,7 @@ async def list_partners(
     bound = {"kind": filters.kind, "status": filters.status, "country": filters.country, "name": name_contains}
     after = uuid.UUID(codec.decode(page.cursor, "partners", bound)[0]) if page.cursor else None
     rows = await partner_service.list_partners(
-        principal, filters, after=after, limit=page.limit + 1, queries=container.partner_queries
+        principal, filters, after=after, limit=page.limit + 1, queries=container.area(PartnersWiring).partners
     )
     items, cursor = split_page(codec, "partners", bound, rows, page.limit)
     return Page[PartnerOut](items=[PartnerOut.model_validate(row) for row in items], next_cursor=cursor)

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import IO, Any
 
-from emprende.adapters.import_workbooks import OLE2_MAGIC, ZIP_MAGIC, old_workbook_error, workbook_rows
+from emprende.adapters.imports.workbooks import OLE2_MAGIC, ZIP_MAGIC, old_workbook_error, workbook_rows
 from emprende.services.imports.rows import KNOWN_COLUMNS, REQUIRED_COLUMNS, FieldIssue, ImportFileError, RawRow
 
 MAX_LINE = 65_536

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from functools import cache
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy import Dialect, Insert, Table, event, insert, inspect
@@ -20,27 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from sqlalchemy.orm import Mapper, Session, UOWTransaction
 from sqlalchemy.orm.exc import StaleDataError
 
-from emprende.adapters import tables
-from emprende.adapters.orm import AUDITED_ENTITIES
-from emprende.adapters.repositories import (
-    NewRows,
-    SqlAgreementRepository,
-    SqlApiClientRepository,
-    SqlConsentRepository,
-    SqlDuplicateRepository,
-    SqlLoginSessionRepository,
-    SqlParticipantRepository,
-    SqlPartnerRepository,
-    SqlUserRepository,
-)
+from emprende.adapters.sql.shared import schema
+from emprende.adapters.sql.shared.repository import NewRows, NewRowTable, SqlArea, areas_of
 from emprende.domain.audit.trail import REDACTED, Actor, AuditAction
-from emprende.domain.identity.user import PortalAccountExists
-from emprende.domain.participants.consent import Consent
-from emprende.domain.participants.duplicate import DuplicateCandidate
-from emprende.domain.participants.participant import DuplicateParticipant, Participant
-from emprende.domain.partners.agreement import AgreementCodeTaken
-from emprende.domain.partners.partner import RucTaken
-from emprende.domain.shared.errors import DomainError, EmailAlreadyRegistered, PreconditionFailed
+from emprende.domain.shared.errors import DomainError, PreconditionFailed
 from emprende.domain.shared.events import Aggregate
 from emprende.domain.shared.ids import new_id
 from emprende.services.shared.context import current_request_id
@@ -53,30 +36,23 @@ _PENDING_KEY = "emprende_audit"
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)$")
 
 
-def _unique_violation(name: str) -> DomainError | None:
-    """The domain's word for a unique constraint that a concurrent writer won (the use case checked first)."""
-    if name == "uq_users_email":
-        return EmailAlreadyRegistered("e-mail already registered", field="email")
-    if name == "uq_partners_ruc":
-        return RucTaken("another partner has this RUC", field="ruc")
-    if name in ("pk_participant_identifiers", "uq_participant_identifiers_key"):
-        return DuplicateParticipant("an identity document or external identifier is already registered")
-    if name == "uq_users_participant_id":
-        return PortalAccountExists("this person already has a portal account")
-    if name == "uq_cooperation_agreements_code":
-        return AgreementCodeTaken("another agreement has this code", field="code")
-    return None
+_UNIQUE_VIOLATIONS: dict[str, Callable[[], DomainError]] = {}
+"""Unique constraint name -> the domain error it means, from every area a unit of work class offers."""
+_AUDITED_NAMES: dict[type, str] = {}
+"""Entity class -> the name the audit trail uses for it, from every area a unit of work class offers."""
 
 
 def translate_integrity_error(error: IntegrityError | UniqueViolationError) -> DomainError | None:
-    """Map a violated constraint, by its conventional name, to a domain error; None when it is a plain bug."""
+    """Map a violated constraint, by its conventional name, to the domain error its area registered for it (a
+    concurrent writer won a race the use case had checked for); None when it is a plain bug."""
     if isinstance(error, UniqueViolationError):  # raised by the driver itself (`_Inserts`)
-        return _unique_violation(error.constraint_name or "")
-    message = str(error.orig)
-    name = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)  # asyncpg
-    if name is None and (match := _SQLITE_UNIQUE.search(message.strip())):
-        name = f"uq_{match.group(1)}_{match.group(2)}"  # SQLite names columns, not constraints
-    return _unique_violation(name) if isinstance(name, str) else None
+        name: object = error.constraint_name or ""
+    else:
+        name = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)  # asyncpg
+        if name is None and (match := _SQLITE_UNIQUE.search(str(error.orig).strip())):
+            name = f"uq_{match.group(1)}_{match.group(2)}"  # SQLite names columns, not constraints
+    make = _UNIQUE_VIOLATIONS.get(name) if isinstance(name, str) else None
+    return None if make is None else make()
 
 
 def to_json_value(value: Any) -> Any:
@@ -130,7 +106,7 @@ def _audited_columns(cls: type) -> _AuditedColumns | None:
     if cls in _AUDITED_COLUMNS:
         return _AUDITED_COLUMNS[cls]
     audited = None
-    entity_type = AUDITED_ENTITIES.get(cls)
+    entity_type = _AUDITED_NAMES.get(cls)
     if entity_type is not None:
         mapper: Mapper[Any] = inspect(cls)
         names = tuple(attr.key for attr in mapper.column_attrs if attr.key not in _UNAUDITED_FIELDS)
@@ -193,14 +169,6 @@ def _collect_changes(session: Session, _flush: UOWTransaction, _instances: objec
             else:
                 changes = {}
             pending.append(_Change(action, audited.entity_type, str(getattr(obj, "id", "")), changes))
-
-
-# Tables of the entities that repositories hand over as new (`NewRows`), parents first.
-_NEW_ROW_TABLES: tuple[tuple[Table, type], ...] = (
-    (tables.participants, Participant),
-    (tables.consents, Consent),
-    (tables.duplicate_candidates, DuplicateCandidate),
-)
 
 
 @cache
@@ -271,7 +239,26 @@ def build_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessio
 
 
 class SqlAlchemyUnitOfWork:
-    """Rolls back unless `commit()` is called; a commit writes the audit trail and outbox in the same transaction."""
+    """Rolls back unless `commit()` is called; a commit writes the audit trail and outbox in the same transaction.
+
+    This is the core: it offers no repository. The application's unit of work is a subclass that lists, among its
+    bases, the repositories of every area (`AreaRepositories` mixins); defining it registers those areas' audited
+    entities, unique constraints and new-row tables."""
+
+    _new_row_tables: ClassVar[tuple[NewRowTable, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        areas = cls.areas()
+        cls._new_row_tables = tuple(table for area in areas for table in area.new_rows)
+        for area in areas:
+            _UNIQUE_VIOLATIONS.update(area.unique_violations)
+            _AUDITED_NAMES.update(area.audited)
+
+    @classmethod
+    def areas(cls) -> tuple[SqlArea, ...]:
+        """The areas whose repositories this unit of work offers."""
+        return areas_of(cls)
 
     def __init__(
         self,
@@ -284,7 +271,7 @@ class SqlAlchemyUnitOfWork:
         self._session_factory = session_factory
         self._read_only = read_only
         self._clock = clock
-        self._tenant = scope.tenant
+        self.tenant = scope.tenant
         self._actor = scope.actor
 
     def act_as(self, actor: Actor) -> None:
@@ -292,15 +279,8 @@ class SqlAlchemyUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
-        self._new_rows = new_rows = NewRows()
-        self.users = SqlUserRepository(self.session, self._tenant)
-        self.sessions = SqlLoginSessionRepository(self.session, self._tenant)
-        self.partners = SqlPartnerRepository(self.session, self._tenant)
-        self.agreements = SqlAgreementRepository(self.session, self._tenant)
-        self.clients = SqlApiClientRepository(self.session, self._tenant)
-        self.participants = SqlParticipantRepository(self.session, self._tenant, new_rows)
-        self.consents = SqlConsentRepository(self.session, self._tenant, new_rows)
-        self.duplicates = SqlDuplicateRepository(self.session, self._tenant, new_rows)
+        self.new_rows = NewRows()
+        self.__dict__.pop("_repositories", None)  # built again, on first use, for this session
         return self
 
     async def __aexit__(
@@ -314,7 +294,7 @@ class SqlAlchemyUnitOfWork:
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
-        created = list(self._new_rows.entities)
+        created = list(self.new_rows.entities)
         inserts = None
         try:
             # Constraint violations surface here, before anything is recorded.
@@ -336,24 +316,20 @@ class SqlAlchemyUnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self.session.info.pop(_PENDING_KEY, None)
-        self._new_rows.clear()
+        self.new_rows.clear()
 
     async def _insert_new_rows(self, inserts: _Inserts) -> None:
         """Insert what the repositories were handed as new (`NewRows`): one statement per table, parents first."""
-        new_rows = self._new_rows
-        for table, cls in _NEW_ROW_TABLES:
-            columns = _columns(table)
-            rows = [_row(entity, columns) for entity in new_rows.entities if type(entity) is cls]
+        new_rows = self.new_rows
+        for new_table in self._new_row_tables:
+            table, cls = new_table.table, new_table.entity
+            if cls is None:
+                rows = new_rows.rows_of(table)
+            else:
+                columns = _columns(table)
+                rows = [_row(entity, columns) for entity in new_rows.entities if type(entity) is cls]
             if rows:
                 await inserts(table, rows)
-            if table is tables.participants:
-                keys = [
-                    {"key": key, "participant_id": participant_id}
-                    for participant_id, held in new_rows.identifier_keys.items()
-                    for key in held
-                ]
-                if keys:
-                    await inserts(tables.participant_identifiers, keys)
         new_rows.clear()
 
     async def _write_audit_and_outbox(self, created: list[object], inserts: _Inserts | None) -> None:
@@ -404,6 +380,6 @@ class SqlAlchemyUnitOfWork:
         if inserts is None:
             inserts = await _Inserts.open(self.session)
         if audit_rows:
-            await inserts(tables.audit_events, audit_rows)
+            await inserts(schema.audit_events, audit_rows)
         if outbox_rows:
-            await inserts(tables.outbox, outbox_rows)
+            await inserts(schema.outbox, outbox_rows)

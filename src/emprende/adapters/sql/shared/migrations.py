@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import emprende
-from emprende.adapters.database import write_engine
-from emprende.adapters.tables import metadata
+from emprende.adapters.sql.shared.database import write_engine
+from emprende.adapters.sql.shared.schema import metadata
 
 
 def migrations_dir() -> Path:

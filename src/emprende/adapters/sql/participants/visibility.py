@@ -11,13 +11,15 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, exists, or_
 
-from emprende.adapters import tables
+from emprende.adapters.sql.participants import tables as participant_tables
 from emprende.domain.participants.consent import ConsentPurpose
 
-_c = tables.consents.c
+_c = participant_tables.consents.c
 
 
-def visible_to(tenant: uuid.UUID | ColumnElement[Any], people: FromClause = tables.participants) -> ColumnElement[bool]:
+def visible_to(
+    tenant: uuid.UUID | ColumnElement[Any], people: FromClause = participant_tables.participants
+) -> ColumnElement[bool]:
     """Whether the tenant may see the person in `people` (the participants table, or an alias of it): owned by the
     tenant, or shared with it by a sharing consent in force that names it."""
     return or_(

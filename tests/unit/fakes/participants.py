@@ -1,8 +1,8 @@
 """In-memory fakes for the participant registry's ports: people, their consents, probable duplicates, and the read
 side (participant and duplicate queries, the sensitive-read log, the audit trail) over the same tables.
 
-Every fake applies the one visibility rule of `adapters/visibility.py`: a partner sees the people it registered and
-those a sharing consent in force names it the recipient of; the operator (no tenant) sees everyone.
+Every fake applies the one visibility rule of `adapters/sql/participants/visibility.py`: a partner sees the people it
+registered and those a sharing consent in force names it the recipient of; the operator (no tenant) sees everyone.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from emprende.services.participants.ports import (
 )
 from emprende.services.shared.ports import Clock
 from emprende.services.shared.principal import Principal
+from tests.unit.fakes.shared import FakeAreaRepositories, fake_repository
 
 
 @dataclass
@@ -335,3 +336,12 @@ class FakeDuplicateQueries:
                     )
                 )
         return rows[:limit]
+
+
+class FakeParticipantRepositories(FakeAreaRepositories):
+    tables = ("participants", "consents", "duplicates")
+    indexes = ("identifiers",)
+    aggregates = ("participants", "consents", "duplicates")
+    participants = fake_repository(lambda uow: FakeParticipantRepository(uow._db, uow.tenant))
+    consents = fake_repository(lambda uow: FakeConsentRepository(uow._db))
+    duplicates = fake_repository(lambda uow: FakeDuplicateRepository(uow._db))

@@ -1,4 +1,4 @@
-"""Read side of the participant registry: column selects through the tenant and sharing-consent filter."""
+""""""
 
 from __future__ import annotations
 
@@ -9,32 +9,28 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, Select, bindparam, exists, func, insert, select, tuple_, union_all
+from sqlalchemy import BindParameter, Integer, Select, bindparam, exists, func, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import operators
 
-from emprende.adapters import tables
-from emprende.adapters.database import write_engine
-from emprende.adapters.queries import PreparedRead, ReadConnections
-from emprende.adapters.visibility import visible_to
-from emprende.domain.audit.trail import AuditAction
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.participants.visibility import visible_to
+from emprende.adapters.sql.shared.reads import PreparedRead, ReadConnections
 from emprende.domain.participants.matching import search_key
-from emprende.domain.shared.ids import new_id
 from emprende.services.participants.ports import (
-    DuplicateCandidateRow,
-    DuplicateSide,
     ParticipantFilters,
     ParticipantRow,
     ParticipantSort,
 )
-from emprende.services.shared.context import current_request_id
-from emprende.services.shared.ports import Clock
-from emprende.services.shared.principal import Principal
 
-_p = tables.participants
-_ids = tables.participant_identifiers
-_s = tables.participant_shares
+_p = participant_tables.participants
+
+
+_ids = participant_tables.participant_identifiers
+
+
+_s = participant_tables.participant_shares
+
 
 _PUBLIC = (
     _p.c.id,
@@ -59,6 +55,8 @@ _PUBLIC = (
     _p.c.version,
     _p.c.name_key,
 )
+
+
 _SENSITIVE = (
     _p.c.gender_identity,
     _p.c.migratory_status,
@@ -68,10 +66,12 @@ _SENSITIVE = (
     _p.c.phone,
     _p.c.email,
 )
+
+
 SENSITIVE_COLUMNS = tuple(column.key for column in _SENSITIVE)
 
 
-def _value(value: object) -> str | None:
+def stored_value(value: object) -> str | None:
     """An enum column's value as text: PostgreSQL reads give the text already, SQLite reads the member."""
     if value is None or type(value) is str:
         return value
@@ -90,7 +90,7 @@ def _row(row: Sequence[Any], sensitive: bool, sort: ParticipantSort = Participan
     if sensitive:
         sensitive_values = {
             "gender_identity": row[21],
-            "migratory_status": _value(row[22]),
+            "migratory_status": stored_value(row[22]),
             "documents": row[23],
             "disability": row[24],
             "has_disability": row[25],
@@ -106,15 +106,15 @@ def _row(row: Sequence[Any], sensitive: bool, sort: ParticipantSort = Participan
         row[3],
         row[4],
         row[5],
-        str(_value(row[6])),
-        str(_value(row[7])),
+        str(stored_value(row[6])),
+        str(stored_value(row[7])),
         row[8],
         row[9],
         row[10],
-        _value(row[11]),
+        stored_value(row[11]),
         row[12],
         row[13],
-        str(_value(row[14])),
+        str(stored_value(row[14])),
         row[15],
         row[16],
         row[17],
@@ -136,13 +136,19 @@ _EQUALS = (
     ("migratory_status", _p.c.migratory_status),
     ("has_disability", _p.c.has_disability),
 )
+
+
 _RANGES = (
     ("born_after", _p.c.birth_date, ">="),
     ("born_before", _p.c.birth_date, "<="),
     ("registered_from", _p.c.registered_at, ">="),
     ("registered_to", _p.c.registered_at, "<"),
 )
+
+
 _NAME_WORDS = 5
+
+
 _LIKE_ESCAPE = "/"
 
 
@@ -320,94 +326,3 @@ def _after(sort_key: Any, id_column: Any) -> Any:
     return tuple_(sort_key, id_column) > tuple_(
         bindparam("after_key", type_=sort_key.type), bindparam("after_id", type_=id_column.type)
     )
-
-
-class SqlSensitiveReadLog:
-    """Writes one audit event per participant whose sensitive data a principal read."""
-
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
-        self._engine = write_engine(engine)
-        self._clock = clock
-
-    async def record(self, principal: Principal, participant_ids: Sequence[uuid.UUID]) -> None:
-        if not participant_ids:
-            return
-        now = self._clock.now()
-        actor = principal.actor
-        request_id = current_request_id.get()
-        fields = {name: {"before": None, "after": "[read]"} for name in SENSITIVE_COLUMNS}
-        rows = [
-            {
-                "id": new_id(),
-                "occurred_at": now,
-                "actor_type": actor.type.value,
-                "actor_id": actor.id,
-                "action": AuditAction.READ_SENSITIVE.value,
-                "entity_type": "participant",
-                "entity_id": str(participant_id),
-                "changes": fields,
-                "request_id": request_id,
-            }
-            for participant_id in participant_ids
-        ]
-        async with self._engine.begin() as connection:
-            await connection.execute(insert(tables.audit_events), rows)
-
-
-class SqlDuplicateQueries:
-    """Pairs side by side; a partner sees a pair only when it may see both records."""
-
-    def __init__(self, reads: ReadConnections) -> None:
-        self._reads = reads
-
-    async def list_candidates(
-        self, tenant: uuid.UUID | None, status: str | None, after: uuid.UUID | None, limit: int
-    ) -> Sequence[DuplicateCandidateRow]:
-        d = tables.duplicate_candidates
-        first = _p.alias("first")
-        second = _p.alias("second")
-        columns = (
-            "id",
-            "owner_partner_id",
-            "given_names",
-            "family_names",
-            "birth_date",
-            "nationality",
-            "registered_at",
-        )
-        statement = (
-            select(
-                d.c.id,
-                d.c.status,
-                d.c.reasons,
-                d.c.similarity,
-                d.c.created_at,
-                *(first.c[name].label(f"a_{name}") for name in columns),
-                *(second.c[name].label(f"b_{name}") for name in columns),
-            )
-            .join(first, first.c.id == d.c.participant_id)
-            .join(second, second.c.id == d.c.other_id)
-            .where(first.c.merged_into_id.is_(None), second.c.merged_into_id.is_(None))
-            .order_by(d.c.id)
-            .limit(limit)
-        )
-        if status is not None:
-            statement = statement.where(d.c.status == status)
-        if after is not None:
-            statement = statement.where(d.c.id > after)
-        if tenant is not None:  # both records, or the pair is not there for this tenant at all
-            statement = statement.where(visible_to(tenant, first), visible_to(tenant, second))
-        async with self._reads.connect() as connection:
-            rows = (await connection.execute(statement)).all()
-        return [
-            DuplicateCandidateRow(
-                id=row.id,
-                status=str(_value(row.status)),
-                reasons=sorted(row.reasons),
-                similarity=row.similarity,
-                created_at=row.created_at,
-                participant=DuplicateSide(*(getattr(row, f"a_{name}") for name in columns)),
-                other=DuplicateSide(*(getattr(row, f"b_{name}") for name in columns)),
-            )
-            for row in rows
-        ]

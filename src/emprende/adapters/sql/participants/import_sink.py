@@ -40,10 +40,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from emprende.adapters import tables
-from emprende.adapters.import_lookups import AsyncpgConnection, BatchLookups, chunks
-from emprende.adapters.types import UTCDateTime, as_utc
-from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.participants.import_lookups import AsyncpgConnection, BatchLookups, chunks
+from emprende.adapters.sql.shared import schema
+from emprende.adapters.sql.shared.types import UTCDateTime, as_utc
+from emprende.adapters.sql.shared.unit_of_work import SqlAlchemyUnitOfWork, translate_integrity_error
 from emprende.domain.audit.trail import REDACTED, AuditAction
 from emprende.domain.participants.consent import NewConsent
 from emprende.domain.participants.duplicate import DuplicateCandidate
@@ -56,7 +57,7 @@ from emprende.services.shared.principal import Scope
 
 _YIELD_EVERY = 250  # rows made between two turns of the event loop while a COPY is under way
 _UNAUDITED = frozenset({"version", "updated_at"})
-_PARTICIPANT_COLUMNS = tuple(str(column.key) for column in tables.participants.c)  # plain str: JSON keys
+_PARTICIPANT_COLUMNS = tuple(str(column.key) for column in participant_tables.participants.c)  # plain str: JSON keys
 _AUDITED_PUBLIC = tuple(
     name for name in _PARTICIPANT_COLUMNS if name not in _UNAUDITED and name not in Participant.sensitive_fields
 )
@@ -197,7 +198,7 @@ class SqlImportSink:
         return await self._lookups.sketches(birth_dates, phones)
 
     async def load(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Participant]:
-        c = tables.participants.c
+        c = participant_tables.participants.c
         loaded: dict[uuid.UUID, Participant] = {}
         for chunk in chunks(list(participant_ids)):
             statement = select(Participant).where(c.id.in_(chunk), c.merged_into_id.is_(None))
@@ -221,7 +222,7 @@ class SqlImportSink:
         try:
             if updated:
                 await session.flush()  # the rectified records, audited by the unit of work
-                ids = tables.participant_identifiers
+                ids = participant_tables.participant_identifiers
                 stale = [p.id for p in updated]
                 await session.execute(delete(ids).where(ids.c.participant_id.in_(stale)))
             await self._insert_in_turn(self._inserts(people, consents, keys, duplicates))
@@ -247,18 +248,18 @@ class SqlImportSink:
         """Each table's rows as the driver takes them, made as they are read; the duplicate pairs last, awaited when
         they are still being worked out."""
         if people:
-            yield self._records_of(tables.participants, people)
-            yield self._records_of(tables.consents, consents)
-            yield self._records(tables.audit_events, self._audits(people))
+            yield self._records_of(participant_tables.participants, people)
+            yield self._records_of(participant_tables.consents, consents)
+            yield self._records(schema.audit_events, self._audits(people))
             events = [
                 *((person.updated_at, person.registered_event()) for person in people),
                 *((consent.recorded_at, consent.given_event()) for consent in consents),
             ]
-            yield self._records(tables.outbox, (_outbox(at, event) for at, event in events))
-        yield self._records(tables.participant_identifiers, keys)
+            yield self._records(schema.outbox, (_outbox(at, event) for at, event in events))
+        yield self._records(participant_tables.participant_identifiers, keys)
         pairs = duplicates if isinstance(duplicates, Sequence) else await duplicates
         # Mapped entities are read through `vars`: every column is in their state.
-        yield self._records(tables.duplicate_candidates, map(vars, pairs))
+        yield self._records(participant_tables.duplicate_candidates, map(vars, pairs))
 
     def _records(
         self, table: Table, rows: Iterable[Mapping[str, Any]]

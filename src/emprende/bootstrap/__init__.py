@@ -2,49 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import migrations
 from emprende.adapters.clock import SystemClock
-from emprende.adapters.database import create_engine, create_generic_plan_engine, write_engine
-from emprende.adapters.idempotency import ResponseCipher, SqlIdempotencyStore
-from emprende.adapters.import_ledger import SqliteImportLedger
-from emprende.adapters.import_sink import SqlImportSink
-from emprende.adapters.importers import ImportEncoding, ImportFormat, read_rows
-from emprende.adapters.orm import start_mappers
-from emprende.adapters.participant_queries import SqlDuplicateQueries, SqlParticipantQueries, SqlSensitiveReadLog
-from emprende.adapters.principal_cache import (
+from emprende.adapters.identity.rate_limit import InMemoryLoginRateLimiter
+from emprende.adapters.identity.security import Argon2PasswordHasher, JoseTokenService
+from emprende.adapters.sql.identity.principal_cache import (
     CachedPrincipalLookup,
     PrincipalCache,
     PrincipalChangeListener,
-    session_info,
 )
-from emprende.adapters.queries import (
-    ReadConnections,
-    SqlAuditQueries,
-    SqlHealthProbe,
-    SqlPartnerQueries,
-    SqlPrincipalLookup,
-    SqlUserQueries,
-)
-from emprende.adapters.rate_limit import InMemoryLoginRateLimiter
-from emprende.adapters.security import Argon2PasswordHasher, JoseTokenService
-from emprende.adapters.unit_of_work import SqlAlchemyUnitOfWork, build_session_factory
-from emprende.services.audit.ports import AuditQueries
+from emprende.adapters.sql.identity.principals import SqlPrincipalLookup
+from emprende.adapters.sql.shared import migrations
+from emprende.adapters.sql.shared.database import create_engine, create_generic_plan_engine
+from emprende.adapters.sql.shared.health import SqlHealthProbe
+from emprende.adapters.sql.shared.idempotency import ResponseCipher, SqlIdempotencyStore
+from emprende.adapters.sql.shared.mapping import start_mappers
+from emprende.adapters.sql.shared.reads import ReadConnections
+from emprende.adapters.sql.shared.schema import metadata
+from emprende.bootstrap.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from emprende.bootstrap.wiring import AreaWiring, Infrastructure
 from emprende.services.identity.auth import AuthComponents
-from emprende.services.identity.ports import PasswordHasher, PrincipalLookup, TokenService, UserQueries
-from emprende.services.imports.ports import ImportLedger, ImportSink
-from emprende.services.participants.ports import DuplicateQueries, ParticipantQueries, SensitiveReadLog
-from emprende.services.partners.ports import PartnerQueries
-from emprende.services.shared.ports import Clock, HealthProbe, IdempotencyStore, UnitOfWork
+from emprende.services.identity.ports import PasswordHasher, PrincipalLookup, TokenService
+from emprende.services.shared.ports import Clock, HealthProbe, IdempotencyStore
 from emprende.services.shared.principal import Scope
 from emprende.settings import Settings
 
-# File reading for bulk imports, for the entry points (which reach adapters only through this module).
-__all__ = ["Container", "ImportEncoding", "ImportFormat", "build_container", "read_rows"]
+W = TypeVar("W", bound=AreaWiring)
+
+# `metadata`: the whole database schema, every area's tables on one `MetaData` (the unit of work's areas import them
+# all), for the schema migrations and the tests.
+__all__ = ["Container", "build_container", "metadata"]
 
 
 @dataclass(slots=True)
@@ -55,30 +47,26 @@ class Container:
     hasher: PasswordHasher
     tokens: TokenService
     auth: AuthComponents
-    user_queries: UserQueries
-    partner_queries: PartnerQueries
-    participant_queries: ParticipantQueries
-    sensitive_log: SensitiveReadLog
-    duplicate_queries: DuplicateQueries
-    audit_queries: AuditQueries
     health: HealthProbe
     idempotency: IdempotencyStore
-    _uow_factory: SqlAlchemyUnitOfWorkFactory
+    _infrastructure: Infrastructure
     principal_listener: PrincipalChangeListener | None = None
     owns_engine: bool = True
     generic_engine: AsyncEngine | None = None
     owns_generic_engine: bool = False
 
+    _areas: dict[type[AreaWiring], AreaWiring] = field(default_factory=dict)
+
     def uow(self, scope: Scope, *, read_only: bool = False) -> UnitOfWork:
-        return self._uow_factory(scope, read_only=read_only)
+        return self._infrastructure.uow(scope, read_only=read_only)
 
-    def import_sink(self, scope: Scope, *, dry_run: bool = False) -> ImportSink:
-        """Batch persistence for bulk imports (a dry run's sink reads only)."""
-        return SqlImportSink(self._uow_factory(scope, read_only=dry_run), scope)
-
-    def import_ledger(self) -> ImportLedger:
-        """What a bulk import keeps of the rows it has handled, in a temporary file: its memory stays flat."""
-        return SqliteImportLedger()
+    def area(self, kind: type[W]) -> W:
+        """An area's adapters for the entry points (e.g. `container.area(ParticipantsWiring).participants`), built on
+        first use."""
+        wiring = self._areas.get(kind)
+        if wiring is None:
+            wiring = self._areas[kind] = kind(self._infrastructure)
+        return cast(W, wiring)
 
     async def upgrade_schema(self, revision: str = "head") -> None:
         """Apply the schema migrations up to `revision` (default: the newest)."""
@@ -107,26 +95,12 @@ class Container:
             await self.engine.dispose()
 
 
-class SqlAlchemyUnitOfWorkFactory:
-    def __init__(self, engine: AsyncEngine, clock: Clock, principal_cache: PrincipalCache | None = None) -> None:
-        self._writers = build_session_factory(write_engine(engine))
-        self._readers = build_session_factory(engine)
-        if principal_cache is not None:
-            # Commits that change a user, login session, partner or API client clear this process's cache at once.
-            self._writers.configure(info=session_info(principal_cache))
-        self._clock = clock
-
-    def __call__(self, scope: Scope, *, read_only: bool = False) -> SqlAlchemyUnitOfWork:
-        sessions = self._readers if read_only else self._writers
-        return SqlAlchemyUnitOfWork(sessions, self._clock, scope, read_only=read_only)
-
-
 def build_container(
     settings: Settings, *, engine: AsyncEngine | None = None, generic_engine: AsyncEngine | None = None
 ) -> Container:
     """Build every adapter from the settings. The caller owns the container and must `close()` it. With an engine
     given, the caller owns it (and `generic_engine`, if given: without one, every read runs on `engine`)."""
-    start_mappers()
+    start_mappers(UnitOfWork.areas())
     secret = settings.resolve_secret()
     owns_engine = engine is None
     if engine is None:
@@ -175,15 +149,15 @@ def build_container(
         hasher=hasher,
         tokens=tokens,
         auth=auth,
-        user_queries=SqlUserQueries(reads),
-        partner_queries=SqlPartnerQueries(reads),
-        participant_queries=SqlParticipantQueries(reads),
-        sensitive_log=SqlSensitiveReadLog(engine, clock),
-        duplicate_queries=SqlDuplicateQueries(reads),
-        audit_queries=SqlAuditQueries(reads),
         health=SqlHealthProbe(reads),
         idempotency=SqlIdempotencyStore(engine, ResponseCipher(secret)),
-        _uow_factory=SqlAlchemyUnitOfWorkFactory(engine, clock, principal_cache),
+        _infrastructure=Infrastructure(
+            settings=settings,
+            engine=engine,
+            reads=reads,
+            clock=clock,
+            uow=UnitOfWorkFactory(engine, clock, principal_cache),
+        ),
         principal_listener=listener,
         owns_engine=owns_engine,
         generic_engine=generic_engine,

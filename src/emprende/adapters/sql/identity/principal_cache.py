@@ -32,7 +32,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, UOWTransaction
 
-from emprende.adapters.queries import SqlPrincipalLookup
+from emprende.adapters.sql.identity.principals import SqlPrincipalLookup
 from emprende.domain.identity.session import LoginSession
 from emprende.domain.identity.user import User
 from emprende.domain.partners.client import ApiClient

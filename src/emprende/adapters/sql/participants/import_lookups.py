@@ -17,8 +17,8 @@ from typing import Any, Protocol, TypeVar, overload
 from sqlalchemy import ColumnElement, Dialect, Select, case, func, literal_column, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from emprende.adapters import tables
-from emprende.adapters.visibility import visible_to
+from emprende.adapters.sql.participants import tables as participant_tables
+from emprende.adapters.sql.participants.visibility import visible_to
 from emprende.domain.participants.matching import PersonSketch
 from emprende.services.imports.ports import NameBlock, RegistrySketches
 
@@ -42,7 +42,7 @@ class AsyncpgConnection(Protocol):
 # batch's days hold some 135,000 people at a million: decoding each id cost as much as the rest of the lookup.
 _PG_HOLDERS = "SELECT key, participant_id FROM participant_identifiers WHERE key = ANY($1::varchar[])"
 _PG_OWNERS = "SELECT id, owner_partner_id FROM participants WHERE id = ANY($1::uuid[])"
-_people = tables.participants.c
+_people = participant_tables.participants.c
 # Whether a partner importing may see each person of the blocks (`visibility.visible_to`, its tenant the statement's
 # second parameter); the operator sees everyone and its statements leave it out. For a day, one character a person,
 # "1" or "0", in the order of the day's ids (every aggregate of a group reads its rows in the same order).
@@ -175,7 +175,7 @@ class BatchLookups:
             if held:
                 owners.update((row[0], row[1]) for row in await self._pg.fetch(_PG_OWNERS, list(set(held.values()))))
         else:
-            ids, people = tables.participant_identifiers.c, tables.participants.c
+            ids, people = participant_tables.participant_identifiers.c, participant_tables.participants.c
             session = self._session
             for chunk in chunks(list(keys)):
                 statement = select(ids.key, ids.participant_id).where(ids.key.in_(chunk))
@@ -203,7 +203,7 @@ class BatchLookups:
                     if live
                 ],
             )
-        c = tables.participants.c
+        c = participant_tables.participants.c
         live = (c.erased_at.is_(None), c.merged_into_id.is_(None))
         visible = visible_to(tenant) if tenant is not None else true()
         session = self._session

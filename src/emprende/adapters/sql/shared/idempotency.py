@@ -15,11 +15,11 @@ from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from emprende.adapters import tables
-from emprende.adapters.database import write_engine
+from emprende.adapters.sql.shared import schema
+from emprende.adapters.sql.shared.database import write_engine
 from emprende.services.shared.ports import IdempotencyRecord, StoredResponse
 
-_keys = tables.idempotency_keys
+_keys = schema.idempotency_keys
 _MATCH = and_(_keys.c.owner == bindparam("o"), _keys.c.key == bindparam("k"))
 _SELECT = select(
     _keys.c.fingerprint,

@@ -1,0 +1,1 @@
+"""Database adapters of the partners area: partners, cooperation agreements, API clients."""
