@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar, overload
 
-from sqlalchemy import ColumnElement, Dialect, Select, case, func, literal_column, select, true
+from sqlalchemy import ColumnClause, ColumnElement, Dialect, Select, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from emprende.adapters.sql.participants import lookalikes
 from emprende.adapters.sql.participants import tables as participant_tables
-from emprende.adapters.sql.participants.visibility import visible_to
 from emprende.domain.participants.matching import PersonSketch
 from emprende.services.imports.ports import NameBlock, RegistrySketches
 
@@ -36,17 +36,24 @@ class AsyncpgConnection(Protocol):
     ) -> str: ...
 
 
-# PostgreSQL lookups: one statement per batch whatever its size (an array parameter, not a list of parameters), each
-# served by an index. People born on the same day come back as one row: their name keys as an array, their ids as one
-# byte string (16 bytes each, in the same order), read into a UUID only for the few whose name passes the screen. A
-# batch's days hold some 135,000 people at a million: decoding each id cost as much as the rest of the lookup.
-_PG_HOLDERS = "SELECT key, participant_id FROM participant_identifiers WHERE key = ANY($1::varchar[])"
+# PostgreSQL lookups (`lookalikes`): one statement per batch whatever its size (an array parameter, not a list of
+# parameters), each served by an index. People born on the same day come back as one row: their name keys as an array,
+# their ids as one byte string (16 bytes each, in the same order), read into a UUID only for the few whose name passes
+# the screen. A batch's days hold some 135,000 people at a million: decoding each id cost as much as the rest of the
+# lookup.
+_people = lookalikes.people
+_PG_KEYS: ColumnClause[Any] = literal_column("$1::varchar[]")
+_PG_DAYS: ColumnClause[Any] = literal_column("$1::date[]")
 _PG_OWNERS = "SELECT id, owner_partner_id FROM participants WHERE id = ANY($1::uuid[])"
-_people = participant_tables.participants.c
-# Whether a partner importing may see each person of the blocks (`visibility.visible_to`, its tenant the statement's
-# second parameter); the operator sees everyone and its statements leave it out. For a day, one character a person,
-# "1" or "0", in the order of the day's ids (every aggregate of a group reads its rows in the same order).
-_SEEN = visible_to(literal_column("$2::uuid"))
+# Whether a partner importing may see each person of the blocks (its tenant the statement's second parameter); the
+# operator sees everyone and its statements leave it out. For a day, one character a person, "1" or "0", in the order
+# of the day's ids (every aggregate of a group reads its rows in the same order).
+_SEEN = lookalikes.seen_by(literal_column("$2::uuid"))
+
+
+def _pg_holders() -> Select[Any]:
+    ids = lookalikes.identifiers
+    return select(ids.key, ids.participant_id).where(lookalikes.holding(lookalikes.equal_to(func.any(_PG_KEYS))))
 
 
 def _pg_born_on(seen: bool) -> Select[Any]:
@@ -59,11 +66,7 @@ def _pg_born_on(seen: bool) -> Select[Any]:
         columns.append(func.string_agg(case((_SEEN, "1"), else_="0"), literal_column("''")))
     return (
         select(*columns)
-        .where(
-            _people.birth_date == func.any(literal_column("$1::date[]")),
-            _people.erased_at.is_(None),
-            _people.merged_into_id.is_(None),
-        )
+        .where(lookalikes.born_on(lookalikes.equal_to(func.any(_PG_DAYS))), lookalikes.LIVE)
         .group_by(_people.birth_date)
     )
 
@@ -72,9 +75,8 @@ def _pg_born_on(seen: bool) -> Select[Any]:
 # scan of the partial birth-date index a candidate plan, which statistics taken before an import filled the table
 # make look cheap; once chosen, it was kept for every batch (7 s of a 100,000-row import into an empty registry).
 def _pg_with_phone(seen: bool) -> Select[Any]:
-    live = _people.erased_at.is_(None) & _people.merged_into_id.is_(None)
-    columns = (_people.id, _people.name_key, _people.birth_date, _people.phone, live, *((_SEEN,) if seen else ()))
-    return select(*columns).where(_people.phone == func.any(literal_column("$1::varchar[]")))
+    columns = (*lookalikes.SKETCH, lookalikes.LIVE, *((_SEEN,) if seen else ()))
+    return select(*columns).where(lookalikes.with_phone(lookalikes.equal_to(func.any(_PG_KEYS))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class _PgBlocks:
     """The block lookups as asyncpg's SQL text (their `$n` parameters are literal columns, other values literals), by
     whether the importer is a partner (its id the second parameter)."""
 
+    holders: str
     born_on: dict[bool, str]
     with_phone: dict[bool, str]
 
@@ -98,7 +101,9 @@ def _blocks_sql(dialect: Dialect) -> _PgBlocks:
 
     seen = (False, True)
     _pg_blocks[dialect] = found = _PgBlocks(
-        {flag: sql(_pg_born_on(flag)) for flag in seen}, {flag: sql(_pg_with_phone(flag)) for flag in seen}
+        sql(_pg_holders()),
+        {flag: sql(_pg_born_on(flag)) for flag in seen},
+        {flag: sql(_pg_with_phone(flag)) for flag in seen},
     )
     return found
 
@@ -171,14 +176,15 @@ class BatchLookups:
         held: dict[str, uuid.UUID] = {}
         owners: dict[uuid.UUID, uuid.UUID] = {}
         if self._pg is not None:
-            held.update((row[0], row[1]) for row in await self._pg.fetch(_PG_HOLDERS, list(keys)))
+            holders = _blocks_sql(self._dialect).holders
+            held.update((row[0], row[1]) for row in await self._pg.fetch(holders, list(keys)))
             if held:
                 owners.update((row[0], row[1]) for row in await self._pg.fetch(_PG_OWNERS, list(set(held.values()))))
         else:
             ids, people = participant_tables.participant_identifiers.c, participant_tables.participants.c
             session = self._session
             for chunk in chunks(list(keys)):
-                statement = select(ids.key, ids.participant_id).where(ids.key.in_(chunk))
+                statement = select(ids.key, ids.participant_id).where(lookalikes.holding(lookalikes.among(chunk)))
                 held.update((row.key, row.participant_id) for row in await session.execute(statement))
             for found in chunks(sorted(set(held.values()))):
                 statement = select(people.id, people.owner_partner_id).where(people.id.in_(found))
@@ -203,13 +209,13 @@ class BatchLookups:
                     if live
                 ],
             )
-        c = participant_tables.participants.c
-        live = (c.erased_at.is_(None), c.merged_into_id.is_(None))
-        visible = visible_to(tenant) if tenant is not None else true()
+        c = lookalikes.people
+        visible = lookalikes.seen_by(tenant)
         session = self._session
         days: dict[date, tuple[list[uuid.UUID], list[str], list[bool]]] = {}
         for day_chunk in chunks(list(birth_dates)):
-            statement = select(c.birth_date, c.id, c.name_key, visible).where(c.birth_date.in_(day_chunk), *live)
+            born = lookalikes.born_on(lookalikes.among(day_chunk))
+            statement = select(c.birth_date, c.id, c.name_key, visible).where(born, lookalikes.LIVE)
             for day, pid, key, flag in await session.execute(statement):
                 ids, keys, flags = days.setdefault(day, ([], [], []))
                 ids.append(pid)
@@ -217,7 +223,8 @@ class BatchLookups:
                 flags.append(bool(flag))
         sketches: list[tuple[uuid.UUID, PersonSketch, bool]] = []
         for phone_chunk in chunks(list(phones)):
-            statement = select(c.id, c.name_key, c.birth_date, c.phone, visible).where(c.phone.in_(phone_chunk), *live)
+            sharing = lookalikes.with_phone(lookalikes.among(phone_chunk))
+            statement = select(*lookalikes.SKETCH, visible).where(sharing, lookalikes.LIVE)
             sketches += [
                 (pid, PersonSketch(key, day, phone), bool(flag))
                 for pid, key, day, phone, flag in await session.execute(statement)

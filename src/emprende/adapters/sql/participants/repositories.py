@@ -26,6 +26,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from emprende.adapters.sql.participants import lookalikes
 from emprende.adapters.sql.participants import tables as participant_tables
 from emprende.adapters.sql.participants.mapping import PARTICIPANTS
 from emprende.adapters.sql.participants.visibility import visible_to
@@ -36,66 +37,53 @@ from emprende.domain.participants.matching import PersonSketch
 from emprende.domain.participants.participant import Participant, identifier_keys
 from emprende.services.participants.ports import Lookalikes
 
+
 # Statements of the duplicate checks, built once: only their parameters change from one registration to the next.
-_people, _ids = participant_tables.participants.c, participant_tables.participant_identifiers.c
-
-
 def _holders(visible: ColumnElement[bool]) -> Select[Any, Any, Any, Any, Any, Any]:
     """Whoever holds one of the `keys` (exact duplicates), whichever partner owns them, and whether the tenant sees
     them; in the columns of `_block`, so that the two can be read together."""
+    people = lookalikes.people
     return (
         select(
             true().label("holder"),
-            _ids.participant_id.label("id"),
             visible.label("visible"),
-            cast(null(), _people.name_key.type).label("name_key"),
-            cast(null(), _people.birth_date.type).label("birth_date"),
-            cast(null(), _people.phone.type).label("phone"),
+            lookalikes.identifiers.participant_id.label("id"),
+            cast(null(), people.name_key.type).label("name_key"),
+            cast(null(), people.birth_date.type).label("birth_date"),
+            cast(null(), people.phone.type).label("phone"),
         )
         .join_from(
             participant_tables.participant_identifiers,
             participant_tables.participants,
-            _people.id == _ids.participant_id,
+            people.id == lookalikes.identifiers.participant_id,
         )
-        .where(_ids.key.in_(bindparam("keys", expanding=True)))
+        .where(lookalikes.holding(lookalikes.among(bindparam("keys", expanding=True))))
     )
 
 
 def _block(visible: ColumnElement[bool], *same: ColumnElement[bool]) -> Select[Any, Any, Any, Any, Any, Any]:
-    """Blocking for probable duplicates: live people with the same birth date or phone (both indexed), never a scan;
-    with whether the tenant sees them, as for the holders."""
+    """Candidates for probable duplicates (`lookalikes`): live people with the same birth date or phone, never a
+    scan; with whether the tenant sees them, as for the holders."""
     return (
-        select(
-            false().label("holder"),
-            _people.id,
-            visible.label("visible"),
-            _people.name_key,
-            _people.birth_date,
-            _people.phone,
-        )
-        .where(
-            or_(*same),
-            _people.id != bindparam("exclude"),
-            _people.erased_at.is_(None),
-            _people.merged_into_id.is_(None),
-        )
+        select(false().label("holder"), visible.label("visible"), *lookalikes.SKETCH)
+        .where(or_(*same), lookalikes.people.id != bindparam("exclude"), lookalikes.LIVE)
         .limit(500)
     )
 
 
 _VISIBLE = {  # by whether the tenant is the operator, who sees everyone
-    True: true(),
-    False: visible_to(bindparam("tenant", type_=Uuid)),
+    True: lookalikes.seen_by(None),
+    False: lookalikes.seen_by(bindparam("tenant", type_=Uuid)),
 }
 
 
 _HOLDERS = {operator: _holders(visible) for operator, visible in _VISIBLE.items()}
 
 
-_SAME_BIRTH_DATE = _people.birth_date == bindparam("birth_date")
+_SAME_BIRTH_DATE = lookalikes.born_on(lookalikes.equal_to(bindparam("birth_date")))
 
 
-_SAME_PHONE = _people.phone == bindparam("phone")
+_SAME_PHONE = lookalikes.with_phone(lookalikes.equal_to(bindparam("phone")))
 
 
 _SAME = {  # by (has a birth date, has a phone)
@@ -155,7 +143,7 @@ class SqlParticipantRepository(TenantRepository):
         if not keys:
             return []
         rows = await self._rows(_HOLDERS[self._tenant is None], keys=list(keys), tenant=self._tenant)
-        return [(pid, bool(visible)) for _, pid, visible, *_ in rows]
+        return [(pid, bool(visible)) for _, visible, pid, *_ in rows]
 
     async def lookalikes(
         self, keys: Sequence[str], birth_date: date | None, phone: str | None, exclude: uuid.UUID
@@ -169,7 +157,7 @@ class SqlParticipantRepository(TenantRepository):
         rows = await self._rows(
             statement, keys=list(keys), tenant=self._tenant, birth_date=birth_date, phone=phone, exclude=exclude
         )
-        for holder, pid, visible, other_name_key, other_birth_date, other_phone in rows:  # unpacked: a block is ~60
+        for holder, visible, pid, other_name_key, other_birth_date, other_phone in rows:  # unpacked: a block is ~60
             if holder:
                 holders.append((pid, bool(visible)))
             else:
