@@ -20,13 +20,13 @@ from emprende.domain.participants.participant import (
 )
 from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
+from emprende.services.participants.permissions import authorize, is_allowed
 from emprende.services.participants.ports import (
     ParticipantFilters,
     ParticipantQueries,
     ParticipantRow,
     SensitiveReadLog,
 )
-from emprende.services.shared.authorization import authorize, is_allowed
 from emprende.services.shared.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

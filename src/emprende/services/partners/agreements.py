@@ -14,7 +14,7 @@ from emprende.domain.partners.agreement import (
     require_agreement,
 )
 from emprende.domain.shared.errors import NotFound, PreconditionFailed
-from emprende.services.shared.authorization import authorize
+from emprende.services.partners.permissions import authorize
 from emprende.services.shared.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

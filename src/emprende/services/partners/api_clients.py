@@ -13,7 +13,8 @@ from emprende.domain.partners.agreement import AgreementRequired
 from emprende.domain.partners.client import ApiClient
 from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput, InvalidScope, NotFound
 from emprende.services.identity.auth import AuthComponents
-from emprende.services.shared.authorization import SCOPES, allowed_scopes, authorize
+from emprende.services.partners.permissions import authorize
+from emprende.services.shared.authorization import SCOPES, allowed_scopes
 from emprende.services.shared.ports import UnitOfWork, UnitOfWorkFactory
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 
