@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from emprende.api.area import ApiArea, Tag
-from emprende.api.v1.participants import duplicates, participants, portal, problems
+from emprende.api.v1.participants import (
+    consents,
+    duplicates,
+    participants,
+    portal,
+    portal_accounts,
+    problems,
+    rights,
+)
 
 AREA = ApiArea(
     name="participants",
-    routers=(participants.router, duplicates.router, portal.router),
+    routers=(
+        participants.router,
+        consents.router,
+        rights.router,
+        portal_accounts.router,
+        duplicates.router,
+        portal.router,
+    ),
     tags=(
         Tag(
             "participants",
