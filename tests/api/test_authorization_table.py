@@ -1,6 +1,7 @@
-"""Tests generated from the permission table (`emprende.services.shared.authorization.PERMISSIONS`), the same table
-the README publishes: first the policy functions for every operation by role and scope, then one real HTTP call per
-operation for every role and client, so that what the table says is what the API does."""
+"""Tests generated from the permission table (`emprende.services.shared.authorization.permission_table`, the union of
+every area's `services/<area>/permissions.py`), the same table the README publishes: first the policy functions for
+every operation by role and scope, then one real HTTP call per operation for every role and client, so that what the
+table says is what the API does."""
 
 from __future__ import annotations
 
@@ -20,16 +21,20 @@ from emprende.domain.shared.errors import PermissionDenied
 from emprende.services.identity.users import CreateUser
 from emprende.services.partners.api_clients import CreateApiClient, create_api_client
 from emprende.services.shared.authorization import (
-    PERMISSIONS,
+    ADMIN,
     SCOPES,
     PasswordChangeRequired,
+    Rule,
     authorize,
     effective_scopes,
     is_allowed,
+    permission_table,
+    register_permissions,
 )
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 from tests.conftest import PASSWORD, Account, World, bearer, client_token, create_ready_user, login
 
+PERMISSIONS = permission_table()
 PARTNER = uuid.UUID("01900000-0000-7000-8000-0000000000aa")
 RULE_SCOPES = sorted({rule.scope for rule in PERMISSIONS.values() if rule.scope is not None})
 SERVICES = Path(__file__).resolve().parents[2] / "src" / "emprende" / "services"
@@ -121,6 +126,15 @@ def test_the_services_check_exactly_the_operations_in_the_table() -> None:
                 used |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', line))
     assert used <= set(PERMISSIONS), f"checked but not in the table: {used - set(PERMISSIONS)}"
     assert set(PERMISSIONS) <= used, f"in the table but never checked: {set(PERMISSIONS) - used}"
+
+
+def test_an_operation_is_registered_once_and_a_block_has_one_place_in_the_table() -> None:
+    with pytest.raises(ValueError, match="already in the permission table"):
+        register_permissions({"users.create": Rule("Create user accounts again", ADMIN)}, published_at=999)
+    with pytest.raises(ValueError, match="published at"):
+        register_permissions({"reports.read": Rule("Read reports", ADMIN)}, published_at=10)
+    assert "reports.read" not in permission_table()
+    assert not is_allowed(user(Role.ADMIN), "reports.read")
 
 
 # --- every operation through the API -----------------------------------------------------------------------------

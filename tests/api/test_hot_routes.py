@@ -21,7 +21,7 @@ from starlette.routing import Match
 from emprende.api.app import create_app
 from emprende.api.deps import query_values
 from emprende.api.problems import install_problem_handlers
-from emprende.api.v1.participants.participants import get_participant_served, list_participants_served
+from emprende.api.v1.participants.hot_routes import get_participant_served, list_participants_served
 from emprende.api.v1.participants.schemas import ParticipantListQuery
 from emprende.bootstrap import Container
 from tests.conftest import PARTICIPANTS, World, register

@@ -17,12 +17,12 @@ from pydantic_core import PydanticKnownError
 from pydantic_core.core_schema import ErrorType
 
 import emprende
-from emprende.api.problem_catalogue import CATALOGUE
+from emprende.api.problem_catalogue import CATALOGUE, SPANISH_MESSAGES, register_problems
 from emprende.api.problem_catalogue.field_messages_es import SPANISH_FIELD_MESSAGES
 from emprende.api.problem_catalogue.general import GENERAL
-from emprende.api.problem_catalogue.messages_es import SPANISH_MESSAGES
-from emprende.api.problem_catalogue.programme import PROGRAMME
+from emprende.api.problem_catalogue.messages_es import SHARED_SPANISH_MESSAGES
 from emprende.api.problems import field_message, localized_message
+from emprende.api.v1 import AREAS  # importing the areas registers their problem kinds and messages
 from emprende.domain.shared.errors import Conflict, DomainError, InvalidInput
 
 SOURCE = Path(emprende.__file__).parent
@@ -128,8 +128,15 @@ def test_every_code_has_its_own_spanish_with_the_same_placeholders(code: str) ->
 
 
 def test_no_code_is_defined_twice() -> None:
-    assert not GENERAL.keys() & PROGRAMME.keys()
-    assert len(CATALOGUE) == len(GENERAL) + len(PROGRAMME)
+    homes = [GENERAL, *(area.problems for area in AREAS)]
+    assert sum(len(home) for home in homes) == len(CATALOGUE)
+    assert set().union(*homes) == CATALOGUE.keys()
+
+
+def test_no_message_is_translated_twice() -> None:
+    homes = [SHARED_SPANISH_MESSAGES, *(area.spanish_messages for area in AREAS)]
+    assert sum(len(home) for home in homes) == len(SPANISH_MESSAGES)
+    assert set().union(*homes) == SPANISH_MESSAGES.keys()
 
 
 def test_every_code_the_source_raises_is_catalogued() -> None:
@@ -271,3 +278,11 @@ def test_field_messages_carry_pydantics_context(
 ) -> None:
     assert field_message(error_type, english, ctx, "es") == spanish
     assert field_message(error_type, english, ctx, "en") == english.removeprefix("Value error, ")
+
+
+def test_a_code_or_a_message_has_one_home() -> None:
+    with pytest.raises(ValueError, match="already in the catalogue"):
+        register_problems({"not_found": GENERAL["not_found"]}, {})
+    with pytest.raises(ValueError, match="already in the catalogue"):
+        register_problems({}, {"no fields": "ningún campo"})
+    assert SPANISH_MESSAGES["no fields"] == SHARED_SPANISH_MESSAGES["no fields"]

@@ -21,5 +21,5 @@ def test_the_permission_table_in_the_readme_is_the_enforced_one() -> None:
     text = README.read_text(encoding="utf-8")
     published = text.split("<!-- permissions:start -->\n", 1)[1].split("\n<!-- permissions:end -->", 1)[0]
     assert published == permissions_markdown(), (
-        "regenerate the README's permission table from services/authorization.py"
+        "regenerate the README's permission table from the areas' services/<area>/permissions.py"
     )

@@ -21,7 +21,7 @@ from emprende.api.openapi_shape import add_declared_models, describe_input_defau
 from emprende.api.pagination import CursorCodec
 from emprende.api.problems import PROBLEM_JSON, install_problem_handlers
 from emprende.api.v1.imports.imports import IMPORTS_PATH
-from emprende.api.v1.participants.participants import add_hot_routes
+from emprende.api.v1.participants.hot_routes import add_hot_routes
 from emprende.bootstrap import Container, build_container
 from emprende.logs import configure_logging
 from emprende.settings import Environment, Settings

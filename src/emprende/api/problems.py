@@ -19,9 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from emprende.api.i18n import Lang, negotiate
-from emprende.api.problem_catalogue import CATALOGUE
+from emprende.api.problem_catalogue import CATALOGUE, SPANISH_MESSAGES
 from emprende.api.problem_catalogue.field_messages_es import SPANISH_FIELD_MESSAGES, SPANISH_VALUE_ERROR_FALLBACK
-from emprende.api.problem_catalogue.messages_es import SPANISH_MESSAGES
 from emprende.domain.shared.errors import (
     AuthenticationFailed,
     Conflict,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from emprende.api.area import ApiArea, Tag
 from emprende.api.deps import ContainerDep
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.schemas import HealthOut
@@ -31,3 +32,10 @@ async def get_readiness(container: ContainerDep) -> HealthOut:
     if not await is_ready(container.health):
         raise ProblemError("not_ready", headers={"Retry-After": "5"})
     return HealthOut(status="ready", checks={"database": "ok"})
+
+
+AREA = ApiArea(
+    name="health",
+    routers=(router,),
+    tags=(Tag("health", "Liveness and readiness for load balancers and orchestrators.", listed_at=10),),
+)

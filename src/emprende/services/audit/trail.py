@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from emprende.services.audit.permissions import authorize
 from emprende.services.audit.ports import AuditFilters, AuditQueries, AuditRow
-from emprende.services.shared.authorization import authorize
 from emprende.services.shared.principal import Principal
 
 

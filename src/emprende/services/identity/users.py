@@ -17,8 +17,9 @@ from emprende.domain.shared.errors import (
     PermissionDenied,
     PreconditionFailed,
 )
+from emprende.services.identity.permissions import authorize
 from emprende.services.identity.ports import IdentityUnitOfWork, PasswordHasher, UserFilters, UserQueries, UserRow
-from emprende.services.shared.authorization import authorize, may_grant_role
+from emprende.services.shared.authorization import may_grant_role
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import SYSTEM, Principal, Scope
 

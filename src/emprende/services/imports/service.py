@@ -50,9 +50,9 @@ from emprende.services.imports.rows import (
     RawRow,
     check_row,
 )
+from emprende.services.participants.permissions import authorize
 from emprende.services.participants.ports import ParticipantsUnitOfWork
 from emprende.services.participants.registry import REGISTERING_ROLES, require_any_partner_role
-from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

@@ -11,8 +11,8 @@ from emprende.domain.identity.user import Language
 from emprende.domain.participants.consent import Consent, ConsentMethod, ConsentPurpose
 from emprende.domain.participants.participant import Participant
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied
+from emprende.services.participants.permissions import authorize
 from emprende.services.participants.ports import ParticipantsUnitOfWork
-from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Sequence
 
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied
+from emprende.services.participants.permissions import authorize
 from emprende.services.participants.ports import DuplicateCandidateRow, DuplicateQueries, ParticipantsUnitOfWork
-from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

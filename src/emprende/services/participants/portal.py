@@ -10,13 +10,13 @@ from emprende.domain.identity.user import Language, PortalAccountExists, Role, U
 from emprende.domain.participants.consent import Consent
 from emprende.domain.shared.errors import EmailAlreadyRegistered, InvalidInput, NotFound, PermissionDenied
 from emprende.services.identity.ports import PasswordHasher
+from emprende.services.participants.permissions import authorize
 from emprende.services.participants.ports import (
     ParticipantQueries,
     ParticipantRow,
     ParticipantsUnitOfWork,
     SensitiveReadLog,
 )
-from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

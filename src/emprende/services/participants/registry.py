@@ -20,6 +20,7 @@ from emprende.domain.participants.participant import (
 )
 from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
+from emprende.services.participants.permissions import authorize, is_allowed
 from emprende.services.participants.ports import (
     ParticipantFilters,
     ParticipantQueries,
@@ -27,7 +28,6 @@ from emprende.services.participants.ports import (
     ParticipantsUnitOfWork,
     SensitiveReadLog,
 )
-from emprende.services.shared.authorization import authorize, is_allowed
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

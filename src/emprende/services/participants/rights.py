@@ -12,9 +12,9 @@ from emprende.domain.participants.consent import Consent
 from emprende.domain.participants.participant import Participant
 from emprende.domain.shared.errors import NotFound, PermissionDenied
 from emprende.services.audit.ports import AuditFilters, AuditQueries, AuditRow
+from emprende.services.participants.permissions import authorize
 from emprende.services.participants.ports import ParticipantsUnitOfWork
 from emprende.services.participants.registry import require_sensitive
-from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

@@ -14,8 +14,8 @@ from emprende.domain.partners.agreement import (
     require_agreement,
 )
 from emprende.domain.shared.errors import NotFound, PreconditionFailed
+from emprende.services.partners.permissions import authorize
 from emprende.services.partners.ports import PartnersUnitOfWork
-from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

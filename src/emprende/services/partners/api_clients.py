@@ -13,8 +13,9 @@ from emprende.domain.partners.agreement import AgreementRequired
 from emprende.domain.partners.client import ApiClient
 from emprende.domain.shared.errors import AuthenticationFailed, InvalidInput, InvalidScope, NotFound
 from emprende.services.identity.auth import AuthComponents
+from emprende.services.partners.permissions import authorize
 from emprende.services.partners.ports import PartnersUnitOfWork
-from emprende.services.shared.authorization import SCOPES, allowed_scopes, authorize
+from emprende.services.shared.authorization import SCOPES, allowed_scopes
 from emprende.services.shared.ports import UnitOfWorkFactory
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind, RucTaken
 from emprende.domain.shared.errors import NotFound, PreconditionFailed
+from emprende.services.partners.permissions import authorize
 from emprende.services.partners.ports import PartnerFilters, PartnerQueries, PartnerRow, PartnersUnitOfWork
-from emprende.services.shared.authorization import authorize
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 

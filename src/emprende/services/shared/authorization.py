@@ -1,5 +1,8 @@
 """Who may do what: one table of operations by roles and scopes, deny by default.
 
+Each area registers its own operations (`services/<area>/permissions.py`); this module holds the table, the role sets,
+the client scopes and the checks, and names no area.
+
 The README publishes this table (rendered by `permissions_markdown`) and the tests are generated from it, so the
 documentation, the enforcement and the tests cannot drift apart. Tenant rules (a partner's principals act only on
 their own partner's objects) are applied by the use cases and repositories on top of this table.
@@ -7,9 +10,13 @@ their own partner's objects) are applied by the use cases and repositories on to
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+import pkgutil
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from types import MappingProxyType
 
 from emprende.domain.identity.user import Role
 from emprende.domain.partners.agreement import AgreementRole, CooperationAgreement
@@ -33,42 +40,44 @@ class Rule:
     """For partner principals: only on their own partner's objects (administrators act on all)."""
 
 
-PERMISSIONS: dict[str, Rule] = {
-    "partners.create": Rule("Register an institutional partner", ADMIN),
-    "partners.list": Rule("List partners (a partner sees only itself)", PARTNER_OFFICE, "partners:read"),
-    "partners.read": Rule("Read a partner", PARTNER_OFFICE, "partners:read"),
-    "partners.update": Rule("Change a partner's name, kind, country or RUC", ADMIN),
-    "partners.update_contact": Rule("Change a partner's contact e-mail and phone", MANAGERS),
-    "partners.suspend": Rule("Suspend or reactivate a partner", ADMIN),
-    "agreements.create": Rule("Record a cooperation agreement", ADMIN),
-    "agreements.read": Rule("Read and list agreements and their amendments", PARTNER_OFFICE, "agreements:read"),
-    "agreements.manage": Rule("Activate, amend or terminate an agreement", ADMIN),
-    "users.create": Rule("Create user accounts (never above one's own role)", MANAGERS),
-    "users.read": Rule("List and read user accounts", MANAGERS),
-    "users.update": Rule("Rename, deactivate or reactivate user accounts", MANAGERS),
-    "users.reset_password": Rule("Force a password reset", ADMIN),
-    "api_clients.manage": Rule("Create, list, rotate and revoke partner API clients", MANAGERS),
-    "audit.read": Rule("Read the audit trail", ADMIN),
-    "participants.register": Rule(
-        "Register participants (with their registration consent)", PARTNER_OFFICE_AND_TRAINERS, "participants:write"
-    ),
-    "participants.read": Rule("Read, list and search participants", PARTNER_OFFICE_AND_TRAINERS, "participants:read"),
-    "participants.read_sensitive": Rule(
-        "See and filter by documents, migratory status, disability, contacts, gender identity (audited)",
-        PARTNER_OFFICE,
-        "participants:sensitive",
-    ),
-    "participants.update": Rule("Rectify participants' records", PARTNER_OFFICE, "participants:write"),
-    "participants.consents": Rule(
-        "Record and withdraw participants' consents", PARTNER_OFFICE_AND_TRAINERS, "participants:write"
-    ),
-    "participants.rights": Rule("Export or erase a participant's data (data-subject rights)", MANAGERS),
-    "duplicates.review": Rule("Review probable duplicates: mark distinct or merge", MANAGERS),
-    "participants.portal_accounts": Rule("Open a participant's own portal account", PARTNER_OFFICE),
-    "portal.own_record": Rule(
-        "A participant reads their own record and consents, withdraws own consents", PARTICIPANTS
-    ),
-}
+_RULES: dict[str, Rule] = {}
+_PUBLISHED_AT: dict[str, int] = {}
+_BLOCKS: set[int] = set()
+
+
+def register_permissions(rules: Mapping[str, Rule], *, published_at: int) -> Mapping[str, Rule]:
+    """Add an area's operations to the one permission table; `published_at` places the block in the README's table.
+
+    Each area's `services/<area>/permissions.py` calls this on import, and the use cases import `authorize` from
+    there, so an operation is always in the table before it is checked.
+    """
+    if published_at in _BLOCKS:
+        raise ValueError(f"another block of the permission table is published at {published_at}")
+    taken = sorted(set(rules) & set(_RULES))
+    if taken:
+        raise ValueError(f"operations already in the permission table: {taken}")
+    _BLOCKS.add(published_at)
+    for operation, rule in rules.items():
+        _RULES[operation] = rule
+        _PUBLISHED_AT[operation] = published_at
+    return MappingProxyType(dict(rules))
+
+
+def permission_table() -> Mapping[str, Rule]:
+    """The one permission table: every area's operations, in the order the README publishes them."""
+    _register_every_area()
+    rows = sorted(_RULES, key=lambda operation: _PUBLISHED_AT[operation])  # stable: an area's own order is kept
+    return MappingProxyType({operation: _RULES[operation] for operation in rows})
+
+
+def _register_every_area() -> None:
+    # Areas are found, not named: every services package with a `permissions` module registers it on import.
+    services = Path(__file__).resolve().parents[1]
+    package = __name__.rsplit(".", 2)[0]
+    for area in sorted(pkgutil.iter_modules([str(services)]), key=lambda module: module.name):
+        if area.ispkg and (services / area.name / "permissions.py").is_file():
+            importlib.import_module(f"{package}.{area.name}.permissions")
+
 
 # What each client scope requires from the partner's agreements on the day it is used.
 SCOPES: dict[str, tuple[str, frozenset[AgreementRole] | None, bool]] = {
@@ -113,7 +122,7 @@ ROLE_RANK: dict[Role, int] = {
 
 
 def is_allowed(principal: Principal, operation: str) -> bool:
-    rule = PERMISSIONS.get(operation)
+    rule = _RULES.get(operation)
     if rule is None:
         return False
     if principal.kind is PrincipalKind.CLIENT:
@@ -169,7 +178,7 @@ def permissions_markdown() -> str:
     header = "| operation | what | " + " | ".join(f"`{role.value}`" for role in roles) + " | client scope |"
     rule_line = "|---|---|" + "---|" * len(roles) + "---|"
     lines = [header, rule_line]
-    for operation, rule in PERMISSIONS.items():
+    for operation, rule in permission_table().items():
         marks = " | ".join("✓" if role in rule.roles else "" for role in roles)
         scope = f"`{rule.scope}`" if rule.scope else "—"
         lines.append(f"| `{operation}` | {rule.summary} | {marks} | {scope} |")

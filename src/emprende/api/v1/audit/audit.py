@@ -11,8 +11,9 @@ from emprende.api.datetimes import DATETIME_RANGE, AwareDateTime
 from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, PageDep
 from emprende.api.pagination import Page, split_page
 from emprende.api.problems import problem_responses
-from emprende.api.schemas import AuditEventOut, NoNul
+from emprende.api.schemas import NoNul
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.audit.schemas import AuditEventOut
 from emprende.bootstrap.audit import AuditWiring
 from emprende.services.audit.ports import AuditFilters
 from emprende.services.audit.trail import list_audit_events

@@ -13,8 +13,9 @@ from emprende.api.etag import etag, matches_if_none_match
 from emprende.api.openapi_shape import request_body
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.request_bodies import FORM, JSON, read_body
-from emprende.api.schemas import NoNul, PasswordChangeIn, RefreshIn, TokenOut, UserOut
+from emprende.api.schemas import NoNul
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.identity.schemas import PasswordChangeIn, RefreshIn, TokenOut, UserOut
 from emprende.bootstrap.identity import IdentityWiring
 from emprende.services.identity import auth as auth_service
 from emprende.services.identity import users as user_service

@@ -11,8 +11,9 @@ from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, Ex
 from emprende.api.etag import etag, matches_if_none_match
 from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
-from emprende.api.schemas import NoNul, PasswordResetOut, UserCreateIn, UserOut, UserUpdateIn
+from emprende.api.schemas import NoNul
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.identity.schemas import PasswordResetOut, UserCreateIn, UserOut, UserUpdateIn
 from emprende.bootstrap.identity import IdentityWiring
 from emprende.domain.identity.user import Role
 from emprende.services.identity import users as user_service

@@ -8,8 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, FastAPI, Query, Request, Response, status
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Query, Request, Response, status
 
 from emprende.api.deps import (
     ContainerDep,
@@ -17,46 +16,33 @@ from emprende.api.deps import (
     CursorCodecDep,
     ExpectedVersion,
     PageDep,
-    get_principal,
-    oauth2_scheme,
-    query_values,
 )
 from emprende.api.etag import etag
-from emprende.api.pagination import CursorCodec, Page, PageQuery, PageRequest, split_page
+from emprende.api.pagination import CursorCodec, Page, PageRequest, split_page
 from emprende.api.problems import ProblemError, problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.api.v1.participants.schemas import (
     ConsentGivenIn,
-    ConsentIn,
-    ConsentOut,
-    ExportOut,
     ParticipantCreateIn,
     ParticipantListQuery,
     ParticipantOut,
     ParticipantUpdateIn,
-    PortalAccountIn,
-    PortalAccountOut,
     RegistrationOut,
 )
 from emprende.bootstrap import Container
-from emprende.bootstrap.audit import AuditWiring
 from emprende.bootstrap.participants import ParticipantsWiring
-from emprende.domain.participants.consent import Consent
 from emprende.domain.participants.disability import WashingtonGroupShortSet
 from emprende.domain.participants.identifiers import document_key, external_identifier, identity_document
 from emprende.domain.participants.participant import Participant, ParticipantDetails, age_on, external_key
-from emprende.services.participants import consents as consent_service
-from emprende.services.participants import portal as portal_service
 from emprende.services.participants import registry as participant_service
-from emprende.services.participants import rights as rights_service
 from emprende.services.participants.ports import ParticipantFilters, ParticipantRow
 from emprende.services.shared.principal import Principal
 
 router = APIRouter(prefix="/participants", tags=["participants"])
 # Only a UUID names a participant: `/participants/imports` is never read as one, so a method it does not accept is a 405
 # there (with `Allow`), not a participant id that fails to parse.
-_ITEM = "/{participant_id:uuid}"
-_PERSONAL = {"Cache-Control": "no-store"}
+ITEM = "/{participant_id:uuid}"
+PERSONAL = {"Cache-Control": "no-store"}
 
 
 def _years_before(day: date, years: int) -> date:
@@ -155,22 +141,6 @@ def _consent_given(value: ConsentGivenIn, now: datetime) -> participant_service.
     return participant_service.GivenConsent(value.notice_version, value.language, value.method, value.given_at or now)
 
 
-def consent_out(consent: Consent) -> ConsentOut:
-    return ConsentOut(
-        id=consent.id,
-        participant_id=consent.participant_id,
-        purpose=consent.purpose,
-        recipient_partner_id=consent.recipient_partner_id,
-        notice_version=consent.notice_version,
-        language=consent.language,
-        method=consent.method,
-        given_at=consent.given_at,
-        recorded_at=consent.recorded_at,
-        withdrawn_at=consent.withdrawn_at,
-        active=consent.is_active,
-    )
-
-
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -205,7 +175,7 @@ async def register_participant(
     # The collection's own path plus the id (what url_for would give, without searching the route table).
     response.headers["Location"] = f"{request.scope['path'].rstrip('/')}/{participant.id}"
     response.headers["ETag"] = etag(participant.version)
-    response.headers.update(_PERSONAL)
+    response.headers.update(PERSONAL)
     sensitive = participant_service.may_see_sensitive(principal)
     return RegistrationOut(
         **participant_out(participant, sensitive=sensitive, today=now.date()),
@@ -229,10 +199,10 @@ async def list_participants(
     query: Annotated[ParticipantListQuery, Query()],
 ) -> Response:
     """List and search participants you may see: your partner's, and those shared with it by consent."""
-    return await _list_participants(principal, container, codec, page, query)
+    return await respond_participant_list(principal, container, codec, page, query)
 
 
-async def _list_participants(
+async def respond_participant_list(
     principal: Principal, container: Container, codec: CursorCodec, page: PageRequest, query: ParticipantListQuery
 ) -> Response:
     today = container.clock.now().date()
@@ -293,11 +263,11 @@ async def _list_participants(
     body: dict[str, Any] = {"items": [participant_out(row, sensitive=row.sensitive, today=today) for row in items]}
     if cursor is not None:
         body["next_cursor"] = cursor
-    return _json(body, _PERSONAL)
+    return _json(body, PERSONAL)
 
 
 @router.get(
-    _ITEM,
+    ITEM,
     response_model=ParticipantOut,
     response_model_exclude_unset=True,  # sensitive fields are absent, not null, for those who may not see them
     operation_id="get_participant",
@@ -306,10 +276,10 @@ async def _list_participants(
 )
 async def get_participant(participant_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep) -> Response:
     """One participant. Sensitive fields only with the `participants:sensitive` right (each such read is audited)."""
-    return await _get_participant(participant_id, principal, container)
+    return await respond_participant(participant_id, principal, container)
 
 
-async def _get_participant(participant_id: uuid.UUID, principal: Principal, container: Container) -> Response:
+async def respond_participant(participant_id: uuid.UUID, principal: Principal, container: Container) -> Response:
     row = await participant_service.get_participant(
         principal,
         participant_id,
@@ -317,7 +287,7 @@ async def _get_participant(participant_id: uuid.UUID, principal: Principal, cont
         sensitive_log=container.area(ParticipantsWiring).sensitive_log,
     )
     body = participant_out(row, sensitive=row.sensitive, today=container.clock.now().date())
-    return _json(body, {"ETag": etag(row.version), **_PERSONAL})
+    return _json(body, {"ETag": etag(row.version), **PERSONAL})
 
 
 _CONVERTERS: dict[str, Any] = {"documents": _documents, "external_ids": _externals, "disability": _disability}
@@ -333,7 +303,7 @@ _NOT_NULL = (
 
 
 @router.patch(
-    _ITEM,
+    ITEM,
     response_model=ParticipantOut,
     response_model_exclude_unset=True,  # sensitive fields are absent, not null, for those who may not see them
     operation_id="update_participant",
@@ -373,189 +343,6 @@ async def update_participant(
         clock=container.clock,
     )
     response.headers["ETag"] = etag(participant.version)
-    response.headers.update(_PERSONAL)
+    response.headers.update(PERSONAL)
     sensitive = participant_service.may_see_sensitive(principal)
     return ParticipantOut(**participant_out(participant, sensitive=sensitive, today=container.clock.now().date()))
-
-
-@router.get(
-    _ITEM + "/consents",
-    response_model=list[ConsentOut],
-    operation_id="list_participant_consents",
-    responses=problem_responses(401, 403, 404),
-    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
-)
-async def list_participant_consents(
-    participant_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep
-) -> list[ConsentOut]:
-    """A person's consents, oldest first, withdrawn ones included."""
-    consents = await consent_service.list_consents(principal, participant_id, uow_factory=container.uow)
-    return [consent_out(consent) for consent in consents]
-
-
-@router.post(
-    _ITEM + "/consents",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ConsentOut,
-    operation_id="record_consent",
-    responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
-)
-async def record_consent(
-    participant_id: uuid.UUID, body: ConsentIn, principal: CurrentPrincipal, container: ContainerDep
-) -> ConsentOut:
-    """Record a consent the person gave. A `sharing` consent names the partner that may then see the person; an erased
-    person gives none (409 `participant_erased`)."""
-    consent = await consent_service.record_consent(
-        principal,
-        participant_id,
-        consent_service.RecordConsent(
-            purpose=body.purpose,
-            notice_version=body.notice_version,
-            language=body.language,
-            method=body.method,
-            given_at=body.given_at,
-            recipient_partner_id=body.recipient_partner_id,
-        ),
-        uow_factory=container.uow,
-        clock=container.clock,
-    )
-    return consent_out(consent)
-
-
-@router.post(
-    _ITEM + "/consents/{consent_id}/withdrawal",
-    response_model=ConsentOut,
-    operation_id="withdraw_consent",
-    responses=problem_responses(401, 403, 404, 409),
-    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
-)
-async def withdraw_consent(
-    participant_id: uuid.UUID, consent_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep
-) -> ConsentOut:
-    """Withdraw a consent, with immediate effect (a withdrawn sharing consent hides the person at once)."""
-    consent = await consent_service.withdraw_consent(
-        principal, participant_id, consent_id, uow_factory=container.uow, clock=container.clock
-    )
-    return consent_out(consent)
-
-
-@router.get(
-    _ITEM + "/export",
-    response_model=ExportOut,
-    operation_id="export_participant",
-    responses=problem_responses(401, 403, 404),
-    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
-)
-async def export_participant(
-    participant_id: uuid.UUID, response: Response, principal: CurrentPrincipal, container: ContainerDep
-) -> ExportOut:
-    """Everything held about the person, machine-readable: record, consents and who read their sensitive data."""
-    export = await rights_service.export_participant(
-        principal,
-        participant_id,
-        uow_factory=container.uow,
-        audit=container.area(AuditWiring).trail,
-        clock=container.clock,
-    )
-    response.headers.update(_PERSONAL)
-    return ExportOut(
-        participant=participant_out(export.participant, sensitive=True, today=export.exported_at.date()),
-        consents=[consent_out(consent) for consent in export.consents],
-        sensitive_reads=[
-            {
-                "read_at": row.occurred_at,
-                "actor_type": row.actor_type,
-                "actor_id": row.actor_id,
-                "request_id": row.request_id,
-            }
-            for row in export.sensitive_reads
-        ],
-        exported_at=export.exported_at,
-    )
-
-
-@router.post(
-    _ITEM + "/erasure",
-    response_model=ParticipantOut,
-    response_model_exclude_unset=True,  # sensitive fields are absent, not null, for those who may not see them
-    operation_id="erase_participant",
-    responses=problem_responses(401, 403, 404),
-    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
-)
-async def erase_participant(
-    participant_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep
-) -> ParticipantOut:
-    """Irreversibly anonymise the person; non-identifying facts stay for aggregates. Cannot be undone."""
-    participant = await rights_service.erase_participant(
-        principal, participant_id, uow_factory=container.uow, clock=container.clock
-    )
-    return ParticipantOut(**participant_out(participant, sensitive=False, today=container.clock.now().date()))
-
-
-@router.post(
-    _ITEM + "/portal-account",
-    status_code=status.HTTP_201_CREATED,
-    response_model=PortalAccountOut,
-    operation_id="open_portal_account",
-    responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
-)
-async def open_portal_account(
-    participant_id: uuid.UUID, body: PortalAccountIn, principal: CurrentPrincipal, container: ContainerDep
-) -> PortalAccountOut:
-    """Give the person a `participant` account tied to their record, for the participant portal."""
-    user = await portal_service.open_portal_account(
-        principal,
-        participant_id,
-        body.email,
-        body.password,
-        uow_factory=container.uow,
-        hasher=container.hasher,
-        clock=container.clock,
-    )
-    return PortalAccountOut(user_id=user.id, participant_id=participant_id, email=user.email)
-
-
-# --- The two busiest reads, as requests reach them ------------------------------------------------------------------
-#
-# `list_participants` and `get_participant` above are what the OpenAPI document describes. Requests reach the two
-# routes below first (`add_hot_routes`, registered ahead of every router): the same path and method, undocumented, with
-# the request as their only parameter. They resolve what the documented routes declare (the caller, the page, the
-# filters) by hand, in the same order and with the same errors, and then run the same code. FastAPI would solve seven
-# dependencies for a page and match it through two levels of included routers: ≈ 30 % of a page's time in the
-# application. Both take only UUID-shaped participant ids, as the documented routes do.
-# (`tests/api/test_hot_routes.py` holds both pairs to the same answers.)
-
-
-async def list_participants_served(request: Request) -> Response:
-    container: Container = request.app.state.container
-    principal = await get_principal(container, await oauth2_scheme(request))
-    parameters = dict(request.query_params)
-    page, page_errors = query_values(PageQuery, parameters)
-    query, query_errors = query_values(ParticipantListQuery, parameters)
-    if page is None or query is None:
-        raise RequestValidationError([*page_errors, *query_errors])
-    codec: CursorCodec = request.app.state.cursor_codec
-    return await _list_participants(principal, container, codec, page.request(), query)
-
-
-async def get_participant_served(request: Request) -> Response:
-    container: Container = request.app.state.container
-    principal = await get_principal(container, await oauth2_scheme(request))
-    participant_id: uuid.UUID = request.path_params["participant_id"]
-    return await _get_participant(participant_id, principal, container)
-
-
-def add_hot_routes(app: FastAPI, prefix: str) -> None:
-    """Register the undocumented routes that serve the two busiest reads (see above); before any router."""
-    path = f"{prefix}{router.prefix}"
-    extra = tenancy(Tenancy.PARTNER_OWNED)
-    app.add_api_route(path, list_participants_served, methods=["GET"], include_in_schema=False, openapi_extra=extra)
-    app.add_api_route(
-        f"{path}/{{participant_id:uuid}}",
-        get_participant_served,
-        methods=["GET"],
-        include_in_schema=False,
-        openapi_extra=extra,
-    )

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Response
 from emprende.api.deps import ContainerDep, CurrentPrincipal
 from emprende.api.problems import problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
-from emprende.api.v1.participants.participants import consent_out, participant_out
+from emprende.api.v1.participants.consents import consent_out
+from emprende.api.v1.participants.participants import participant_out
 from emprende.api.v1.participants.schemas import ConsentOut, OwnRecordOut
 from emprende.bootstrap.participants import ParticipantsWiring
 from emprende.services.participants import portal as portal_service

@@ -13,8 +13,8 @@ from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, Ex
 from emprende.api.etag import etag
 from emprende.api.pagination import CursorCodec, Page, PageRequest, split_page
 from emprende.api.problems import problem_responses
-from emprende.api.schemas import AgreementCreateIn, AgreementOut, AmendmentIn, AmendmentOut, TerminationIn
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.partners.schemas import AgreementCreateIn, AgreementOut, AmendmentIn, AmendmentOut, TerminationIn
 from emprende.domain.partners.agreement import CooperationAgreement
 from emprende.services.partners import agreements as agreement_service
 

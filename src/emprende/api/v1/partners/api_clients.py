@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request, Response, status
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal
 from emprende.api.problems import problem_responses
-from emprende.api.schemas import ApiClientCreateIn, ApiClientOut, ApiClientSecretOut
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.partners.schemas import ApiClientCreateIn, ApiClientOut, ApiClientSecretOut
 from emprende.services.partners import api_clients as client_service
 
 router = APIRouter(prefix="/api-clients", tags=["api-clients"])

@@ -11,8 +11,8 @@ from emprende.api.deps import ContainerDep, CurrentPrincipal, CursorCodecDep, Ex
 from emprende.api.etag import etag, matches_if_none_match
 from emprende.api.pagination import Page, split_page
 from emprende.api.problems import ProblemError, problem_responses
-from emprende.api.schemas import PartnerCreateIn, PartnerOut, PartnerUpdateIn, SuspensionIn
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.partners.schemas import PartnerCreateIn, PartnerOut, PartnerUpdateIn, SuspensionIn
 from emprende.bootstrap.partners import PartnersWiring
 from emprende.domain.partners.partner import PartnerKind, PartnerStatus
 from emprende.services.partners import partners as partner_service
