@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from operator import attrgetter
+from typing import Any, ClassVar, TypeVar, overload
 
 from emprende.domain.identity.user import Language
 from emprende.domain.participants.contact import normalize_contact_email, normalize_country, normalize_phone
@@ -133,15 +134,17 @@ class ParticipantDetails:
     external_ids: tuple[ExternalIdentifier, ...] = ()
 
 
-@dataclass(slots=True, kw_only=True)
-class ParticipantValues:
-    """What a registration or a rectification stores from `ParticipantDetails`: the values validated and normalised."""
+@dataclass(init=False, eq=False, repr=False, match_args=False, kw_only=True)
+class ParticipantFields:
+    """What a registration or a rectification stores from `ParticipantDetails`, validated and normalised: declared
+    once here for the plain records (`ParticipantValues`, `NewParticipant`) and the entity (`Participant`). Only an
+    erased entity has no birth date."""
 
     given_names: str
     family_names: str
     name_key: str
-    birth_date: date
-    birth_year: int
+    birth_date: date | None
+    birth_year: int | None
     sex: Sex
     gender_identity: str | None
     population_group: PopulationGroup
@@ -162,16 +165,38 @@ class ParticipantValues:
     updated_at: datetime
 
     def details(self) -> ParticipantDetails:
-        return _details_of(self, self.birth_date)
+        if self.birth_date is None:
+            raise ParticipantErased("an erased participant has no details")
+        return ParticipantDetails(
+            given_names=self.given_names,
+            family_names=self.family_names,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            population_group=self.population_group,
+            nationality=self.nationality,
+            gender_identity=self.gender_identity,
+            migratory_status=self.migratory_status,
+            documents=tuple(self.documents),
+            disability=self.disability,
+            household_size=self.household_size,
+            dependants=self.dependants,
+            education_level=self.education_level,
+            province_code=self.province_code,
+            canton_code=self.canton_code,
+            phone=self.phone,
+            email=self.email,
+            preferred_language=self.preferred_language,
+            external_ids=tuple(self.external_ids),
+        )
 
     def sketch(self) -> PersonSketch:
         """What the probable-duplicate check compares of this person."""
         return PersonSketch(self.name_key, self.birth_date, self.phone)
 
 
-@dataclass(slots=True, kw_only=True)
-class NewParticipant(ParticipantValues):
-    """A registration's record as `Participant(...)` holds it, without the entity: what a bulk writer stores."""
+@dataclass(init=False, eq=False, repr=False, match_args=False, kw_only=True)
+class RegisteredFields(ParticipantFields):
+    """A registered participant's fields: the stored values, plus who registered them when, and the bookkeeping."""
 
     id: uuid.UUID
     owner_partner_id: uuid.UUID
@@ -180,6 +205,16 @@ class NewParticipant(ParticipantValues):
     erased_at: datetime | None = None
     merged_into_id: uuid.UUID | None = None
     version: int = 1
+
+
+@dataclass(slots=True, kw_only=True)
+class ParticipantValues(ParticipantFields):
+    """What a rectification stores: the values validated and normalised."""
+
+
+@dataclass(slots=True, kw_only=True)
+class NewParticipant(RegisteredFields):
+    """A registration's record as `Participant(...)` holds it, without the entity: what a bulk writer stores."""
 
     def registered_event(self) -> DomainEvent:
         return DomainEvent(
@@ -190,7 +225,13 @@ class NewParticipant(ParticipantValues):
         )
 
 
-_V = TypeVar("_V", bound=ParticipantValues)
+VALUE_FIELDS = tuple(item.name for item in fields(ParticipantFields))
+REGISTERED_FIELDS = tuple(item.name for item in fields(RegisteredFields))
+_values_of = attrgetter(*VALUE_FIELDS)
+_registered_of = attrgetter(*REGISTERED_FIELDS)
+
+
+_V = TypeVar("_V", ParticipantValues, NewParticipant)
 
 
 def participant_values(details: ParticipantDetails, now: datetime) -> ParticipantValues:
@@ -275,31 +316,7 @@ def _checked(kind: type[_V], details: ParticipantDetails, now: datetime, **ident
     )
 
 
-def _details_of(source: ParticipantValues | Participant, birth_date: date) -> ParticipantDetails:
-    return ParticipantDetails(
-        given_names=source.given_names,
-        family_names=source.family_names,
-        birth_date=birth_date,
-        sex=source.sex,
-        population_group=source.population_group,
-        nationality=source.nationality,
-        gender_identity=source.gender_identity,
-        migratory_status=source.migratory_status,
-        documents=tuple(source.documents),
-        disability=source.disability,
-        household_size=source.household_size,
-        dependants=source.dependants,
-        education_level=source.education_level,
-        province_code=source.province_code,
-        canton_code=source.canton_code,
-        phone=source.phone,
-        email=source.email,
-        preferred_language=source.preferred_language,
-        external_ids=tuple(source.external_ids),
-    )
-
-
-class Participant(Aggregate):
+class Participant(RegisteredFields, Aggregate):
     """A person in the programme. Sensitive fields are guarded by the services; erasure anonymises for good."""
 
     # Redacted in the audit trail, which outlives erasure: everything erasure removes (the exact birth date included).
@@ -310,37 +327,7 @@ class Participant(Aggregate):
         "birth_date",
     }
 
-    id: uuid.UUID
-    owner_partner_id: uuid.UUID
-    given_names: str
-    family_names: str
-    name_key: str
-    birth_date: date | None
-    birth_year: int | None
-    sex: Sex
-    gender_identity: str | None
-    population_group: PopulationGroup
-    nationality: str
-    migratory_status: MigratoryStatus | None
-    documents: list[IdentityDocument]
-    disability: WashingtonGroupShortSet | None
-    has_disability: bool | None
-    household_size: int | None
-    dependants: int | None
-    education_level: EducationLevel | None
-    province_code: str | None
-    canton_code: str | None
-    phone: str | None
-    email: str | None
-    preferred_language: Language
-    external_ids: list[ExternalIdentifier]
-    registered_at: datetime
-    registered_by: uuid.UUID | None
-    updated_at: datetime
-    erased_at: datetime | None
-    merged_into_id: uuid.UUID | None
-    version: int
-
+    @overload
     def __init__(
         self,
         *,
@@ -348,46 +335,23 @@ class Participant(Aggregate):
         details: ParticipantDetails,
         now: datetime,
         registered_by: uuid.UUID | None,
-    ) -> None:
-        new = new_participant(owner_partner_id=owner_partner_id, details=details, now=now, registered_by=registered_by)
-        self.id = new.id
-        self.owner_partner_id = new.owner_partner_id
-        self.registered_at = new.registered_at
-        self.registered_by = new.registered_by
-        self.erased_at = new.erased_at
-        self.merged_into_id = new.merged_into_id
-        self.version = new.version
-        self._set(new)
+    ) -> None: ...
+
+    @overload
+    def __init__(self, *, new: NewParticipant) -> None: ...
+
+    def __init__(self, *, new: NewParticipant | None = None, **registration: Any) -> None:
+        """A new participant, from `details` (validated here) or from the record `new_participant` made of them."""
+        if new is None:
+            new = new_participant(**registration)
+        # Attribute by attribute: on a mapped instance, each assignment is what the ORM tracks.
+        for name, value in zip(REGISTERED_FIELDS, _registered_of(new), strict=True):
+            setattr(self, name, value)
         self.record(new.registered_event())
 
     def _apply(self, details: ParticipantDetails, now: datetime) -> None:
-        self._set(participant_values(details, now))
-
-    def _set(self, values: ParticipantValues) -> None:
-        # Attribute by attribute: on a mapped instance, each assignment is what the ORM tracks as a change.
-        self.given_names = values.given_names
-        self.family_names = values.family_names
-        self.name_key = values.name_key
-        self.birth_date = values.birth_date
-        self.birth_year = values.birth_year
-        self.sex = values.sex
-        self.gender_identity = values.gender_identity
-        self.population_group = values.population_group
-        self.nationality = values.nationality
-        self.migratory_status = values.migratory_status
-        self.documents = values.documents
-        self.disability = values.disability
-        self.has_disability = values.has_disability
-        self.household_size = values.household_size
-        self.dependants = values.dependants
-        self.education_level = values.education_level
-        self.province_code = values.province_code
-        self.canton_code = values.canton_code
-        self.phone = values.phone
-        self.email = values.email
-        self.preferred_language = values.preferred_language
-        self.external_ids = values.external_ids
-        self.updated_at = values.updated_at
+        for name, value in zip(VALUE_FIELDS, _values_of(participant_values(details, now)), strict=True):
+            setattr(self, name, value)
 
     @property
     def is_erased(self) -> bool:
@@ -399,11 +363,6 @@ class Participant(Aggregate):
             raise ParticipantErased("an erased participant cannot be changed")
         self._apply(details, now)
         self.record(DomainEvent("participant.rectified", "participant", self.id))
-
-    def details(self) -> ParticipantDetails:
-        if self.birth_date is None:
-            raise ParticipantErased("an erased participant has no details")
-        return _details_of(self, self.birth_date)
 
     def absorb(self, other: Participant, now: datetime) -> None:
         """Merge a duplicate into this record: it keeps its own data, gains the other's documents and identifiers,
@@ -451,7 +410,7 @@ class Participant(Aggregate):
         self.record(DomainEvent("participant.erased", "participant", self.id))
 
 
-def identifier_keys(participant: Participant | ParticipantValues) -> list[str]:
+def identifier_keys(participant: ParticipantFields) -> list[str]:
     """The registry-wide unique keys of a participant's documents and external identifiers."""
     keys = [document_key(doc) for doc in participant.documents]
     keys += [external_key(item) for item in participant.external_ids]
