@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import get_type_hints
 
 import pytest
 from hypothesis import given
@@ -277,7 +278,7 @@ def test_a_new_participant_record_holds_what_the_entity_holds(details: Participa
     record = new_participant(owner_partner_id=OWNER, details=details, now=NOW, registered_by=registered_by)
     person = Participant(owner_partner_id=OWNER, details=details, now=NOW, registered_by=registered_by)
     names = {item.name for item in fields(NewParticipant)}
-    assert names == set(Participant.__annotations__) - {"sensitive_fields"}  # every column of the entity
+    assert names == set(get_type_hints(Participant)) - {"sensitive_fields"}  # every column of the entity
     assert {name: getattr(record, name) for name in names - {"id"}} == {
         name: getattr(person, name) for name in names - {"id"}
     }
@@ -465,7 +466,7 @@ def test_a_new_consent_record_holds_what_the_entity_holds() -> None:
     record = new_consent(**values)
     entity = Consent(**values)
     names = {item.name for item in fields(NewConsent)}
-    assert names == set(Consent.__annotations__)
+    assert names == set(get_type_hints(Consent))
     assert {name: getattr(record, name) for name in names - {"id"}} == {
         name: getattr(entity, name) for name in names - {"id"}
     }

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from operator import attrgetter
+from typing import Any, overload
 
 from emprende.domain.identity.user import Language
 from emprende.domain.shared.errors import Conflict, InvalidInput, RuleChecks
@@ -40,9 +42,9 @@ class ConsentAlreadyWithdrawn(Conflict):
     code = "consent_withdrawn"
 
 
-@dataclass(slots=True, kw_only=True)
-class NewConsent:
-    """A consent's record as `Consent(...)` holds it, without the entity: what a bulk writer stores."""
+@dataclass(init=False, eq=False, repr=False, match_args=False, kw_only=True)
+class ConsentFields:
+    """A consent's fields, declared once for the plain record (`NewConsent`) and the entity (`Consent`)."""
 
     id: uuid.UUID
     participant_id: uuid.UUID
@@ -56,10 +58,19 @@ class NewConsent:
     recorded_by: uuid.UUID | None
     withdrawn_at: datetime | None = None
 
+
+@dataclass(slots=True, kw_only=True)
+class NewConsent(ConsentFields):
+    """A consent's record as `Consent(...)` holds it, without the entity: what a bulk writer stores."""
+
     def given_event(self) -> DomainEvent:
         return DomainEvent(
             "consent.given", "participant", self.participant_id, {"purpose": self.purpose.value, "id": str(self.id)}
         )
+
+
+CONSENT_FIELDS = tuple(item.name for item in fields(ConsentFields))
+_consent_values = attrgetter(*CONSENT_FIELDS)
 
 
 def check_given_at(given_at: datetime, now: datetime) -> None:
@@ -109,21 +120,10 @@ def new_consent(
     )
 
 
-class Consent(Aggregate):
+class Consent(ConsentFields, Aggregate):
     """A person's consent for one purpose (and, for sharing, one recipient). Immutable once given; withdrawable."""
 
-    id: uuid.UUID
-    participant_id: uuid.UUID
-    purpose: ConsentPurpose
-    recipient_partner_id: uuid.UUID | None
-    notice_version: str
-    language: Language
-    method: ConsentMethod
-    given_at: datetime
-    recorded_at: datetime
-    recorded_by: uuid.UUID | None
-    withdrawn_at: datetime | None
-
+    @overload
     def __init__(
         self,
         *,
@@ -136,29 +136,17 @@ class Consent(Aggregate):
         now: datetime,
         recipient_partner_id: uuid.UUID | None = None,
         recorded_by: uuid.UUID | None = None,
-    ) -> None:
-        new = new_consent(
-            participant_id=participant_id,
-            purpose=purpose,
-            notice_version=notice_version,
-            language=language,
-            method=method,
-            given_at=given_at,
-            now=now,
-            recipient_partner_id=recipient_partner_id,
-            recorded_by=recorded_by,
-        )
-        self.id = new.id
-        self.participant_id = new.participant_id
-        self.purpose = new.purpose
-        self.recipient_partner_id = new.recipient_partner_id
-        self.notice_version = new.notice_version
-        self.language = new.language
-        self.method = new.method
-        self.given_at = new.given_at
-        self.recorded_at = new.recorded_at
-        self.recorded_by = new.recorded_by
-        self.withdrawn_at = new.withdrawn_at
+    ) -> None: ...
+
+    @overload
+    def __init__(self, *, new: NewConsent) -> None: ...
+
+    def __init__(self, *, new: NewConsent | None = None, **given: Any) -> None:
+        """A consent given now, from its terms (validated here) or from the record `new_consent` made of them."""
+        if new is None:
+            new = new_consent(**given)
+        for name, value in zip(CONSENT_FIELDS, _consent_values(new), strict=True):
+            setattr(self, name, value)
         self.record(new.given_event())
 
     @property

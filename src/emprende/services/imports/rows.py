@@ -13,13 +13,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from emprende.domain.identity.user import Language
-from emprende.domain.participants.consent import (
-    CONSENT_DATE_RULE,
-    ConsentMethod,
-    ConsentPurpose,
-    NewConsent,
-    new_consent,
-)
+from emprende.domain.participants.consent import CONSENT_DATE_RULE, ConsentMethod, NewConsent
 from emprende.domain.participants.disability import Domain, WashingtonGroupShortSet
 from emprende.domain.participants.identifiers import (
     ExternalIdentifier,
@@ -36,7 +30,12 @@ from emprende.domain.participants.participant import (
     PopulationGroup,
     Sex,
     external_key,
-    new_participant,
+)
+from emprende.domain.participants.registration import (
+    ConsentTerms,
+    NewRegistration,
+    RegistrationRefused,
+    new_registration,
 )
 from emprende.domain.shared.errors import DomainError, InvalidInput, issues_of
 
@@ -259,7 +258,6 @@ def _disability(values: Mapping[str, str]) -> WashingtonGroupShortSet | None:
 # row's other fields: each passes the rules about its own field, and it is never stored (the row is rejected).
 _STAND_IN_TEXT = "-"
 _STAND_IN_COUNTRY = "ECU"
-_NO_ONE = uuid.UUID(int=0)
 _CONSENT_FIELDS = {"notice_version": "consent_notice_version", "given_at": "consent_given_at"}
 _COLUMN_ORDER = {name: position for position, name in enumerate(("row", *COLUMNS))}
 
@@ -335,26 +333,26 @@ def check_row(raw: RawRow, now: datetime, *, owner: uuid.UUID, registered_by: uu
         external_ids=(external,) if external else (),
     )
     rules: list[FieldIssue] = []
-    participant: NewParticipant | None = None
-    consent: NewConsent | None = None
+    registration: NewRegistration | None = None
     try:
-        participant = new_participant(owner_partner_id=owner, details=details, now=now, registered_by=registered_by)
-    except DomainError as error:
-        rules += domain_issues(error, {})
-    try:
-        consent = new_consent(
-            participant_id=participant.id if participant is not None else _NO_ONE,
-            purpose=ConsentPurpose.REGISTRATION,
-            notice_version=values.get("consent_notice_version", _STAND_IN_TEXT),
-            language=language,
-            method=method or ConsentMethod.IN_PERSON,
-            given_at=given_at,
+        registration = new_registration(
+            owner_partner_id=owner,
+            details=details,
+            consent=ConsentTerms(
+                notice_version=values.get("consent_notice_version", _STAND_IN_TEXT),
+                language=language,
+                method=method or ConsentMethod.IN_PERSON,
+                given_at=given_at,
+            ),
             now=now,
-            recorded_by=registered_by,
+            registered_by=registered_by,
         )
-    except DomainError as error:
-        rules += domain_issues(error, _CONSENT_FIELDS)
-    if issues or rules or participant is None or consent is None:
+    except RegistrationRefused as refused:
+        if refused.participant is not None:
+            rules += domain_issues(refused.participant, {})
+        if refused.consent is not None:
+            rules += domain_issues(refused.consent, _CONSENT_FIELDS)
+    if issues or rules or registration is None:
         first: dict[str, FieldIssue] = {}
         for issue in (*issues, *rules):
             first.setdefault(issue.field, issue)
@@ -362,4 +360,4 @@ def check_row(raw: RawRow, now: datetime, *, owner: uuid.UUID, registered_by: uu
         keys = [document_key(document) for document in documents]
         keys += [external_key(external)] if external is not None else []
         raise RowErrors(found, keys, external)
-    return CheckedRow(participant, consent, external)
+    return CheckedRow(registration.participant, registration.consent, external)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from emprende.domain.identity.user import Language
-from emprende.domain.participants.consent import Consent, ConsentMethod, ConsentPurpose
+from emprende.domain.participants.consent import Consent, ConsentMethod
 from emprende.domain.participants.duplicate import DuplicateCandidate
 from emprende.domain.participants.matching import PersonSketch, duplicate_reasons
 from emprende.domain.participants.participant import (
@@ -18,6 +18,7 @@ from emprende.domain.participants.participant import (
     ParticipantDetails,
     identifier_keys,
 )
+from emprende.domain.participants.registration import ConsentTerms, RegistrationRefused, new_registration
 from emprende.domain.partners.agreement import AgreementRequired, AgreementRole
 from emprende.domain.shared.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
 from emprende.services.participants.permissions import authorize, is_allowed
@@ -138,22 +139,25 @@ async def register_participant(
             "name the partner registering this person", field="owner_partner_id", code="partner_required"
         )
     now = clock.now()
-    participant = Participant(owner_partner_id=owner, details=cmd.details, now=now, registered_by=principal.id)
     given = cmd.registration_consent
     try:
-        consent = Consent(
-            participant_id=participant.id,
-            purpose=ConsentPurpose.REGISTRATION,
-            notice_version=given.notice_version,
-            language=given.language,
-            method=given.method,
-            given_at=given.given_at,
+        registration = new_registration(
+            owner_partner_id=owner,
+            details=cmd.details,
+            consent=ConsentTerms(given.notice_version, given.language, given.method, given.given_at),
             now=now,
-            recorded_by=principal.id,
+            registered_by=principal.id,
         )
-    except InvalidInput as error:  # the consent is a part of the registration: name its fields there
+    except RegistrationRefused as refused:
+        if refused.participant is not None:  # the person's details are answered first, and alone
+            raise refused.participant from None
+        error = refused.consent
+        assert error is not None  # a refusal names what broke
+        # The consent is a part of the registration: name its fields there.
         field = f"registration_consent.{error.field}" if error.field else "registration_consent"
         raise InvalidInput(str(error), field=field, code=error.code) from error
+    participant = Participant(new=registration.participant)
+    consent = Consent(new=registration.consent)
     async with uow_factory(principal) as uow:
         await require_any_partner_role(uow, owner, REGISTERING_ROLES, now)
         known = await uow.participants.lookalikes(
