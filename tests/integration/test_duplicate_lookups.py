@@ -12,6 +12,7 @@ import random
 import uuid
 from datetime import date
 
+import httpx
 from sqlalchemy import select
 
 from emprende.adapters.sql.participants import tables as participant_tables
@@ -74,7 +75,7 @@ async def _in_a_batch(
 
 
 async def test_every_shape_of_the_duplicate_lookups_names_the_same_people(
-    container: Container, world: World, client: object
+    container: Container, world: World, client: httpx.AsyncClient
 ) -> None:
     rng = random.Random(20261204)
     seeded_rows = [
@@ -91,7 +92,7 @@ async def test_every_shape_of_the_duplicate_lookups_names_the_same_people(
     assert len(people) == 90
     shared = people[:15]
     for person in shared:
-        await share_with_b(client, world, person)  # type: ignore[arg-type]
+        await share_with_b(client, world, person)
     c = participant_tables.participants.c
     merged, erased = people[60:70], people[70:80]
     async with container.engine.begin() as connection:
