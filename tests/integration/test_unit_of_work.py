@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -316,3 +317,32 @@ async def test_concurrent_update_of_a_stale_copy_is_refused(container: Container
     [row] = await _rows(container.engine, identity_tables.users, id=user.id)
     assert (row.full_name, row.version) == ("Rosa Theirs", 2)
     assert len(await _rows(container.engine, schema.audit_events, entity_id=str(user.id), action="update")) == 1
+
+
+async def test_events_of_a_flushed_aggregate_reach_the_outbox_in_the_order_they_happened(container: Container) -> None:
+    """An aggregate changed and flushed mid-transaction, then no longer referred to by anyone, still has its events
+    written at commit; events of several aggregates are written in the order they were recorded."""
+    first, second = _user("primera@emprende.test"), _user("segunda@emprende.test")
+    await _commit_new(container, first, second)
+    first_id, second_id = first.id, second.id
+    del first, second
+    now = datetime.now(UTC)
+    async with container.uow(SYSTEM) as uow:
+        later = await uow.users.get(second_id)
+        assert later is not None
+        later.deactivate(now)
+        await uow.session.flush()
+        del later
+        gc.collect()  # the flushed, unreferenced user leaves the session's weak identity map
+        earlier = await uow.users.get(first_id)
+        assert earlier is not None
+        earlier.deactivate(now)
+        earlier.activate(now)
+        await uow.commit()
+    rows = await _rows(container.engine, schema.outbox)
+    written = [(row.event_type, row.aggregate_id) for row in sorted(rows, key=lambda row: row.id)][-3:]
+    assert written == [
+        ("user.deactivated", second_id),
+        ("user.deactivated", first_id),
+        ("user.activated", first_id),
+    ]

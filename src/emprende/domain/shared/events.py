@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+_RECORDED = itertools.count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +16,8 @@ class DomainEvent:
     aggregate_type: str
     aggregate_id: uuid.UUID
     payload: dict[str, Any] = field(default_factory=dict)
+    sequence: int = field(default_factory=lambda: next(_RECORDED), compare=False, repr=False)
+    """The order events were recorded in, across aggregates (one transaction writes them to the outbox in it)."""
 
 
 class Aggregate:

@@ -24,7 +24,7 @@ from emprende.adapters.sql.shared import schema
 from emprende.adapters.sql.shared.repository import NewRows, NewRowTable, SqlArea, areas_of
 from emprende.domain.audit.trail import REDACTED, Actor, AuditAction
 from emprende.domain.shared.errors import DomainError, PreconditionFailed
-from emprende.domain.shared.events import Aggregate
+from emprende.domain.shared.events import Aggregate, DomainEvent
 from emprende.domain.shared.ids import new_id
 from emprende.services.shared.context import current_request_id
 from emprende.services.shared.ports import Clock
@@ -33,6 +33,7 @@ from emprende.services.shared.principal import Scope
 # Bookkeeping columns whose change tells an auditor nothing.
 _UNAUDITED_FIELDS = frozenset({"version", "updated_at", "last_used_at"})
 _PENDING_KEY = "emprende_audit"
+_EVENTS_KEY = "emprende_events"
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)$")
 
 
@@ -149,6 +150,12 @@ def _updated(obj: object, audited: _AuditedColumns) -> _Changes:
 @event.listens_for(AuditingSession, "before_flush")
 def _collect_changes(session: Session, _flush: UOWTransaction, _instances: object) -> None:
     pending: list[_Change] = session.info.setdefault(_PENDING_KEY, [])
+    # Events leave their aggregates here: once flushed, an aggregate nothing else refers to may leave the session's
+    # (weak) identity map before the commit writes the outbox.
+    events: list[DomainEvent] = session.info.setdefault(_EVENTS_KEY, [])
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Aggregate):
+            events += obj.pull_events()
     for action, objects in (
         (AuditAction.CREATE, session.new),
         (AuditAction.UPDATE, session.dirty),
@@ -316,6 +323,7 @@ class SqlAlchemyUnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self.session.info.pop(_PENDING_KEY, None)
+        self.session.info.pop(_EVENTS_KEY, None)
         self.new_rows.clear()
 
     async def _insert_new_rows(self, inserts: _Inserts) -> None:
@@ -336,6 +344,11 @@ class SqlAlchemyUnitOfWork:
         now = self._clock.now()
         request_id = current_request_id.get()
         changes: list[_Change] = self.session.info.pop(_PENDING_KEY, [])
+        events: list[DomainEvent] = self.session.info.pop(_EVENTS_KEY, [])
+        for obj in [*self.session.identity_map.values(), *created]:
+            if isinstance(obj, Aggregate):
+                events += obj.pull_events()
+        events.sort(key=lambda event: event.sequence)  # the order they were recorded in
         for entity in created:
             audited = _audited_columns(type(entity))
             if audited is not None:
@@ -371,9 +384,7 @@ class SqlAlchemyUnitOfWork:
                 "payload": to_json_value(domain_event.payload),
                 "request_id": request_id,
             }
-            for obj in [*self.session.identity_map.values(), *created]
-            if isinstance(obj, Aggregate)
-            for domain_event in obj.pull_events()
+            for domain_event in events
         ]
         if not audit_rows and not outbox_rows:
             return
