@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -353,6 +353,8 @@ class World:
     admin_headers: dict[str, str]
     a: PartnerSide
     b: PartnerSide
+    training: dict[str, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)
+    """Training objects of A and of B by the path parameter naming them, where a test made some."""
 
 
 async def build_side(

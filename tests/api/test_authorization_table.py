@@ -32,6 +32,7 @@ from emprende.services.shared.authorization import (
     register_permissions,
 )
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
+from tests.api.training_support import cohort_body, grant_authoring, module_body, open_cohort, published_module
 from tests.conftest import PASSWORD, Account, World, bearer, client_token, create_ready_user, login
 
 PERMISSIONS = permission_table()
@@ -102,7 +103,7 @@ def test_an_operation_missing_from_the_table_is_denied_to_everyone(operation: st
     assert not is_allowed(machine(frozenset(SCOPES)), operation)
 
 
-OWN_RECORD_OPERATIONS = {"portal.own_record"}
+OWN_RECORD_OPERATIONS = {"portal.own_record", "portal.training"}
 
 
 def test_the_table_is_well_formed() -> None:
@@ -165,6 +166,10 @@ class Stage:
     counter: itertools.count[int]
     participant_id: str
     """A participant registered by partner A."""
+    module_id: str
+    """A training module authored by partner A, version 1 published."""
+    cohort_id: str
+    """A cohort of partner A open for enrolment."""
 
     def unique(self) -> int:
         return next(self.counter)
@@ -197,6 +202,33 @@ async def _open_portal_account(stage: Stage, headers: dict[str, str]) -> httpx.R
         f"/api/v1/participants/{person.json()['id']}/portal-account",
         json={"email": f"portal{stage.unique()}@alfa.example.org", "password": PASSWORD},
         headers=headers,
+    )
+
+
+async def _enrol_someone(stage: Stage, headers: dict[str, str]) -> httpx.Response:
+    """A fresh person of partner A with a `training` consent, enrolled into A's open cohort."""
+    person = await stage.client.post(
+        "/api/v1/participants",
+        json={
+            "given_names": f"Aprendiz {stage.unique()}",
+            "family_names": "Cohorte",
+            "birth_date": "1996-04-12",
+            "sex": "female",
+            "population_group": "host_community",
+            "nationality": "ECU",
+            "registration_consent": {"notice_version": "2026-01", "method": "in_person"},
+        },
+        headers=stage.world.a.manager_headers,
+    )
+    assert person.status_code == 201, person.text
+    consent = await stage.client.post(
+        f"/api/v1/participants/{person.json()['id']}/consents",
+        json={"purpose": "training", "notice_version": "2026-01", "method": "in_person"},
+        headers=stage.world.a.manager_headers,
+    )
+    assert consent.status_code == 201, consent.text
+    return await stage.client.post(
+        f"/api/v1/cohorts/{stage.cohort_id}/enrollments", json={"participant_id": person.json()["id"]}, headers=headers
     )
 
 
@@ -280,6 +312,19 @@ CALLS: dict[str, Request] = {
     "duplicates.review": lambda s, h: s.client.get("/api/v1/duplicate-candidates", headers=h),
     "participants.portal_accounts": lambda s, h: _open_portal_account(s, h),
     "portal.own_record": lambda s, h: s.client.get("/api/v1/me/participant", headers=h),
+    "modules.read": lambda s, h: s.client.get("/api/v1/training-modules", headers=h),
+    "modules.write": lambda s, h: s.client.post(
+        "/api/v1/training-modules",
+        json={**module_body(), "author_partner_ids": [str(s.world.a.partner_id)]},
+        headers=h,
+    ),
+    "cohorts.read": lambda s, h: s.client.get("/api/v1/cohorts", headers=h),
+    "cohorts.write": lambda s, h: s.client.post(
+        "/api/v1/cohorts", json={**cohort_body(s.module_id), "partner_id": str(s.world.a.partner_id)}, headers=h
+    ),
+    "enrollments.read": lambda s, h: s.client.get(f"/api/v1/cohorts/{s.cohort_id}/enrollments", headers=h),
+    "enrollments.write": lambda s, h: _enrol_someone(s, h),
+    "portal.training": lambda s, h: s.client.get("/api/v1/me/enrollments", headers=h),
 }
 
 
@@ -355,12 +400,25 @@ async def stage(client: httpx.AsyncClient, container: Container, world: World) -
         headers=world.a.manager_headers,
     )
     assert person.status_code == 201, person.text
+    await grant_authoring(client, world, world.a.partner_id)
+    module_id = await published_module(client, world.admin_headers, author_partner_ids=[str(world.a.partner_id)])
+    cohort = await open_cohort(client, world.admin_headers, module_id, partner_id=str(world.a.partner_id), capacity=500)
     async with container.uow(SYSTEM) as uow:  # the participant caller is that person's portal account
         account = await uow.users.get(accounts[Role.PARTICIPANT].id)
         assert account is not None
         account.link_participant(uuid.UUID(person.json()["id"]), container.clock.now())
         await uow.commit()
-    stage = Stage(client, container, world, target, draft.json()["id"], itertools.count(1), person.json()["id"])
+    stage = Stage(
+        client,
+        container,
+        world,
+        target,
+        draft.json()["id"],
+        itertools.count(1),
+        person.json()["id"],
+        module_id,
+        cohort["id"],
+    )
     return stage, callers
 
 

@@ -20,6 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, metadata
+from tests.api.training_support import (
+    COHORTS,
+    MODULES,
+    cohort_body,
+    grant_authoring,
+    module_body,
+    published_module,
+    seed_trainees,
+)
 from tests.conftest import PARTICIPANTS, PASSWORD, World, first_sign_in, make_settings, snapshot
 
 HEADER = "Idempotency-Key"
@@ -259,6 +268,142 @@ async def _rotate_client(ctx: Ctx, n: int) -> Call:
 @factory("revoke_api_client")
 async def _revoke_client(ctx: Ctx, n: int) -> Call:
     return Call(f"/api/v1/api-clients/{await client_of_a(ctx, n)}/revocation", ctx.world.a.manager_headers)
+
+
+# --- training ---------------------------------------------------------------------------------------------------------
+
+
+async def _module(ctx: Ctx) -> str:
+    """A published module of partner A, made once per test."""
+    if "module" not in ctx.made:
+        await grant_authoring(ctx.client, ctx.world, ctx.world.a.partner_id)
+        ctx.made["module"] = await published_module(ctx.client, ctx.world.a.manager_headers)
+    return str(ctx.made["module"])
+
+
+async def _cohort(ctx: Ctx, n: int, *, opened: bool = True, capacity: int = 25) -> str:
+    body = cohort_body(await _module(ctx), name=f"Cohorte {n}", capacity=capacity)
+    cohort = (await ctx.ok(COHORTS, ctx.world.a.manager_headers, body)).json()["id"]
+    if opened:
+        await ctx.ok(f"{COHORTS}/{cohort}/transitions", ctx.world.a.manager_headers, {"to": "open"})
+    return str(cohort)
+
+
+async def _enrolled(ctx: Ctx, cohort: str, count: int) -> list[str]:
+    """`count` new people of partner A enrolled (or waiting) in the cohort, in that order: their enrolments."""
+    people = await seed_trainees(ctx.container, ctx.world.a.partner_id, count)
+    url = f"{COHORTS}/{cohort}/enrollments"
+    return [
+        str((await ctx.ok(url, ctx.world.a.staff_headers, {"participant_id": str(person)})).json()["id"])
+        for person in people
+    ]
+
+
+async def _offered(ctx: Ctx, n: int) -> tuple[str, str]:
+    """A cohort of one seat whose second person was just offered the seat the first left: (cohort, their enrolment)."""
+    cohort = await _cohort(ctx, n, capacity=1)
+    first, second = await _enrolled(ctx, cohort, 2)
+    await ctx.ok(f"{COHORTS}/{cohort}/enrollments/{first}/withdrawal", ctx.world.a.staff_headers)
+    return cohort, second
+
+
+async def _their_portal(ctx: Ctx, cohort: str, enrollment: str, n: int) -> dict[str, str]:
+    """The enrolled person's own portal sign-in."""
+    person = await ctx.client.get(f"{COHORTS}/{cohort}/enrollments/{enrollment}", headers=ctx.world.a.staff_headers)
+    email = f"aprendiz{n}@example.org"
+    await ctx.ok(
+        f"{PARTICIPANTS}/{person.json()['participant_id']}/portal-account",
+        ctx.world.a.staff_headers,
+        {"email": email, "password": PASSWORD},
+    )
+    return await first_sign_in(ctx.client, email)
+
+
+@factory("create_training_module")
+async def _create_module(ctx: Ctx, n: int) -> Call:
+    await _module(ctx)
+    return Call(MODULES, ctx.world.a.manager_headers, module_body())
+
+
+@factory("publish_training_module_version")
+async def _publish_module(ctx: Ctx, n: int) -> Call:
+    await _module(ctx)
+    draft = (await ctx.ok(MODULES, ctx.world.a.manager_headers, module_body())).json()["id"]
+    return Call(f"{MODULES}/{draft}/versions/1/publication", ctx.world.a.manager_headers)
+
+
+@factory("create_cohort")
+async def _create_cohort(ctx: Ctx, n: int) -> Call:
+    return Call(COHORTS, ctx.world.a.manager_headers, cohort_body(await _module(ctx), name=f"Cohorte {n}"))
+
+
+@factory("move_cohort")
+async def _move_cohort(ctx: Ctx, n: int) -> Call:
+    cohort = await _cohort(ctx, n, opened=False)
+    return Call(f"{COHORTS}/{cohort}/transitions", ctx.world.a.manager_headers, {"to": "open"})
+
+
+@factory("add_cohort_session")
+async def _add_session(ctx: Ctx, n: int) -> Call:
+    cohort = await _cohort(ctx, n, opened=False)
+    day = (ctx.container.clock.now().date() + timedelta(days=25)).isoformat()
+    body = {"on": day, "starts_at": "09:00:00", "duration_minutes": 120, "module_id": await _module(ctx)}
+    return Call(f"{COHORTS}/{cohort}/sessions", ctx.world.a.manager_headers, body)
+
+
+@factory("enroll_participant")
+async def _enroll(ctx: Ctx, n: int) -> Call:
+    cohort = await _cohort(ctx, n)
+    person = (await seed_trainees(ctx.container, ctx.world.a.partner_id, 1))[0]
+    return Call(f"{COHORTS}/{cohort}/enrollments", ctx.world.a.staff_headers, {"participant_id": str(person)})
+
+
+@factory("withdraw_enrollment")
+async def _withdraw(ctx: Ctx, n: int) -> Call:
+    cohort = await _cohort(ctx, n)
+    enrollment = (await _enrolled(ctx, cohort, 1))[0]
+    return Call(f"{COHORTS}/{cohort}/enrollments/{enrollment}/withdrawal", ctx.world.a.staff_headers)
+
+
+@factory("drop_enrollment")
+async def _drop(ctx: Ctx, n: int) -> Call:
+    cohort = await _cohort(ctx, n)
+    enrollment = (await _enrolled(ctx, cohort, 1))[0]
+    return Call(f"{COHORTS}/{cohort}/enrollments/{enrollment}/drop", ctx.world.a.staff_headers)
+
+
+@factory("accept_enrollment_offer")
+async def _accept(ctx: Ctx, n: int) -> Call:
+    cohort, offered = await _offered(ctx, n)
+    return Call(f"{COHORTS}/{cohort}/enrollments/{offered}/offer-acceptance", ctx.world.a.staff_headers)
+
+
+@factory("decline_enrollment_offer")
+async def _decline(ctx: Ctx, n: int) -> Call:
+    cohort, offered = await _offered(ctx, n)
+    return Call(f"{COHORTS}/{cohort}/enrollments/{offered}/offer-decline", ctx.world.a.staff_headers)
+
+
+@factory("accept_my_offer")
+async def _accept_mine(ctx: Ctx, n: int) -> Call:
+    cohort, offered = await _offered(ctx, n)
+    headers = await _their_portal(ctx, cohort, offered, n)
+    return Call(f"/api/v1/me/enrollments/{offered}/offer-acceptance", headers)
+
+
+@factory("decline_my_offer")
+async def _decline_mine(ctx: Ctx, n: int) -> Call:
+    cohort, offered = await _offered(ctx, n)
+    headers = await _their_portal(ctx, cohort, offered, n)
+    return Call(f"/api/v1/me/enrollments/{offered}/offer-decline", headers)
+
+
+@factory("withdraw_my_enrollment")
+async def _withdraw_mine(ctx: Ctx, n: int) -> Call:
+    cohort = await _cohort(ctx, n)
+    enrollment = (await _enrolled(ctx, cohort, 1))[0]
+    headers = await _their_portal(ctx, cohort, enrollment, n)
+    return Call(f"/api/v1/me/enrollments/{enrollment}/withdrawal", headers)
 
 
 # --- the tests -------------------------------------------------------------------------------------------------------

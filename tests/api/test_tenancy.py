@@ -18,11 +18,13 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import Container
+from tests.api.training_support import seed_training
 from tests.conftest import PASSWORD, World, snapshot
 
 PREFIX = "/api/v1"
@@ -93,7 +95,39 @@ OWNED_IDS: dict[str, Callable[[World], tuple[uuid.UUID, uuid.UUID]]] = {
     "participant_id": lambda w: (w.a.participant_id, w.b.participant_id),
     "consent_id": lambda w: (w.a.consent_id, w.b.consent_id),
     "candidate_id": lambda w: (w.a.candidate_id, w.b.candidate_id),
+    "cohort_id": lambda w: w.training["cohort_id"],
+    "session_id": lambda w: w.training["session_id"],
+    "enrollment_id": lambda w: w.training["enrollment_id"],
 }
+
+
+@pytest.fixture
+async def world(world: World, container: Container) -> World:
+    """The shared world, plus a cohort, a session and an enrolment for each partner."""
+    await seed_training(container, world)
+    return world
+
+
+def _cohort_plan(c: Container) -> dict[str, Any]:
+    return {
+        "name": "Cohorte intrusa",
+        "curriculum": [{"module_id": str(uuid.UUID(int=1)), "version": 1}],
+        "modality": "virtual",
+        "start_date": _today_plus(c, 10),
+        "end_date": _today_plus(c, 40),
+        "capacity": 10,
+        "enrolment_opens_on": _today_plus(c, 0),
+        "enrolment_closes_on": _today_plus(c, 9),
+    }
+
+
+def _session(c: Container) -> dict[str, Any]:
+    return {
+        "on": _today_plus(c, 10),
+        "starts_at": "09:00:00",
+        "duration_minutes": 60,
+        "module_id": str(uuid.UUID(int=1)),
+    }
 
 
 def _today_plus(container: Container, days: int) -> str:
@@ -139,6 +173,12 @@ BODIES: dict[str, Callable[[Container], dict[str, Any]]] = {
     # A multipart upload: sent as JSON it is refused (422) before anything runs; tests/api/test_imports.py covers it.
     "import_participants": lambda c: {"mode": "dry_run"},
     "open_portal_account": lambda c: {"email": "portal.intruso@example.org", "password": PASSWORD},
+    "create_cohort": _cohort_plan,
+    "replan_cohort": _cohort_plan,
+    "move_cohort": lambda c: {"to": "cancelled"},
+    "add_cohort_session": _session,
+    "reschedule_cohort_session": _session,
+    "enroll_participant": lambda c: {"participant_id": str(uuid.UUID(int=2))},
 }
 
 # Samples for required query parameters.

@@ -417,7 +417,7 @@ def test_scopes_follow_the_roles_and_the_data_sharing_clause_in_force() -> None:
     assert allowed_scopes(True, [agreement(frozenset({R.EVALUATION}))], DAY) == BASIC
     assert allowed_scopes(True, [agreement(frozenset({R.REFERRAL}))], DAY) == BASIC | PARTICIPANTS
     assert allowed_scopes(True, [agreement(frozenset({R.TRAINING_DELIVERY}), data_sharing=True)], DAY) == (
-        BASIC | PARTICIPANTS | {"participants:sensitive"}
+        BASIC | PARTICIPANTS | {"participants:sensitive", "training:read", "training:write"}
     )
     assert allowed_scopes(True, [agreement(frozenset({R.TRAINING_DELIVERY}), data_sharing=True)], DAY) == set(SCOPES)
 

@@ -26,6 +26,7 @@ from emprende.domain.shared.errors import (
     Conflict,
     DomainError,
     InvalidInput,
+    ItemizedError,
     NotFound,
     PermissionDenied,
     PreconditionFailed,
@@ -253,7 +254,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         if isinstance(exc, Conflict):
             code = exc.code if exc.code in CATALOGUE else "conflict"
             field = exc.params.get("field")
-            errors = (
+            errors = _itemized(request, exc) or (
                 [{"field": f"body.{field}", "code": code, "message": _domain_message(request, exc, code)}]
                 if field
                 else None
@@ -287,6 +288,23 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> Response:
         logger.exception("unhandled error", exc_info=exc)
         return problem_response(request, "internal_error")
+
+
+def _itemized(request: Request, exc: DomainError) -> list[dict[str, str]] | None:
+    """The parts of an error that lists them (`ItemizedError`: each rule a person failed…), in the caller's
+    language."""
+    if not isinstance(exc, ItemizedError):
+        return None
+    lang = negotiate(request.headers.get("accept-language"))
+    return [
+        {
+            "field": item.field,
+            "code": item.code,
+            "message": localized_message(item.template, item.params, lang)
+            or render_message(item.template, item.params),
+        }
+        for item in exc.items()
+    ] or None
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

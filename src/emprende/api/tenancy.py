@@ -16,6 +16,8 @@ class Tenancy(StrEnum):
     """Only the caller's own account or session."""
     OPERATOR = "operator"
     """Programme-wide; only the operator's administrators (others are refused)."""
+    SHARED = "shared"
+    """Published to everyone signed in (the training module catalogue); only its owners change it or see drafts."""
     PARTNER_OWNED = "partner_owned"
     """Objects owned by a partner: a partner's principals see only their own partner's; others' are 404."""
 

@@ -14,6 +14,7 @@ from emprende.adapters.sql.participants.repositories import SqlParticipantReposi
 from emprende.adapters.sql.partners.repositories import SqlPartnerRepositories
 from emprende.adapters.sql.shared.database import write_engine
 from emprende.adapters.sql.shared.unit_of_work import SqlAlchemyUnitOfWork, build_session_factory
+from emprende.adapters.sql.training.repositories import SqlTrainingRepositories
 from emprende.services.shared.ports import Clock
 from emprende.services.shared.principal import Scope
 
@@ -23,6 +24,7 @@ class UnitOfWork(
     SqlIdentityRepositories,
     SqlPartnerRepositories,
     SqlParticipantRepositories,
+    SqlTrainingRepositories,
 ):
     """One business transaction, offering every area's repositories (`uow.users`, `uow.participants`…)."""
 

@@ -1,13 +1,13 @@
 """The `emprende` command: serve the API, manage the database, users, demo data and the OpenAPI document.
 
-The command tree is put together here; the commands are in `operations` (running the service) and `imports`
-(importing participants), what they share in `common`."""
+The command tree is put together here; the commands are in `operations` (running the service), `imports`
+(importing participants) and `certificates` (verifying certificates offline), what they share in `common`."""
 
 from __future__ import annotations
 
 import typer
 
-from emprende.cli import imports, operations
+from emprende.cli import certificates, imports, operations
 
 app = typer.Typer(help="emprende: inclusive entrepreneurship programmes API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
@@ -18,6 +18,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(demo_app, name="demo")
 app.add_typer(participants_app, name="participants")
+app.add_typer(certificates.app, name="certificates")
 
 app.command()(operations.serve)
 db_app.command("upgrade")(operations.db_upgrade)

@@ -1,6 +1,6 @@
 """In-memory fakes for the service ports: tiny, no I/O, just enough behaviour to exercise the use cases. One module
-per area (`identity`, `partners`, `participants`), composed here as the services' unit of work is in the composition
-root: `FakeDatabase` holds every area's tables, `FakeUnitOfWork` offers every area's repositories.
+per area (`identity`, `partners`, `participants`, `training`), composed here as the services' unit of work is in the
+composition root: `FakeDatabase` holds every area's tables, `FakeUnitOfWork` offers every area's repositories.
 
 The fake unit of work restores the state it saw at the start of a transaction unless the transaction commits, so a
 change a use case makes without committing is lost exactly as it would be with a real database.
@@ -30,6 +30,7 @@ from tests.unit.fakes.identity import (
 from tests.unit.fakes.participants import FakeParticipantRepositories, RegistryTables
 from tests.unit.fakes.partners import FakePartnerRepositories, PartnerTables
 from tests.unit.fakes.shared import START, FakeClock, FakeUnitOfWorkCore
+from tests.unit.fakes.training import FakeTrainingRepositories, TrainingTables
 
 __all__ = [
     "START",
@@ -48,7 +49,7 @@ __all__ = [
 
 
 @dataclass
-class FakeDatabase(IdentityTables, PartnerTables, RegistryTables):
+class FakeDatabase(IdentityTables, PartnerTables, RegistryTables, TrainingTables):
     """The committed state of every area's tables, plus what each commit did."""
 
     commits: list[Actor] = field(default_factory=list)
@@ -56,7 +57,11 @@ class FakeDatabase(IdentityTables, PartnerTables, RegistryTables):
 
 
 class FakeUnitOfWork(
-    FakeUnitOfWorkCore, FakeIdentityRepositories, FakePartnerRepositories, FakeParticipantRepositories
+    FakeUnitOfWorkCore,
+    FakeIdentityRepositories,
+    FakePartnerRepositories,
+    FakeParticipantRepositories,
+    FakeTrainingRepositories,
 ):
     """The fake unit of work with every area's repositories, composed as the application's is."""
 

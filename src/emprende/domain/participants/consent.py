@@ -165,3 +165,15 @@ class Consent(ConsentFields, Aggregate):
 
 def has_active(consents: Iterable[Consent], purpose: ConsentPurpose) -> bool:
     return any(consent.purpose is purpose and consent.is_active for consent in consents)
+
+
+class ConsentRequired(Conflict):
+    """The person has not given (or has withdrawn) the consent this step needs."""
+
+    code = "consent_required"
+
+
+def require_active(consents: Iterable[Consent], purpose: ConsentPurpose) -> None:
+    """Deny unless the person's consent for `purpose` is in force."""
+    if not has_active(consents, purpose):
+        raise ConsentRequired("this needs the person's {purpose} consent in force", purpose=purpose.value)

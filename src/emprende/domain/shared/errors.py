@@ -9,6 +9,7 @@ codes, never a value someone submitted.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -47,6 +48,23 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorItem:
+    """One part of an error that has several (a rule a person failed…): where, a code, a message template."""
+
+    field: str
+    code: str
+    template: str
+    params: Mapping[str, object]
+
+
+class ItemizedError(DomainError):
+    """An error made of several parts, each reported to the caller (`errors` in problem+json)."""
+
+    def items(self) -> Sequence[ErrorItem]:
+        raise NotImplementedError
 
 
 class InvalidInput(DomainError):

@@ -98,12 +98,23 @@ SCOPES: dict[str, tuple[str, frozenset[AgreementRole] | None, bool]] = {
         frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
         True,
     ),
+    "training:read": (
+        "Read modules, the partner's cohorts, sessions and enrolments",
+        frozenset({AgreementRole.TRAINING_DELIVERY, AgreementRole.CONTENT_AUTHORING}),
+        False,
+    ),
+    "training:write": (
+        "Author modules; plan cohorts and sessions; enrol people",
+        frozenset({AgreementRole.TRAINING_DELIVERY, AgreementRole.CONTENT_AUTHORING}),
+        False,
+    ),
 }
 
 # Holding a scope on the left implies the scopes on the right (writing or seeing sensitive data implies reading).
 IMPLIED_SCOPES: dict[str, frozenset[str]] = {
     "participants:write": frozenset({"participants:read"}),
     "participants:sensitive": frozenset({"participants:read"}),
+    "training:write": frozenset({"training:read"}),
 }
 
 

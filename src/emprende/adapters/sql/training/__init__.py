@@ -1,0 +1,1 @@
+"""The training area's database adapters: modules and their versions, cohorts, sessions, enrolments."""

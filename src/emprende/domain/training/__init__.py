@@ -1,0 +1,2 @@
+"""Training: modules authored by universities, cohorts with capacity and a fair waitlist, attendance, completion and
+verifiable certificates."""

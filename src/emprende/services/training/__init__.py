@@ -1,0 +1,1 @@
+"""Training's use cases: modules and their versions, cohorts and sessions, enrolment with a fair waitlist."""
