@@ -1,4 +1,5 @@
-"""Training: modules and their versions, cohorts, their sessions, enrolments with a waitlist.
+"""Training: modules and their versions, cohorts, their sessions, enrolments with a waitlist, attendance, certificates
+and the keys that sign them.
 
 A cohort counts the seats it handed out; `seats_taken <= capacity` holds in the database as well as in the domain, and
 one person has one enrolment per cohort, one place per number in its queue.
@@ -93,9 +94,7 @@ def upgrade() -> None:
         sa.Column("queue_tail", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=True),
         *_stamps(),
-        sa.CheckConstraint(
-            "seats_taken >= 0 AND seats_taken <= capacity", name="ck_cohorts_seats_within_capacity"
-        ),
+        sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="ck_cohorts_seats_within_capacity"),
         sa.CheckConstraint("capacity > 0", name="ck_cohorts_positive_capacity"),
         sa.CheckConstraint("end_date >= start_date", name="ck_cohorts_period"),
         sa.ForeignKeyConstraint(["partner_id"], ["partners.id"], name="fk_cohorts_partner_id_partners"),
@@ -157,6 +156,7 @@ def upgrade() -> None:
                 "offer_expired",
                 "cohort_cancelled",
                 "dropped_out",
+                "cohort_finished",
             ),
             nullable=True,
         ),
@@ -175,9 +175,74 @@ def upgrade() -> None:
     )
     op.create_index("ix_enrollments_queue", "enrollments", ["cohort_id", "status", "queue_number"])
     op.create_index("ix_enrollments_participant", "enrollments", ["participant_id"])
+    op.create_table(
+        "attendance",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("session_id", sa.Uuid(), nullable=False),
+        sa.Column("cohort_id", sa.Uuid(), nullable=False),
+        sa.Column("enrollment_id", sa.Uuid(), nullable=False),
+        sa.Column("participant_id", sa.Uuid(), nullable=False),
+        sa.Column("status", _enum("attendance_status", "present", "absent", "excused", "late"), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("recorded_by", sa.Uuid(), nullable=True),
+        _timestamp("recorded_at"),
+        _timestamp("updated_at"),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["cohort_sessions.id"], name="fk_attendance_session_id_cohort_sessions"
+        ),
+        sa.ForeignKeyConstraint(["cohort_id"], ["cohorts.id"], name="fk_attendance_cohort_id_cohorts"),
+        sa.ForeignKeyConstraint(["enrollment_id"], ["enrollments.id"], name="fk_attendance_enrollment_id_enrollments"),
+        sa.PrimaryKeyConstraint("id", name="pk_attendance"),
+        sa.UniqueConstraint("session_id", "participant_id", name="uq_attendance_mark"),
+    )
+    op.create_index("ix_attendance_cohort", "attendance", ["cohort_id", "participant_id"])
+    op.create_table(
+        "certificates",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("enrollment_id", sa.Uuid(), nullable=False),
+        sa.Column("cohort_id", sa.Uuid(), nullable=False),
+        sa.Column("participant_id", sa.Uuid(), nullable=False),
+        sa.Column("partner_id", sa.Uuid(), nullable=False),
+        sa.Column("subject_id", sa.String(length=100), nullable=False),
+        sa.Column("status_index", sa.Integer(), nullable=False),
+        sa.Column("status", _enum("certificate_status", "active", "suspended", "revoked"), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=True),
+        sa.Column("token", sa.Text(), nullable=False),
+        sa.Column("kid", sa.String(length=64), nullable=False),
+        _timestamp("issued_at"),
+        _timestamp("updated_at"),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.CheckConstraint("status_index >= 0", name="ck_certificates_status_index"),
+        sa.ForeignKeyConstraint(
+            ["enrollment_id"], ["enrollments.id"], name="fk_certificates_enrollment_id_enrollments"
+        ),
+        sa.ForeignKeyConstraint(["cohort_id"], ["cohorts.id"], name="fk_certificates_cohort_id_cohorts"),
+        sa.ForeignKeyConstraint(["partner_id"], ["partners.id"], name="fk_certificates_partner_id_partners"),
+        sa.PrimaryKeyConstraint("id", name="pk_certificates"),
+        sa.UniqueConstraint("enrollment_id", name="uq_certificates_enrollment_id"),
+        sa.UniqueConstraint("status_index", name="uq_certificates_status_index"),
+    )
+    op.create_index("ix_certificates_cohort", "certificates", ["cohort_id"])
+    op.create_index("ix_certificates_participant", "certificates", ["participant_id"])
+    op.create_table(
+        "signing_keys",
+        sa.Column("kid", sa.String(length=64), nullable=False),
+        _timestamp("created_at"),
+        _timestamp("retired_at", nullable=True),
+        sa.Column("public_key", sa.LargeBinary(), nullable=False),
+        sa.Column("sealed_private_key", sa.LargeBinary(), nullable=True),
+        sa.PrimaryKeyConstraint("kid", name="pk_signing_keys"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("signing_keys")
+    op.drop_index("ix_certificates_participant", table_name="certificates")
+    op.drop_index("ix_certificates_cohort", table_name="certificates")
+    op.drop_table("certificates")
+    op.drop_index("ix_attendance_cohort", table_name="attendance")
+    op.drop_table("attendance")
     op.drop_index("ix_enrollments_participant", table_name="enrollments")
     op.drop_index("ix_enrollments_queue", table_name="enrollments")
     op.drop_table("enrollments")

@@ -91,6 +91,19 @@ class Settings(BaseSettings):
         description="Trace and measure requests through FastAPI's native OpenTelemetry support, to the globally "
         "configured providers (off: no per-request telemetry work).",
     )
+    programme_name: str = Field(
+        "Programa de emprendimiento inclusivo",
+        min_length=1,
+        max_length=200,
+        description="The programme's name, as certificates name their issuer.",
+    )
+    public_url: str = Field(
+        "https://emprende.example.org",
+        pattern=r"^https://[^\s/?#]+(/[^\s?#]*)?$",
+        max_length=300,
+        description="The programme's public https address: the issuer of certificates, and where their key set and "
+        "status lists are published (`/api/v1/certificates/...` under it).",
+    )
     bootstrap_admin_email: str = Field(
         "admin@emprende.local",
         description="E-mail of the administrator created on an empty development database.",

@@ -32,7 +32,15 @@ from emprende.services.shared.authorization import (
     register_permissions,
 )
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
-from tests.api.training_support import cohort_body, grant_authoring, module_body, open_cohort, published_module
+from tests.api.training_support import (
+    cohort_body,
+    enroll,
+    grant_authoring,
+    module_body,
+    open_cohort,
+    published_module,
+    seed_trainees,
+)
 from tests.conftest import PASSWORD, Account, World, bearer, client_token, create_ready_user, login
 
 PERMISSIONS = permission_table()
@@ -169,7 +177,11 @@ class Stage:
     module_id: str
     """A training module authored by partner A, version 1 published."""
     cohort_id: str
-    """A cohort of partner A open for enrolment."""
+    """A cohort of partner A running and still enrolling."""
+    session_id: str
+    """A session of that cohort."""
+    certificate_id: str
+    """A certificate issued in another, finished cohort of partner A."""
 
     def unique(self) -> int:
         return next(self.counter)
@@ -230,6 +242,26 @@ async def _enrol_someone(stage: Stage, headers: dict[str, str]) -> httpx.Respons
     return await stage.client.post(
         f"/api/v1/cohorts/{stage.cohort_id}/enrollments", json={"participant_id": person.json()["id"]}, headers=headers
     )
+
+
+async def _mark_someone(stage: Stage, headers: dict[str, str]) -> httpx.Response:
+    """A fresh person enrolled by A's manager, marked present at the stage's session."""
+    enrolled = await _enrol_someone(stage, stage.world.a.manager_headers)
+    assert enrolled.status_code == 201, enrolled.text
+    return await stage.client.put(
+        f"/api/v1/cohorts/{stage.cohort_id}/sessions/{stage.session_id}/attendance",
+        json={"marks": [{"participant_id": enrolled.json()["participant_id"], "status": "present"}]},
+        headers=headers,
+    )
+
+
+async def _suspend_one(stage: Stage, headers: dict[str, str]) -> httpx.Response:
+    """Suspend (then, if allowed, reinstate) the stage's certificate."""
+    url = f"/api/v1/certificates/{stage.certificate_id}/suspension"
+    response = await stage.client.post(url, json={"reason": "Revisión"}, headers=headers)
+    if response.status_code == 200:
+        assert (await stage.client.delete(url, headers=headers)).status_code == 200
+    return response
 
 
 # Each operation of the table → one HTTP call that exercises it on partner A's own objects.
@@ -325,6 +357,14 @@ CALLS: dict[str, Request] = {
     "enrollments.read": lambda s, h: s.client.get(f"/api/v1/cohorts/{s.cohort_id}/enrollments", headers=h),
     "enrollments.write": lambda s, h: _enrol_someone(s, h),
     "portal.training": lambda s, h: s.client.get("/api/v1/me/enrollments", headers=h),
+    "attendance.read": lambda s, h: s.client.get(
+        f"/api/v1/cohorts/{s.cohort_id}/sessions/{s.session_id}/attendance", headers=h
+    ),
+    "attendance.write": lambda s, h: _mark_someone(s, h),
+    "certificates.read": lambda s, h: s.client.get(f"/api/v1/cohorts/{s.cohort_id}/certificates", headers=h),
+    "certificates.manage": lambda s, h: _suspend_one(s, h),
+    "certificates.keys": lambda s, h: s.client.post("/api/v1/certificates/signing-keys/rotation", headers=h),
+    "completion.write": lambda s, h: s.client.post(f"/api/v1/cohorts/{s.cohort_id}/completion-evaluation", headers=h),
 }
 
 
@@ -332,6 +372,27 @@ def test_every_operation_has_an_http_call() -> None:
     missing = sorted(set(PERMISSIONS) - set(CALLS))
     assert not missing, f"add an HTTP call for these operations to CALLS: {missing}"
     assert not set(CALLS) - set(PERMISSIONS)
+
+
+async def _issued_certificate(client: httpx.AsyncClient, container: Container, world: World, module_id: str) -> str:
+    """A cohort of A finished with one person who attended its session: their certificate."""
+    cohort = await open_cohort(
+        client, world.admin_headers, module_id, partner_id=str(world.a.partner_id), name="Cohorte certificada"
+    )
+    url = f"/api/v1/cohorts/{cohort['id']}"
+    session = await client.post(
+        f"{url}/sessions",
+        json={"on": cohort["start_date"], "starts_at": "09:00:00", "duration_minutes": 60, "module_id": module_id},
+        headers=world.admin_headers,
+    )
+    person = (await seed_trainees(container, world.a.partner_id, 1))[0]
+    assert (await enroll(client, world.admin_headers, cohort["id"], person)).status_code == 201
+    await client.post(f"{url}/transitions", json={"to": "running"}, headers=world.admin_headers)
+    marks = {"marks": [{"participant_id": str(person), "status": "present"}]}
+    await client.put(f"{url}/sessions/{session.json()['id']}/attendance", json=marks, headers=world.admin_headers)
+    await client.post(f"{url}/transitions", json={"to": "finished"}, headers=world.admin_headers)
+    issued = await client.get(f"{url}/certificates", headers=world.admin_headers)
+    return str(issued.json()[0]["id"])
 
 
 @pytest.fixture
@@ -403,6 +464,16 @@ async def stage(client: httpx.AsyncClient, container: Container, world: World) -
     await grant_authoring(client, world, world.a.partner_id)
     module_id = await published_module(client, world.admin_headers, author_partner_ids=[str(world.a.partner_id)])
     cohort = await open_cohort(client, world.admin_headers, module_id, partner_id=str(world.a.partner_id), capacity=500)
+    session = await client.post(
+        f"/api/v1/cohorts/{cohort['id']}/sessions",
+        json={"on": cohort["start_date"], "starts_at": "09:00:00", "duration_minutes": 60, "module_id": module_id},
+        headers=world.admin_headers,
+    )
+    assert session.status_code == 201, session.text
+    running = await client.post(
+        f"/api/v1/cohorts/{cohort['id']}/transitions", json={"to": "running"}, headers=world.admin_headers
+    )
+    assert running.status_code == 200, running.text
     async with container.uow(SYSTEM) as uow:  # the participant caller is that person's portal account
         account = await uow.users.get(accounts[Role.PARTICIPANT].id)
         assert account is not None
@@ -418,6 +489,8 @@ async def stage(client: httpx.AsyncClient, container: Container, world: World) -
         person.json()["id"],
         module_id,
         cohort["id"],
+        session.json()["id"],
+        await _issued_certificate(client, container, world, module_id),
     )
     return stage, callers
 

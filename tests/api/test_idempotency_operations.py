@@ -33,7 +33,7 @@ from tests.conftest import PARTICIPANTS, PASSWORD, World, first_sign_in, make_se
 
 HEADER = "Idempotency-Key"
 # Operations that take no key, as the README lists them: the session's own tokens, and bulk imports.
-EXEMPT = {"create_token", "refresh_token", "logout", "change_password", "import_participants"}
+EXEMPT = {"create_token", "refresh_token", "logout", "change_password", "import_participants", "verify_certificate"}
 # Sign-in bookkeeping changes on every request; the keys themselves are what is under test.
 _UNTRACKED = {"login_sessions", "idempotency_keys"}
 CONCURRENT = 20
@@ -382,6 +382,64 @@ async def _accept(ctx: Ctx, n: int) -> Call:
 async def _decline(ctx: Ctx, n: int) -> Call:
     cohort, offered = await _offered(ctx, n)
     return Call(f"{COHORTS}/{cohort}/enrollments/{offered}/offer-decline", ctx.world.a.staff_headers)
+
+
+@factory("evaluate_completion")
+async def _evaluate(ctx: Ctx, n: int) -> Call:
+    """A finished cohort judged again after a final score was recorded late: the results are recorded anew."""
+    criteria = {"min_assessment_score": "60"}
+    body = cohort_body(await _module(ctx), name=f"Cohorte {n}", completion_criteria=criteria)
+    cohort = (await ctx.ok(COHORTS, ctx.world.a.manager_headers, body)).json()["id"]
+    for step in ("open", "running"):
+        await ctx.ok(f"{COHORTS}/{cohort}/transitions", ctx.world.a.manager_headers, {"to": step})
+    enrollment = (await _enrolled(ctx, cohort, 1))[0]
+    await ctx.ok(f"{COHORTS}/{cohort}/transitions", ctx.world.a.manager_headers, {"to": "finished"})
+    scored = await ctx.client.put(
+        f"{COHORTS}/{cohort}/enrollments/{enrollment}/assessment",
+        json={"score": "75"},
+        headers=ctx.world.a.staff_headers,
+    )
+    assert scored.status_code == 200, scored.text
+    return Call(f"{COHORTS}/{cohort}/completion-evaluation", ctx.world.a.manager_headers)
+
+
+async def _certificate(ctx: Ctx, n: int) -> str:
+    """A certificate issued to the one person of a finished cohort, who attended its one session."""
+    cohort = await _cohort(ctx, n)
+    day = (ctx.container.clock.now().date() + timedelta(days=20)).isoformat()
+    body = {"on": day, "starts_at": "09:00:00", "duration_minutes": 60, "module_id": await _module(ctx)}
+    session = (await ctx.ok(f"{COHORTS}/{cohort}/sessions", ctx.world.a.manager_headers, body)).json()["id"]
+    enrollment = (await _enrolled(ctx, cohort, 1))[0]
+    await ctx.ok(f"{COHORTS}/{cohort}/transitions", ctx.world.a.manager_headers, {"to": "running"})
+    person = (
+        await ctx.client.get(f"{COHORTS}/{cohort}/enrollments/{enrollment}", headers=ctx.world.a.staff_headers)
+    ).json()["participant_id"]
+    marked = await ctx.client.put(
+        f"{COHORTS}/{cohort}/sessions/{session}/attendance",
+        json={"marks": [{"participant_id": person, "status": "present"}]},
+        headers=ctx.world.a.staff_headers,
+    )
+    assert marked.status_code == 200, marked.text
+    await ctx.ok(f"{COHORTS}/{cohort}/transitions", ctx.world.a.manager_headers, {"to": "finished"})
+    issued = await ctx.client.get(f"{COHORTS}/{cohort}/certificates", headers=ctx.world.a.staff_headers)
+    return str(issued.json()[0]["id"])
+
+
+@factory("revoke_certificate")
+async def _revoke_certificate(ctx: Ctx, n: int) -> Call:
+    certificate = await _certificate(ctx, n)
+    return Call(f"/api/v1/certificates/{certificate}/revocation", ctx.world.a.manager_headers, {"reason": "Error"})
+
+
+@factory("suspend_certificate")
+async def _suspend_certificate(ctx: Ctx, n: int) -> Call:
+    certificate = await _certificate(ctx, n)
+    return Call(f"/api/v1/certificates/{certificate}/suspension", ctx.world.a.manager_headers, {"reason": "Revisión"})
+
+
+@factory("rotate_certificate_key")
+async def _rotate_key(ctx: Ctx, n: int) -> Call:
+    return Call("/api/v1/certificates/signing-keys/rotation", ctx.world.admin_headers)
 
 
 @factory("accept_my_offer")

@@ -98,6 +98,7 @@ OWNED_IDS: dict[str, Callable[[World], tuple[uuid.UUID, uuid.UUID]]] = {
     "cohort_id": lambda w: w.training["cohort_id"],
     "session_id": lambda w: w.training["session_id"],
     "enrollment_id": lambda w: w.training["enrollment_id"],
+    "certificate_id": lambda w: w.training["certificate_id"],
 }
 
 
@@ -179,6 +180,11 @@ BODIES: dict[str, Callable[[Container], dict[str, Any]]] = {
     "add_cohort_session": _session,
     "reschedule_cohort_session": _session,
     "enroll_participant": lambda c: {"participant_id": str(uuid.UUID(int=2))},
+    "record_attendance": lambda c: {"marks": [{"participant_id": str(uuid.UUID(int=2)), "status": "present"}]},
+    "record_assessment_score": lambda c: {"score": "50"},
+    "revoke_certificate": lambda c: {"reason": "Intento de otro socio"},
+    "suspend_certificate": lambda c: {"reason": "Intento de otro socio"},
+    "verify_certificate": lambda c: {"certificate": "a.b.c"},
 }
 
 # Samples for required query parameters.

@@ -169,6 +169,7 @@ async def seed_training(container: Container, world: World) -> None:
     enrolment, straight through the domain; their ids go into `world.training` by path parameter name."""
     from datetime import time
 
+    from emprende.domain.training.certificate import Certificate
     from emprende.domain.training.cohort import Cohort, CohortPlan, CohortStatus, CurriculumItem
     from emprende.domain.training.enrollment import Enrollment
     from emprende.domain.training.module import Modality, ModuleContent, ModuleText, TrainingModule
@@ -218,7 +219,27 @@ async def seed_training(container: Container, world: World) -> None:
             uow.cohort_sessions.add(sessions[-1])
             uow.enrollments.add(enrollments[-1])
         await uow.commit()
+    certificates = [
+        Certificate(
+            certificate_id=uuid.uuid4(),
+            enrollment_id=enrollment.id,
+            cohort_id=enrollment.cohort_id,
+            participant_id=enrollment.participant_id,
+            partner_id=enrollment.partner_id,
+            subject_id=f"urn:uuid:{uuid.uuid4()}",
+            status_index=1_000 + index,
+            token="encabezado.contenido.firma",
+            kid="clave-de-prueba",
+            now=now,
+        )
+        for index, enrollment in enumerate(enrollments)
+    ]
+    async with container.uow(SYSTEM) as uow:
+        for certificate in certificates:
+            uow.certificates.add(certificate)
+        await uow.commit()
     world.training.update(
+        certificate_id=(certificates[0].id, certificates[1].id),
         cohort_id=(cohorts[0].id, cohorts[1].id),
         session_id=(sessions[0].id, sessions[1].id),
         enrollment_id=(enrollments[0].id, enrollments[1].id),

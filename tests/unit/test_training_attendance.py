@@ -60,13 +60,13 @@ def test_an_unknown_status_is_refused_at_its_index() -> None:
 
 
 @pytest.mark.parametrize("size", [0, MAX_BATCH + 1])
-def test_a_batch_has_1_to_500_marks(size: int) -> None:
+def test_a_batch_has_1_to_max_batch_marks(size: int) -> None:
     people = [uuid.UUID(int=number) for number in range(1, size + 1)]
     marks = [AttendanceMark(person, AttendanceStatus.PRESENT) for person in people]
     with pytest.raises(InvalidInput) as raised:
         check_batch(marks, enrolled=frozenset(people))
     assert raised.value.field == "marks"
-    assert str(raised.value) == "give 1 to 500 marks"
+    assert str(raised.value) == f"give 1 to {MAX_BATCH} marks"
 
 
 def test_a_full_batch_is_accepted() -> None:

@@ -25,7 +25,7 @@ _REPLAYED_HEADERS = frozenset({"content-type", "location", "etag", "content-lang
 # Sign-in, refresh, sign-out and password change answer with (or end) the caller's own session: a retry signs in again.
 # Imports are large uploads with their own per-row report, and buffering them here to fingerprint the body would hold
 # the whole file in memory.
-EXEMPT_PATHS = ("/api/v1/auth", "/api/v1/participants/imports")
+EXEMPT_PATHS = ("/api/v1/auth", "/api/v1/participants/imports", "/api/v1/certificates/verification")
 # Outcomes that changed nothing and may differ on a retry: the key is let go, so the same key can run the request again.
 _RELEASED = frozenset({401, 409, 429})
 

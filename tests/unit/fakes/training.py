@@ -6,12 +6,14 @@ returns the cohort (one process, one event loop: nothing runs between awaits tha
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from emprende.domain.training.attendance_record import AttendanceRecord
+from emprende.domain.training.certificate import Certificate, CertificateStatus
 from emprende.domain.training.cohort import Cohort
-from emprende.domain.training.enrollment import ACTIVE, Enrollment, EnrollmentStatus
+from emprende.domain.training.enrollment import ACTIVE, CONCLUDABLE, Enrollment, EnrollmentStatus
 from emprende.domain.training.module import ModuleVersion, TrainingModule, VersionStatus
 from emprende.domain.training.session import CohortSession
 from tests.unit.fakes.shared import FakeAreaRepositories, fake_repository
@@ -24,6 +26,8 @@ class TrainingTables:
     cohorts: dict[uuid.UUID, Cohort] = field(default_factory=dict)
     cohort_sessions: dict[uuid.UUID, CohortSession] = field(default_factory=dict)
     enrollments: dict[uuid.UUID, Enrollment] = field(default_factory=dict)
+    attendance: dict[uuid.UUID, AttendanceRecord] = field(default_factory=dict)
+    certificates: dict[uuid.UUID, Certificate] = field(default_factory=dict)
 
 
 class FakeModuleRepository:
@@ -122,6 +126,13 @@ class FakeEnrollmentRepository:
         waiting = [e for e in self._of(cohort_id) if e.status is EnrollmentStatus.WAITLISTED]
         return sorted(waiting, key=lambda e: e.queue_number or 0)[:count]
 
+    async def seated_ever(self, cohort_id: uuid.UUID) -> list[Enrollment]:
+        statuses = {*CONCLUDABLE, EnrollmentStatus.DROPPED}
+        return sorted((e for e in self._of(cohort_id) if e.status in statuses), key=lambda e: e.participant_id)
+
+    async def concludable(self, cohort_id: uuid.UUID) -> list[Enrollment]:
+        return sorted((e for e in self._of(cohort_id) if e.status in CONCLUDABLE), key=lambda e: e.participant_id)
+
     async def lapsed_offers(self, cohort_id: uuid.UUID, now: datetime) -> list[Enrollment]:
         lapsed = [e for e in self._of(cohort_id) if e.offer_lapsed(now)]
         return sorted(lapsed, key=lambda e: (e.offer_expires_at or now, e.queue_number or 0))
@@ -162,10 +173,68 @@ class FakeEnrollmentRepository:
         return cohorts, modules
 
 
+class FakeAttendanceRepository:
+    def __init__(self, tables: TrainingTables) -> None:
+        self._tables = tables
+
+    def add(self, record: AttendanceRecord) -> None:
+        self._tables.attendance[record.id] = record
+
+    def _where(self, keep: Callable[[AttendanceRecord], bool]) -> list[AttendanceRecord]:
+        return sorted((r for r in self._tables.attendance.values() if keep(r)), key=lambda r: r.participant_id)
+
+    async def for_session(self, session_id: uuid.UUID) -> list[AttendanceRecord]:
+        return self._where(lambda r: r.session_id == session_id)
+
+    async def for_cohort(self, cohort_id: uuid.UUID) -> list[AttendanceRecord]:
+        return self._where(lambda r: r.cohort_id == cohort_id)
+
+    async def for_enrollment(self, enrollment_id: uuid.UUID) -> list[AttendanceRecord]:
+        return self._where(lambda r: r.enrollment_id == enrollment_id)
+
+
+class FakeCertificateRepository:
+    def __init__(self, tables: TrainingTables, tenant: uuid.UUID | None) -> None:
+        self._tables = tables
+        self._tenant = tenant
+
+    def _visible(self) -> list[Certificate]:
+        return [c for c in self._tables.certificates.values() if self._tenant in (None, c.partner_id)]
+
+    def add(self, certificate: Certificate) -> None:
+        self._tables.certificates[certificate.id] = certificate
+
+    async def get(self, certificate_id: uuid.UUID) -> Certificate | None:
+        return next((c for c in self._visible() if c.id == certificate_id), None)
+
+    async def for_cohort(self, cohort_id: uuid.UUID) -> list[Certificate]:
+        return sorted((c for c in self._visible() if c.cohort_id == cohort_id), key=lambda c: c.id)
+
+    async def for_participant(self, participant_id: uuid.UUID) -> list[Certificate]:
+        mine = (c for c in self._visible() if c.participant_id == participant_id)
+        return sorted(mine, key=lambda c: c.id, reverse=True)
+
+    async def next_status_index(self) -> int:
+        return max((c.status_index for c in self._tables.certificates.values()), default=-1) + 1
+
+    async def flagged(self, status: CertificateStatus) -> list[int]:
+        return [c.status_index for c in self._tables.certificates.values() if c.status is status]
+
+
 class FakeTrainingRepositories(FakeAreaRepositories):
-    tables = ("training_modules", "module_versions", "cohorts", "cohort_sessions", "enrollments")
-    aggregates = ("training_modules", "module_versions", "cohorts", "cohort_sessions", "enrollments")
+    tables = (
+        "training_modules",
+        "module_versions",
+        "cohorts",
+        "cohort_sessions",
+        "enrollments",
+        "attendance",
+        "certificates",
+    )
+    aggregates = tables
     modules = fake_repository(lambda uow: FakeModuleRepository(uow._db))
     cohorts = fake_repository(lambda uow: FakeCohortRepository(uow._db, uow.tenant))
     cohort_sessions = fake_repository(lambda uow: FakeSessionRepository(uow._db))
     enrollments = fake_repository(lambda uow: FakeEnrollmentRepository(uow._db, uow.tenant))
+    attendance = fake_repository(lambda uow: FakeAttendanceRepository(uow._db))
+    certificates = fake_repository(lambda uow: FakeCertificateRepository(uow._db, uow.tenant))

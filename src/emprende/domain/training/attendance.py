@@ -22,7 +22,7 @@ class AttendanceStatus(StrEnum):
 ATTENDED: frozenset[AttendanceStatus] = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 """The marks that count as having attended a session."""
 
-MAX_BATCH = 500
+MAX_BATCH = 2_000
 MAX_NOTE = 500
 
 _STATUSES = frozenset(status.value for status in AttendanceStatus)

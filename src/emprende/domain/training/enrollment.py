@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from emprende.domain.shared.errors import Conflict
+from emprende.domain.shared.errors import Conflict, InvalidInput
 from emprende.domain.shared.events import Aggregate, DomainEvent
 from emprende.domain.shared.ids import new_id
 from emprende.domain.training.cohort import Cohort
+from emprende.domain.training.completion import NOT_A_SCORE
 
 
 class EnrollmentStatus(StrEnum):
@@ -33,12 +35,15 @@ class EndReason(StrEnum):
     OFFER_EXPIRED = "offer_expired"
     COHORT_CANCELLED = "cohort_cancelled"
     DROPPED_OUT = "dropped_out"
+    COHORT_FINISHED = "cohort_finished"
 
 
 SEATED = frozenset({EnrollmentStatus.OFFERED, EnrollmentStatus.ENROLLED})
 """Statuses that hold a seat while the cohort runs (a finished cohort's seats no longer move)."""
 ACTIVE = SEATED | {EnrollmentStatus.WAITLISTED}
 ENDED = frozenset({EnrollmentStatus.WITHDRAWN, EnrollmentStatus.DROPPED})
+CONCLUDABLE = frozenset({EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED})
+"""People whose completion is judged: those who took their seat."""
 
 
 class AlreadyEnrolled(Conflict):
@@ -66,7 +71,7 @@ class Enrollment(Aggregate):
     enrolled_at: datetime | None
     ended_at: datetime | None
     end_reason: EndReason | None
-    assessment_score: Any
+    assessment_score: Decimal | None
     completion: dict[str, Any] | None
     created_by: uuid.UUID | None
     created_at: datetime
@@ -182,9 +187,18 @@ class Enrollment(Aggregate):
                 status=self.status.value,
             )
 
+    def record_score(self, score: Decimal, now: datetime) -> None:
+        """The person's final assessment score, 0 to 100 with at most two decimals."""
+        if self.status not in CONCLUDABLE:
+            raise EnrollmentStateConflict("only an enrolled person has a final assessment score")
+        if not Decimal(0) <= score <= Decimal(100) or score != score.quantize(Decimal("0.01")):
+            raise InvalidInput(NOT_A_SCORE, field="score")
+        self.assessment_score = score
+        self.updated_at = now
+
     def conclude(self, completion: dict[str, Any], completed: bool, now: datetime) -> None:
         """Record the completion result of an enrolled person."""
-        if self.status not in (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED):
+        if self.status not in CONCLUDABLE:
             raise EnrollmentStateConflict("only an enrolled person completes a cohort")
         before = self.status
         self.status = EnrollmentStatus.COMPLETED if completed else EnrollmentStatus.NOT_COMPLETED

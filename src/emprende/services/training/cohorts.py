@@ -9,13 +9,15 @@ from emprende.domain.identity.user import Role
 from emprende.domain.partners.agreement import AgreementRole
 from emprende.domain.shared.errors import InvalidInput, NotFound, PreconditionFailed
 from emprende.domain.training.cohort import Cohort, CohortPlan, CohortStatus
-from emprende.domain.training.enrollment import EndReason
+from emprende.domain.training.enrollment import EndReason, EnrollmentStatus
 from emprende.domain.training.session import CohortSession, SessionPlan, check_session
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal
 from emprende.services.training.agreements import require_role
+from emprende.services.training.issuing import issue_certificates
+from emprende.services.training.judging import conclude
 from emprende.services.training.permissions import authorize
-from emprende.services.training.ports import TrainingUnitOfWork
+from emprende.services.training.ports import CertificateAuthority, TrainingUnitOfWork
 from emprende.services.training.seats import promote, sweep
 
 FACILITATING_ROLES = frozenset({Role.FACILITATOR, Role.PARTNER_STAFF, Role.PARTNER_MANAGER})
@@ -111,20 +113,27 @@ async def move_cohort(
     *,
     uow_factory: UnitOfWorkFactory[TrainingUnitOfWork],
     clock: Clock,
+    authority: CertificateAuthority,
 ) -> Cohort:
-    """Open a cohort for enrolment, start it, finish it or cancel it (everyone in it is told, through events)."""
+    """Open a cohort for enrolment, start it, finish it or cancel it (everyone in it is told, through events).
+    Finishing judges everyone's completion and issues the certificates, in the same transaction."""
     now = clock.now()
+    if status is CohortStatus.FINISHED:
+        await authority.ready()
     async with uow_factory(principal) as uow:
         cohort = await visible_cohort(uow, cohort_id, lock=True, allowed=lambda: authorize(principal, "cohorts.write"))
         if status is CohortStatus.OPEN:
             await require_role(uow, cohort.partner_id, AgreementRole.TRAINING_DELIVERY, now.date())
         await sweep(uow, cohort, now)
-        if status is CohortStatus.CANCELLED:
-            cohort.move_to(status, now)
+        cohort.move_to(status, now)
+        if status in (CohortStatus.CANCELLED, CohortStatus.FINISHED):
+            # Whoever still waits or holds an offer leaves; a cancellation withdraws everyone.
+            reason = EndReason.COHORT_CANCELLED if status is CohortStatus.CANCELLED else EndReason.COHORT_FINISHED
             for enrollment in await uow.enrollments.active(cohort.id):
-                enrollment.withdraw(cohort, now, EndReason.COHORT_CANCELLED)
-        else:
-            cohort.move_to(status, now)
+                if status is CohortStatus.CANCELLED or enrollment.status is not EnrollmentStatus.ENROLLED:
+                    enrollment.withdraw(cohort, now, reason)
+        if status is CohortStatus.FINISHED:
+            await issue_certificates(uow, cohort, await conclude(uow, cohort, now), authority, now)
         await uow.commit()
     return cohort
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from emprende.domain.identity.user import Role
 from emprende.services.shared.authorization import (
+    ADMIN,
     MANAGERS,
     PARTICIPANTS,
     PARTNER_OFFICE,
@@ -38,6 +39,24 @@ RULES = register_permissions(
         "enrollments.write": Rule(
             "Enrol people, withdraw or drop them, answer offers for them", PARTNER_OFFICE, "training:write"
         ),
+        "attendance.read": Rule("Read a session's attendance", PARTNER_OFFICE_AND_TRAINERS, "training:read"),
+        "attendance.write": Rule(
+            "Record a session's attendance (a batch; sending it again corrects)",
+            PARTNER_OFFICE_AND_TRAINERS,
+            "training:write",
+        ),
+        "completion.write": Rule(
+            "Record final assessment scores and evaluate completion", PARTNER_OFFICE_AND_TRAINERS, "training:write"
+        ),
+        "certificates.read": Rule(
+            "Read the certificates issued in the partner's cohorts", PARTNER_OFFICE_AND_TRAINERS, "training:read"
+        ),
+        "certificates.manage": Rule(
+            "Suspend, reinstate or revoke a certificate of the partner's cohorts",
+            MANAGERS | {Role.PARTNER_STAFF},
+            "training:write",
+        ),
+        "certificates.keys": Rule("Rotate the certificates' signing key (the old one keeps verifying)", ADMIN),
         "portal.training": Rule(
             "A participant sees their enrolments, queue position and schedule, answers offers, withdraws",
             PARTICIPANTS,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from emprende.domain.shared.errors import NotFound
+from emprende.domain.training.attendance_record import AttendanceRecord
 from emprende.domain.training.cohort import Cohort
 from emprende.domain.training.enrollment import Enrollment
 from emprende.domain.training.session import CohortSession
@@ -24,6 +25,8 @@ class MyEnrollment:
     queue_position: int | None
     cohort: Cohort
     sessions: Sequence[CohortSession]
+    attendance: Sequence[AttendanceRecord]
+    """The person's marks at the cohort's sessions."""
 
 
 def _own_record(principal: Principal) -> uuid.UUID:
@@ -50,6 +53,7 @@ async def my_enrollments(
                     await uow.enrollments.queue_position(enrollment),
                     cohort,
                     await uow.cohort_sessions.for_cohort(cohort.id),
+                    await uow.attendance.for_enrollment(enrollment.id),
                 )
             )
         return found

@@ -1,16 +1,20 @@
-"""Ports of the training area: modules and their versions, cohorts, sessions and enrolments, and their reads."""
+"""Ports of the training area: modules and their versions, cohorts, sessions, enrolments, attendance, certificates and
+the authority that signs them, and the area's reads."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from emprende.domain.identity.user import Language
+from emprende.domain.training.attendance_record import AttendanceRecord
+from emprende.domain.training.certificate import Certificate, CertificateStatus
 from emprende.domain.training.cohort import Cohort
+from emprende.domain.training.credential import Verification
 from emprende.domain.training.enrollment import Enrollment
 from emprende.domain.training.module import ModuleVersion, TrainingModule
 from emprende.domain.training.session import CohortSession
@@ -65,6 +69,14 @@ class EnrollmentRepository(Protocol):
         """The first `count` people waiting, in queue order."""
         ...
 
+    async def seated_ever(self, cohort_id: uuid.UUID) -> Sequence[Enrollment]:
+        """Everyone who took a seat in the cohort (enrolled, completed or not, dropped): whose attendance counts."""
+        ...
+
+    async def concludable(self, cohort_id: uuid.UUID) -> Sequence[Enrollment]:
+        """Everyone whose completion is judged (enrolled, completed or not)."""
+        ...
+
     async def lapsed_offers(self, cohort_id: uuid.UUID, now: datetime) -> Sequence[Enrollment]:
         """Offers of the cohort that expired by `now`, oldest first."""
         ...
@@ -84,6 +96,91 @@ class EnrollmentRepository(Protocol):
     async def completed_by(self, participant_id: uuid.UUID) -> tuple[frozenset[uuid.UUID], frozenset[uuid.UUID]]:
         """The cohorts the person completed, and the modules those cohorts taught."""
         ...
+
+
+class AttendanceRepository(Protocol):
+    def add(self, record: AttendanceRecord) -> None: ...
+    async def for_session(self, session_id: uuid.UUID) -> Sequence[AttendanceRecord]: ...
+    async def for_cohort(self, cohort_id: uuid.UUID) -> Sequence[AttendanceRecord]:
+        """Every mark of the cohort's sessions."""
+        ...
+
+    async def for_enrollment(self, enrollment_id: uuid.UUID) -> Sequence[AttendanceRecord]: ...
+
+
+class CertificateRepository(Protocol):
+    def add(self, certificate: Certificate) -> None: ...
+    async def get(self, certificate_id: uuid.UUID) -> Certificate | None:
+        """A certificate of the tenant (the delivering partner)."""
+        ...
+
+    async def for_cohort(self, cohort_id: uuid.UUID) -> Sequence[Certificate]: ...
+    async def for_participant(self, participant_id: uuid.UUID) -> Sequence[Certificate]:
+        """The person's certificates, newest first, whichever partner delivered the training."""
+        ...
+
+    async def next_status_index(self) -> int:
+        """The next free place in the status lists (the database refuses one taken twice)."""
+        ...
+
+    async def flagged(self, status: CertificateStatus) -> Sequence[int]:
+        """The status-list places of every certificate in this status."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKey:
+    """A signing key as kept: the public half in the clear, the private half sealed (None once retired)."""
+
+    kid: str
+    created_at: datetime
+    retired_at: datetime | None
+    public_key: bytes
+    sealed_private_key: bytes | None
+
+
+class SigningKeyStore(Protocol):
+    async def load(self) -> Sequence[StoredKey]: ...
+    async def replace_active(self, new: StoredKey, retire_at: datetime) -> None:
+        """Retire every key still signing (forgetting its private half) and add `new`, in one transaction."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SignedCredential:
+    token: str
+    """The compact JWS (EdDSA) of the credential."""
+    kid: str
+
+
+class CertificateAuthority(Protocol):
+    """Signs certificates and status lists with the programme's current key, publishes every key (rotated ones keep
+    verifying), and verifies certificates."""
+
+    @property
+    def programme_name(self) -> str: ...
+    @property
+    def programme_url(self) -> str:
+        """The programme's public https address: the issuer's id."""
+        ...
+
+    async def ready(self) -> None:
+        """Make sure a key can sign (the first is made here): called before the transaction that signs, which must
+        not wait on the key store."""
+        ...
+
+    async def sign(self, credential: Mapping[str, Any]) -> SignedCredential: ...
+    async def key_set(self) -> dict[str, Any]:
+        """The JWKS of every signing key, retired ones included."""
+        ...
+
+    async def rotate(self) -> str:
+        """Retire the current key (it keeps verifying) and sign from now on with a new one; its id."""
+        ...
+
+    async def verify(
+        self, token: str, *, now: datetime, status_lists: Callable[[str], Mapping[str, Any] | None]
+    ) -> Verification: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +271,10 @@ class TrainingRepositories(Protocol):
     def cohort_sessions(self) -> SessionRepository: ...
     @property
     def enrollments(self) -> EnrollmentRepository: ...
+    @property
+    def attendance(self) -> AttendanceRepository: ...
+    @property
+    def certificates(self) -> CertificateRepository: ...
 
 
 class TrainingUnitOfWork(

@@ -7,16 +7,18 @@ and the seats that moved earlier in the transaction must count."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import ColumnElement, func, select, tuple_
 
 from emprende.adapters.sql.shared.repository import AreaRepositories, TenantRepository, repository
 from emprende.adapters.sql.training import tables
 from emprende.adapters.sql.training.mapping import TRAINING
+from emprende.domain.training.attendance_record import AttendanceRecord
+from emprende.domain.training.certificate import Certificate, CertificateStatus
 from emprende.domain.training.cohort import Cohort
-from emprende.domain.training.enrollment import ACTIVE, Enrollment, EnrollmentStatus
+from emprende.domain.training.enrollment import ACTIVE, CONCLUDABLE, Enrollment, EnrollmentStatus
 from emprende.domain.training.module import ModuleVersion, TrainingModule, VersionStatus
 from emprende.domain.training.session import CohortSession
 
@@ -24,6 +26,8 @@ _versions = tables.training_module_versions.c
 _cohorts = tables.cohorts.c
 _sessions = tables.cohort_sessions.c
 _enrollments = tables.enrollments.c
+_attendance = tables.attendance.c
+_certificates = tables.certificates.c
 
 
 class SqlModuleRepository(TenantRepository):
@@ -126,6 +130,21 @@ class SqlEnrollmentRepository(TenantRepository):
         )
         return list((await self._session.execute(statement)).scalars())
 
+    async def _with_status(self, cohort_id: uuid.UUID, statuses: Iterable[EnrollmentStatus]) -> Sequence[Enrollment]:
+        await self._session.flush()
+        statement = (
+            select(Enrollment)
+            .where(_enrollments.cohort_id == cohort_id, _enrollments.status.in_(sorted(statuses)))
+            .order_by(_enrollments.participant_id)
+        )
+        return list((await self._session.execute(statement)).scalars())
+
+    async def seated_ever(self, cohort_id: uuid.UUID) -> Sequence[Enrollment]:
+        return await self._with_status(cohort_id, {*CONCLUDABLE, EnrollmentStatus.DROPPED})
+
+    async def concludable(self, cohort_id: uuid.UUID) -> Sequence[Enrollment]:
+        return await self._with_status(cohort_id, CONCLUDABLE)
+
     async def lapsed_offers(self, cohort_id: uuid.UUID, now: datetime) -> Sequence[Enrollment]:
         await self._session.flush()
         statement = (
@@ -182,6 +201,63 @@ class SqlEnrollmentRepository(TenantRepository):
         return cohorts, modules
 
 
+class SqlAttendanceRepository(TenantRepository):
+    """Marks are reached through their cohort, which the use case found through the tenant filter."""
+
+    def add(self, record: AttendanceRecord) -> None:
+        self._new_rows.add(record)  # a register of hundreds: one INSERT at commit
+
+    async def _where(self, condition: ColumnElement[bool]) -> Sequence[AttendanceRecord]:
+        statement = select(AttendanceRecord).where(condition).order_by(_attendance.participant_id)
+        return list((await self._session.execute(statement)).scalars())
+
+    async def for_session(self, session_id: uuid.UUID) -> Sequence[AttendanceRecord]:
+        return await self._where(_attendance.session_id == session_id)
+
+    async def for_cohort(self, cohort_id: uuid.UUID) -> Sequence[AttendanceRecord]:
+        return await self._where(_attendance.cohort_id == cohort_id)
+
+    async def for_enrollment(self, enrollment_id: uuid.UUID) -> Sequence[AttendanceRecord]:
+        return await self._where(_attendance.enrollment_id == enrollment_id)
+
+
+class SqlCertificateRepository(TenantRepository):
+    def add(self, certificate: Certificate) -> None:
+        self._session.add(certificate)
+
+    async def get(self, certificate_id: uuid.UUID) -> Certificate | None:
+        found = await self._session.get(Certificate, certificate_id)
+        if found is None or self._tenant not in (None, found.partner_id):
+            return None
+        return found
+
+    async def for_cohort(self, cohort_id: uuid.UUID) -> Sequence[Certificate]:
+        statement = select(Certificate).where(_certificates.cohort_id == cohort_id).order_by(_certificates.id)
+        if self._tenant is not None:
+            statement = statement.where(_certificates.partner_id == self._tenant)
+        return list((await self._session.execute(statement)).scalars())
+
+    async def for_participant(self, participant_id: uuid.UUID) -> Sequence[Certificate]:
+        statement = (
+            select(Certificate)
+            .where(_certificates.participant_id == participant_id)
+            .order_by(_certificates.id.desc())
+            .limit(500)
+        )
+        if self._tenant is not None:
+            statement = statement.where(_certificates.partner_id == self._tenant)
+        return list((await self._session.execute(statement)).scalars())
+
+    async def next_status_index(self) -> int:
+        await self._session.flush()
+        taken = await self._session.scalar(select(func.max(_certificates.status_index)))
+        return 0 if taken is None else int(taken) + 1
+
+    async def flagged(self, status: CertificateStatus) -> Sequence[int]:
+        statement = select(_certificates.status_index).where(_certificates.status == status)
+        return list((await self._session.execute(statement)).scalars())
+
+
 class SqlTrainingRepositories(AreaRepositories):
     """The training area's repositories on the unit of work."""
 
@@ -190,3 +266,5 @@ class SqlTrainingRepositories(AreaRepositories):
     cohorts = repository(SqlCohortRepository)
     cohort_sessions = repository(SqlSessionRepository)
     enrollments = repository(SqlEnrollmentRepository)
+    attendance = repository(SqlAttendanceRepository)
+    certificates = repository(SqlCertificateRepository)

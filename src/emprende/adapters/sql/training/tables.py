@@ -9,9 +9,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
+    Text,
     Time,
     UniqueConstraint,
     Uuid,
@@ -20,6 +22,8 @@ from sqlalchemy import (
 from emprende.adapters.sql.shared.schema import enum_column, metadata
 from emprende.adapters.sql.shared.types import JSONDocument, UTCDateTime
 from emprende.adapters.sql.training.types import Curriculum, IdSet, ModalitySet, ResourceList, Translations
+from emprende.domain.training.attendance import AttendanceStatus
+from emprende.domain.training.certificate import CertificateStatus
 from emprende.domain.training.cohort import CohortStatus
 from emprende.domain.training.enrollment import EndReason, EnrollmentStatus
 from emprende.domain.training.module import Modality, VersionStatus
@@ -133,4 +137,55 @@ enrollments = Table(
     UniqueConstraint("cohort_id", "queue_number", name="uq_enrollments_queue_number"),
     Index("ix_enrollments_queue", "cohort_id", "status", "queue_number"),
     Index("ix_enrollments_participant", "participant_id"),
+)
+
+attendance = Table(
+    "attendance",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("session_id", Uuid, ForeignKey("cohort_sessions.id"), nullable=False),
+    Column("cohort_id", Uuid, ForeignKey("cohorts.id"), nullable=False),
+    Column("enrollment_id", Uuid, ForeignKey("enrollments.id"), nullable=False),
+    Column("participant_id", Uuid, nullable=False),
+    Column("status", enum_column(AttendanceStatus, "attendance_status"), nullable=False),
+    Column("note", String(500), nullable=True),
+    Column("recorded_by", Uuid, nullable=True),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    # One mark per person per session: a register sent twice corrects, never duplicates.
+    UniqueConstraint("session_id", "participant_id", name="uq_attendance_mark"),
+    Index("ix_attendance_cohort", "cohort_id", "participant_id"),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("enrollment_id", Uuid, ForeignKey("enrollments.id"), nullable=False, unique=True),
+    Column("cohort_id", Uuid, ForeignKey("cohorts.id"), nullable=False),
+    Column("participant_id", Uuid, nullable=False),
+    Column("partner_id", Uuid, ForeignKey("partners.id"), nullable=False),
+    Column("subject_id", String(100), nullable=False),
+    Column("status_index", Integer, nullable=False, unique=True),
+    Column("status", enum_column(CertificateStatus, "certificate_status"), nullable=False),
+    Column("reason", String(500), nullable=True),
+    Column("token", Text, nullable=False),
+    Column("kid", String(64), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("status_index >= 0", name="status_index"),
+    Index("ix_certificates_cohort", "cohort_id"),
+    Index("ix_certificates_participant", "participant_id"),
+)
+
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("retired_at", UTCDateTime, nullable=True),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("sealed_private_key", LargeBinary, nullable=True),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from emprende.api.area import ApiArea, Tag
 from emprende.api.v1.training import (
+    attendance,
+    certificates,
     cohorts,
     credential_messages,
     enrollments,
@@ -15,7 +17,7 @@ from emprende.api.v1.training import (
 
 AREA = ApiArea(
     name="training",
-    routers=(modules.router, cohorts.router, enrollments.router, portal.router),
+    routers=(modules.router, cohorts.router, enrollments.router, attendance.router, certificates.router, portal.router),
     tags=(
         Tag(
             "training-modules",
@@ -31,6 +33,16 @@ AREA = ApiArea(
             "enrollments",
             "Enrolment with a fair waitlist: seats taken atomically, freed seats offered in order, offers that expire.",
             listed_at=66,
+        ),
+        Tag(
+            "attendance",
+            "Attendance registers sent in one request, final scores, completion judged on the cohort's criteria.",
+            listed_at=68,
+        ),
+        Tag(
+            "certificates",
+            "Verifiable certificates (Open Badges 3.0, Ed25519): key set, status lists, public verification.",
+            listed_at=69,
         ),
         Tag("my-training", "The participant portal: my enrolments, queue position, offers and schedule.", listed_at=72),
     ),

@@ -199,9 +199,15 @@ async def move_cohort(
     container: ContainerDep,
 ) -> CohortOut:
     """Open the cohort for enrolment, start it, finish it or cancel it. Cancelling withdraws everyone in it and its
-    queue; every change is announced through events."""
+    queue; finishing withdraws whoever still waits, judges everyone's completion and issues the certificates; every
+    change is announced through events."""
     cohort = await cohort_service.move_cohort(
-        principal, cohort_id, CohortStatus(body.to), uow_factory=container.uow, clock=container.clock
+        principal,
+        cohort_id,
+        CohortStatus(body.to),
+        uow_factory=container.uow,
+        clock=container.clock,
+        authority=container.area(TrainingWiring).certificates,
     )
     _, sessions = await cohort_service.get_cohort(principal, cohort_id, uow_factory=container.uow)
     return cohort_out(cohort, sessions, response)

@@ -38,6 +38,7 @@ def enrollment_out(enrollment: Enrollment, position: int | None) -> EnrollmentOu
         enrolled_at=enrollment.enrolled_at,
         ended_at=enrollment.ended_at,
         end_reason=enrollment.end_reason,
+        assessment_score=enrollment.assessment_score,
         updated_at=enrollment.updated_at,
     )
 

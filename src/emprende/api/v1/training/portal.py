@@ -5,31 +5,44 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal
 from emprende.api.problems import problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.training.attendance import failure_messages
+from emprende.api.v1.training.certificate_schemas import MyCertificateOut
 from emprende.api.v1.training.cohorts import session_out
 from emprende.api.v1.training.enrollments import enrollment_out
-from emprende.api.v1.training.schemas import EnrollmentOut, MyCohortOut, MyEnrollmentOut
+from emprende.api.v1.training.schemas import (
+    EnrollmentOut,
+    MyCohortOut,
+    MyCompletionOut,
+    MyEnrollmentOut,
+    MyMarkOut,
+)
 from emprende.domain.training.enrollment import Enrollment
+from emprende.services.training import certificates as certificate_service
 from emprende.services.training import portal as portal_service
 
-router = APIRouter(prefix="/me/enrollments", tags=["my-training"])
+router = APIRouter(prefix="/me", tags=["my-training"])
 
 
 @router.get(
-    "",
+    "/enrollments",
     response_model=list[MyEnrollmentOut],
     operation_id="list_my_enrollments",
     responses=problem_responses(401, 403, 404),
     openapi_extra=tenancy(Tenancy.SELF),
 )
-async def list_my_enrollments(principal: CurrentPrincipal, container: ContainerDep) -> list[MyEnrollmentOut]:
+async def list_my_enrollments(
+    request: Request, principal: CurrentPrincipal, container: ContainerDep
+) -> list[MyEnrollmentOut]:
     """The signed-in person's enrolments, newest first: status, queue position while waiting, an offer's expiry,
-    the cohort and its schedule."""
+    the cohort and its schedule, their attendance and, once the cohort finished, their completion."""
     found = await portal_service.my_enrollments(principal, uow_factory=container.uow)
     return [
         MyEnrollmentOut(
@@ -46,9 +59,21 @@ async def list_my_enrollments(principal: CurrentPrincipal, container: ContainerD
                 end_date=item.cohort.end_date,
             ),
             sessions=[session_out(session) for session in item.sessions],
+            attendance=[MyMarkOut(session_id=mark.session_id, status=mark.status) for mark in item.attendance],
+            completion=_completion(item.enrollment.completion, request),
         )
         for item in found
     ]
+
+
+def _completion(data: dict[str, Any] | None, request: Request) -> MyCompletionOut | None:
+    if data is None:
+        return None
+    return MyCompletionOut(
+        completed=bool(data["completed"]),
+        attendance_percent=Decimal(data["attendance_percent"]),
+        failures=[message for _, message in failure_messages(data, request)],
+    )
 
 
 Own = Callable[..., Awaitable[Enrollment]]
@@ -62,7 +87,7 @@ async def _own(
 
 
 @router.post(
-    "/{enrollment_id}/offer-acceptance",
+    "/enrollments/{enrollment_id}/offer-acceptance",
     response_model=EnrollmentOut,
     operation_id="accept_my_offer",
     responses=problem_responses(401, 403, 404, 409),
@@ -76,7 +101,7 @@ async def accept_my_offer(
 
 
 @router.post(
-    "/{enrollment_id}/offer-decline",
+    "/enrollments/{enrollment_id}/offer-decline",
     response_model=EnrollmentOut,
     operation_id="decline_my_offer",
     responses=problem_responses(401, 403, 404, 409),
@@ -90,7 +115,7 @@ async def decline_my_offer(
 
 
 @router.post(
-    "/{enrollment_id}/withdrawal",
+    "/enrollments/{enrollment_id}/withdrawal",
     response_model=EnrollmentOut,
     operation_id="withdraw_my_enrollment",
     responses=problem_responses(401, 403, 404, 409),
@@ -101,3 +126,27 @@ async def withdraw_my_enrollment(
 ) -> EnrollmentOut:
     """Leave the cohort or its queue."""
     return await _own(portal_service.withdraw_myself, enrollment_id, principal, container)
+
+
+@router.get(
+    "/certificates",
+    response_model=list[MyCertificateOut],
+    operation_id="list_my_certificates",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=tenancy(Tenancy.SELF),
+)
+async def list_my_certificates(principal: CurrentPrincipal, container: ContainerDep) -> list[MyCertificateOut]:
+    """My certificates, newest first, each ready to download and share: the signed credential (`certificate`) and
+    what it says (`credential`)."""
+    found = await certificate_service.my_certificates(principal, uow_factory=container.uow)
+    return [
+        MyCertificateOut(
+            id=certificate.id,
+            cohort_id=certificate.cohort_id,
+            status=certificate.status,
+            issued_at=certificate.issued_at,
+            certificate=certificate.token,
+            credential=certificate_service.credential_of(certificate.token),
+        )
+        for certificate in found
+    ]

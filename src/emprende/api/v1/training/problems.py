@@ -58,6 +58,16 @@ PROBLEMS: dict[str, Kind] = {
             "La persona no cumple las reglas de elegibilidad de la cohorte; `errors` nombra cada regla incumplida.",
         ),
     ),
+    "attendance_changed": Kind(
+        409,
+        ("Register changed", "Another register of this session was recorded at the same moment; send yours again."),
+        ("El registro cambió", "Otro registro de esta sesión se guardó al mismo tiempo; envíe el suyo de nuevo."),
+    ),
+    "certificate_state": Kind(
+        409,
+        ("Certificate state does not allow this", "The certificate's state does not allow this change."),
+        ("El estado del certificado no lo permite", "El estado del certificado no permite este cambio."),
+    ),
     "session_outside_cohort": Kind(
         422,
         ("Session outside the cohort", "A session meets within its cohort's dates."),
@@ -118,6 +128,25 @@ SPANISH_MESSAGES: dict[str, str] = {
     "give the local time without an offset": "dé la hora local sin desfase horario",
     "the facilitator is a facilitator or staff member of the delivering partner": "el facilitador es facilitador o "
     "personal del socio que imparte la cohorte",
+    # attendance and completion
+    "attendance is taken once the cohort runs (this one is {status})": "la asistencia se toma cuando la cohorte está "
+    "en curso (esta está en {status})",
+    "completion is judged while the cohort runs or once it finished (this one is {status})": "la finalización se "
+    "evalúa mientras la cohorte está en curso o cuando terminó (esta está en {status})",
+    "only an enrolled person has a final assessment score": "solo una persona inscrita tiene una nota de evaluación "
+    "final",
+    "scores are recorded once the cohort runs (this one is {status})": "las notas se registran cuando la cohorte está "
+    "en curso (esta está en {status})",
+    "the register changed concurrently; send it again": "el registro cambió al mismo tiempo; envíelo de nuevo",
+    # certificates
+    "a reason of 1 to {limit} characters is required": "se requiere un motivo de 1 a {limit} caracteres",
+    "the certificate is already revoked": "el certificado ya está revocado",
+    "only an active certificate is suspended (this one is {status})": "solo se suspende un certificado activo (este "
+    "está en {status})",
+    "only a suspended certificate is reinstated (this one is {status})": "solo se rehabilita un certificado "
+    "suspendido (este está en {status})",
+    "certificates were issued concurrently; try again": "se emitieron certificados al mismo tiempo; intente de nuevo",
+    "this person already has this certificate": "esta persona ya tiene este certificado",
     # enrolment
     "this person is already in this cohort ({status})": "esta persona ya está en esta cohorte ({status})",
     "this person is already in this cohort": "esta persona ya está en esta cohorte",

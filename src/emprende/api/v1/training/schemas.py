@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from emprende.api.schemas import RequestModel, ResponseModel
 from emprende.domain.identity.user import Language
 from emprende.domain.participants.details import PopulationGroup, Sex
+from emprende.domain.training.attendance import AttendanceStatus
 from emprende.domain.training.cohort import CohortStatus
 from emprende.domain.training.enrollment import EndReason, EnrollmentStatus
 from emprende.domain.training.module import Modality, ResourceKind, VersionStatus
@@ -317,6 +318,7 @@ class EnrollmentOut(ResponseModel):
     enrolled_at: datetime | None
     ended_at: datetime | None
     end_reason: EndReason | None
+    assessment_score: Decimal | None = None
     updated_at: datetime
 
 
@@ -335,6 +337,19 @@ class MyCohortOut(ResponseModel):
     end_date: date
 
 
+class MyMarkOut(ResponseModel):
+    session_id: uuid.UUID
+    status: AttendanceStatus
+
+
+class MyCompletionOut(ResponseModel):
+    completed: bool
+    attendance_percent: Decimal
+    failures: list[str] = Field(description="The criteria not met, in the language asked for.")
+
+
 class MyEnrollmentOut(EnrollmentOut):
     cohort: MyCohortOut
     sessions: list[SessionOut] = Field(description="The cohort's schedule.")
+    attendance: list[MyMarkOut] = Field(description="My marks at its sessions.")
+    completion: MyCompletionOut | None = Field(description="Judged when the cohort finished.")

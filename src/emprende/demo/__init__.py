@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from emprende.bootstrap import Container
+from emprende.demo.training import load_training_demo
 from emprende.domain.identity.passwords import check_password_strength
 from emprende.domain.identity.user import Language, Role, User
 from emprende.domain.partners.agreement import AgreementRole
@@ -177,7 +178,10 @@ async def load_demo(container: Container, password: str) -> list[str] | None:
         )
         lines.append(f"API client {issued.client.id} (secret: {issued.secret})")
     registered = await _demo_participants(container, acting, rng, registering)
-    lines.append(f"{registered} participants registered with their consents (two probable duplicates queued)")
+    lines.append(f"{len(registered)} participants registered with their consents (two probable duplicates queued)")
+    if university is not None:
+        trainees = [person for person, partner in registered if partner == university]
+        lines += await load_training_demo(container, acting, university, trainees)
     lines.append(f"password of every demo account: {password}")
     return lines
 
@@ -218,8 +222,9 @@ _PLACES = [("17", "1701")] * 6 + [("09", "0901")] * 5 + [("07", "0701")] * 2 + [
 
 async def _demo_participants(
     container: Container, acting: Principal, rng: random.Random, partners: list[uuid.UUID]
-) -> int:
-    """Registrations spread over the partners that refer or train people, with a couple of probable duplicates."""
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Registrations spread over the partners that refer or train people, with a couple of probable duplicates:
+    (person, registering partner) each."""
     from emprende.domain.participants.consent import ConsentMethod
     from emprende.domain.participants.participant import ParticipantDetails, PopulationGroup, Sex
     from emprende.services.participants.registry import GivenConsent, RegisterParticipant, register_participant
@@ -267,8 +272,9 @@ async def _demo_participants(
             )
         )
     consent = GivenConsent("2026-01", Language.ES, ConsentMethod.IN_PERSON, now)
+    registered = []
     for index, details in enumerate(people):
-        await register_participant(
+        registration = await register_participant(
             RegisterParticipant(
                 details=details, registration_consent=consent, owner_partner_id=partners[index % len(partners)]
             ),
@@ -276,7 +282,8 @@ async def _demo_participants(
             uow_factory=container.uow,
             clock=container.clock,
         )
-    return len(people)
+        registered.append((registration.participant.id, partners[index % len(partners)]))
+    return registered
 
 
 def _plain(text: str) -> str:
