@@ -114,6 +114,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Set
         "password_hash_memory_kib": 64,
         "password_hash_time_cost": 1,
         "log_json": False,
+        "certificate_status_seconds": 0,  # a revocation shows at once
     }
     values.update(overrides)
     return Settings(**values)

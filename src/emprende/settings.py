@@ -104,6 +104,13 @@ class Settings(BaseSettings):
         description="The programme's public https address: the issuer of certificates, and where their key set and "
         "status lists are published (`/api/v1/certificates/...` under it).",
     )
+    certificate_status_seconds: float = Field(
+        2,
+        ge=0,
+        le=300,
+        description="How long a worker reuses the certificates' status lists it built (verification and the published "
+        "lists); a suspension or revocation shows within this time. 0 builds them on every request.",
+    )
     bootstrap_admin_email: str = Field(
         "admin@emprende.local",
         description="E-mail of the administrator created on an empty development database.",

@@ -9,6 +9,7 @@ from emprende.adapters.sql.training.queries import SqlTrainingQueries
 from emprende.adapters.sql.training.signing_keys import SqlSigningKeyStore
 from emprende.bootstrap.wiring import AreaWiring, Infrastructure
 from emprende.services.training.ports import CertificateAuthority, TrainingQueries
+from emprende.services.training.status_lists import StatusLists
 
 
 class TrainingWiring(AreaWiring):
@@ -22,4 +23,7 @@ class TrainingWiring(AreaWiring):
             infrastructure.clock,
             programme_name=settings.programme_name,
             programme_url=settings.public_url,
+        )
+        self.status_lists = StatusLists(
+            infrastructure.uow, self.certificates, infrastructure.clock, settings.certificate_status_seconds
         )

@@ -7,21 +7,13 @@ import base64
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from emprende.domain.shared.errors import NotFound
 from emprende.domain.training.certificate import Certificate
-from emprende.domain.training.credential import (
-    StatusPurpose,
-    Verification,
-    encode_status_list,
-    status_list_credential,
-)
 from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import SYSTEM, Principal
 from emprende.services.training.cohorts import visible_cohort
-from emprende.services.training.issuing import FLAGGED_BY, status_list_url
 from emprende.services.training.permissions import authorize
 from emprende.services.training.ports import CertificateAuthority, TrainingUnitOfWork
 
@@ -34,49 +26,6 @@ def credential_of(token: str) -> dict[str, Any]:
     payload = token.split(".")[1]
     data: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     return data
-
-
-async def status_lists(
-    uow_factory: UnitOfWorkFactory[TrainingUnitOfWork], authority: CertificateAuthority, now: datetime
-) -> dict[str, dict[str, Any]]:
-    """The programme's status lists as they stand, unsigned, by their published URL."""
-    async with uow_factory(SYSTEM, read_only=True) as uow:
-        flagged = {purpose: await uow.certificates.flagged(status) for purpose, status in FLAGGED_BY.items()}
-    return {
-        status_list_url(authority, purpose): status_list_credential(
-            status_list_url(authority, purpose),
-            purpose,
-            encode_status_list(indexes),
-            authority.programme_url,
-            now,
-        )
-        for purpose, indexes in flagged.items()
-    }
-
-
-async def signed_status_list(
-    purpose: StatusPurpose,
-    *,
-    uow_factory: UnitOfWorkFactory[TrainingUnitOfWork],
-    authority: CertificateAuthority,
-    clock: Clock,
-) -> str:
-    """A status list as published: signed by the programme (no sign-in needed)."""
-    lists = await status_lists(uow_factory, authority, clock.now())
-    return (await authority.sign(lists[status_list_url(authority, purpose)])).token
-
-
-async def verify_certificate(
-    token: str,
-    *,
-    uow_factory: UnitOfWorkFactory[TrainingUnitOfWork],
-    authority: CertificateAuthority,
-    clock: Clock,
-) -> Verification:
-    """What a certificate amounts to now: signature, dates and status (no sign-in needed; never an error)."""
-    now = clock.now()
-    lists = await status_lists(uow_factory, authority, now)
-    return await authority.verify(token[:MAX_TOKEN], now=now, status_lists=lists.get)
 
 
 async def _change(

@@ -22,6 +22,7 @@ class CertificateOut(ResponseModel):
     reason: str | None
     subject_id: str = Field(description="The opaque identifier the credential names the person by.")
     kid: str = Field(description="The signing key's id (in the key set at /api/v1/certificates/jwks).")
+    certificate: str = Field(description="The signed credential, to hand to the person: a compact JWS (vc+jwt).")
     issued_at: datetime
     updated_at: datetime
 

@@ -25,6 +25,7 @@ from emprende.domain.shared.errors import render_message
 from emprende.domain.training.certificate import Certificate
 from emprende.domain.training.credential import StatusPurpose, Verification
 from emprende.services.training import certificates as certificate_service
+from emprende.services.training import status_lists
 
 router = APIRouter(tags=["certificates"])
 ITEM = "/certificates/{certificate_id:uuid}"
@@ -41,6 +42,7 @@ def certificate_out(certificate: Certificate) -> CertificateOut:
         reason=certificate.reason,
         subject_id=certificate.subject_id,
         kid=certificate.kid,
+        certificate=certificate.token,
         issued_at=certificate.issued_at,
         updated_at=certificate.updated_at,
     )
@@ -81,13 +83,9 @@ async def get_certificate_keys(container: ContainerDep) -> dict[str, object]:
 )
 async def get_certificate_status_list(purpose: StatusPurpose, container: ContainerDep) -> Response:
     """A status list (`revocation` or `suspension`) as a signed Bitstring Status List credential: the bit at a
-    certificate's `statusListIndex` is set while it is revoked (or suspended). No sign-in needed."""
-    token = await certificate_service.signed_status_list(
-        purpose,
-        uow_factory=container.uow,
-        authority=container.area(TrainingWiring).certificates,
-        clock=container.clock,
-    )
+    certificate's `statusListIndex` is set while it is revoked (or suspended). No sign-in needed; a change shows
+    within `EMPRENDE_CERTIFICATE_STATUS_SECONDS`."""
+    token = await status_lists.signed_status_list(purpose, lists=container.area(TrainingWiring).status_lists)
     return Response(token, media_type=VC_JWT, headers={"Cache-Control": "max-age=60"})
 
 
@@ -102,11 +100,8 @@ async def verify_certificate(body: VerificationIn, request: Request, container: 
     """Verify a certificate: its signature under the published keys, its dates, and whether it was revoked or
     suspended. Answers 200 with the outcome whatever the certificate holds (tampered, expired, revoked or signed by
     someone else say which). No sign-in needed."""
-    verification = await certificate_service.verify_certificate(
-        body.certificate,
-        uow_factory=container.uow,
-        authority=container.area(TrainingWiring).certificates,
-        clock=container.clock,
+    verification = await status_lists.verify_certificate(
+        body.certificate, lists=container.area(TrainingWiring).status_lists, clock=container.clock
     )
     return verification_out(verification, request)
 
