@@ -38,6 +38,7 @@ from http_load import (
     BENCH_SIGNING_KEY,
     DEFAULT_POSTGRES_URL,
     BenchError,
+    _fmt,
     _log_tail,
     clean_environment,
     git_revision,
@@ -283,9 +284,14 @@ async def run(args: argparse.Namespace) -> int:
         "|---|--:|---|",
         *(f"| {label} | {elapsed:,.0f} | {result} |" for label, elapsed, result in timings),
         "",
-        f"| load ({args.connections} connections, {args.duration:g} s) | req/s | p50 ms | p99 ms | errors |",
-        "|---|--:|--:|--:|--:|",
-        *(f"| {r.label} | {r.rate:,.0f} | {r.p50:.2f} | {r.p99:.2f} | {r.errors} |" for r in (*floor, verification)),
+        f"| load ({args.connections} connections, {args.duration:g} s) | req/s | p50 ms | p99 ms | errors "
+        "| server µs/req |",
+        "|---|--:|--:|--:|--:|--:|",
+        *(
+            f"| {r.label} | {r.rate:,.0f} | {r.p50:.2f} | {r.p99:.2f} | {r.errors} "
+            f"| {_fmt(r.per_request_us(r.cpu.server))} |"
+            for r in (*floor, verification)
+        ),
         "",
         f"verification runs at {verification.rate / floor[0].rate:.0%} of the FastAPI constant floor"
         if floor and floor[0].rate

@@ -164,3 +164,17 @@ async def test_a_rotated_key_keeps_verifying_and_the_cli_verifies_offline(
     assert json.loads(valid.stdout)["outcome"] == "valid"
     certificate.write_text(token[:-3] + "AAA", encoding="utf-8")
     assert runner.invoke(cli, ["certificates", "verify", str(certificate), "--jwks", str(keys)]).exit_code == 1
+
+
+async def test_a_certificate_signed_with_a_key_not_published_is_refused(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    from emprende.adapters.credentials.keys import new_signing_key
+    from emprende.adapters.credentials.signing import sign_credential
+    from emprende.services.training.certificates import credential_of
+
+    _, people, _ = await _certified(client, container, world)
+    genuine = await _token_of(client, world, people[0])
+    forged = sign_credential(credential_of(genuine), new_signing_key(container.clock.now()))
+    verified = await _verify(client, forged)
+    assert (verified["outcome"], verified["valid"], verified["credential"]) == ("unknown_key", False, None)

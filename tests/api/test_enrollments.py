@@ -3,7 +3,8 @@ consent and eligibility checked, cancellation telling everyone — on both datab
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -16,8 +17,10 @@ from emprende.domain.participants.participant import PopulationGroup
 from tests.api.training_support import (
     COHORTS,
     TRAINING_TABLES,
+    cohort_body,
     enroll,
     grant_authoring,
+    lapse_offers,
     open_cohort,
     published_module,
     seed_trainees,
@@ -218,3 +221,46 @@ async def test_another_partner_neither_sees_nor_enrols_into_a_cohort(
     assert unseen.status_code == 404
     listed = await client.get(COHORTS, headers=world.b.manager_headers)
     assert listed.json()["items"] == []
+
+
+async def test_an_offer_left_to_expire_passes_to_the_next_person_waiting(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    cohort = await _cohort(client, world, capacity=1)
+    people = await seed_trainees(container, world.a.partner_id, 3)
+    answers = [(await enroll(client, world.a.staff_headers, cohort["id"], p)).json() for p in people]
+    url = f"{COHORTS}/{cohort['id']}/enrollments"
+    await client.post(f"{url}/{answers[0]['id']}/withdrawal", headers=world.a.staff_headers)
+    await lapse_offers(container, cohort["id"])
+    late = await client.post(f"{url}/{answers[1]['id']}/offer-acceptance", headers=world.a.staff_headers)
+    assert late.status_code == 409, "an offer whose time ran out cannot be taken"
+    expired = await client.post(f"{url}/offer-expiry", headers=world.a.staff_headers)
+    assert expired.status_code == 200, expired.text
+    assert [(e["participant_id"], e["status"]) for e in expired.json()] == [
+        (str(people[1]), "withdrawn"),
+        (str(people[2]), "offered"),
+    ]
+    assert expired.json()[0]["end_reason"] == "offer_expired"
+    again = await client.post(f"{url}/offer-expiry", headers=world.a.staff_headers)
+    assert again.json() == []
+
+
+async def test_enrolment_runs_only_while_the_cohort_takes_it(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    await grant_authoring(client, world, world.a.partner_id)
+    module_id = await published_module(client, world.a.manager_headers)
+    draft = await client.post(COHORTS, headers=world.a.manager_headers, json=cohort_body(module_id))
+    person = (await seed_trainees(container, world.a.partner_id, 1))[0]
+    closed = await enroll(client, world.a.staff_headers, draft.json()["id"], person)
+    assert closed.status_code == 409
+    assert closed.json()["code"] == "enrolment_closed"
+    later = date.today() + timedelta(days=5)
+    future = await open_cohort(
+        client, world.a.manager_headers, module_id, enrolment_opens_on=later.isoformat(), name="Cohorte futura"
+    )
+    early = await enroll(client, world.a.staff_headers, future["id"], person)
+    assert early.status_code == 409
+    assert early.json()["code"] == "enrolment_closed"
+    unknown = await enroll(client, world.a.staff_headers, str(uuid.uuid4()), person)
+    assert unknown.status_code == 404

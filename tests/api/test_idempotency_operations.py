@@ -25,6 +25,7 @@ from tests.api.training_support import (
     MODULES,
     cohort_body,
     grant_authoring,
+    lapse_offers,
     module_body,
     published_module,
     seed_trainees,
@@ -440,6 +441,13 @@ async def _suspend_certificate(ctx: Ctx, n: int) -> Call:
 @factory("rotate_certificate_key")
 async def _rotate_key(ctx: Ctx, n: int) -> Call:
     return Call("/api/v1/certificates/signing-keys/rotation", ctx.world.admin_headers)
+
+
+@factory("expire_enrollment_offers")
+async def _expire_offers(ctx: Ctx, n: int) -> Call:
+    cohort, _ = await _offered(ctx, n)
+    await lapse_offers(ctx.container, cohort)
+    return Call(f"{COHORTS}/{cohort}/enrollments/offer-expiry", ctx.world.a.staff_headers)
 
 
 @factory("accept_my_offer")

@@ -244,3 +244,18 @@ async def seed_training(container: Container, world: World) -> None:
         session_id=(sessions[0].id, sessions[1].id),
         enrollment_id=(enrollments[0].id, enrollments[1].id),
     )
+
+
+async def lapse_offers(container: Container, cohort_id: str) -> None:
+    """Move the cohort's offers' expiry into the past, as time passing would."""
+    from sqlalchemy import update
+
+    from emprende.adapters.sql.training import tables
+
+    enrollments = tables.enrollments
+    async with container.engine.begin() as connection:
+        await connection.execute(
+            update(enrollments)
+            .where(enrollments.c.cohort_id == uuid.UUID(cohort_id), enrollments.c.status == "offered")
+            .values(offer_expires_at=container.clock.now() - timedelta(minutes=1))
+        )
