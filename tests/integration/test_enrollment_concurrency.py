@@ -71,3 +71,40 @@ async def test_the_database_refuses_more_seats_than_capacity(
             await connection.execute(
                 update(tables.cohorts).where(tables.cohorts.c.id == uuid.UUID(cohort["id"])).values(seats_taken=4)
             )
+
+
+async def test_cohorts_finishing_at_once_never_share_a_status_list_place(
+    client: httpx.AsyncClient, container: Container, world: World, engine: AsyncEngine
+) -> None:
+    """Each certificate has its own bit in the status lists: two cohorts finishing at the same moment either both
+    issue, or one is told to try again (the database refuses a place taken twice) and then issues."""
+    await grant_authoring(client, world, world.a.partner_id)
+    module_id = await published_module(client, world.a.manager_headers)
+    headers = world.a.manager_headers
+    cohorts = []
+    for number in range(2):
+        cohort = await open_cohort(client, headers, module_id, name=f"Cohorte {number}")
+        url = f"{COHORTS}/{cohort['id']}"
+        body = {"on": cohort["start_date"], "starts_at": "09:00:00", "duration_minutes": 60, "module_id": module_id}
+        session = (await client.post(f"{url}/sessions", headers=headers, json=body)).json()["id"]
+        people = await seed_trainees(container, world.a.partner_id, 3)
+        for person in people:
+            await enroll(client, world.a.staff_headers, cohort["id"], person)
+        await client.post(f"{url}/transitions", headers=headers, json={"to": "running"})
+        marks = {"marks": [{"participant_id": str(p), "status": "present"} for p in people]}
+        await client.put(f"{url}/sessions/{session}/attendance", headers=world.a.staff_headers, json=marks)
+        cohorts.append(url)
+    finished = await asyncio.gather(
+        *(client.post(f"{url}/transitions", headers=headers, json={"to": "finished"}) for url in cohorts)
+    )
+    for url, response in zip(cohorts, finished, strict=True):
+        if response.status_code == 409:
+            assert response.json()["code"] == "certificate_state"
+            retried = await client.post(f"{url}/transitions", headers=headers, json={"to": "finished"})
+            assert retried.status_code == 200, retried.text
+        else:
+            assert response.status_code == 200, response.text
+    async with engine.connect() as connection:
+        places = (await connection.execute(select(tables.certificates.c.status_index))).scalars().all()
+    assert len(places) == 6
+    assert len(set(places)) == 6

@@ -76,7 +76,8 @@ async def issue_certificates(
     )
     issuer = CredentialIssuer(authority.programme_name, authority.programme_url, cohort.partner_id, found[0].name)
     issued = []
-    for enrollment in completed:
+    first = await uow.certificates.next_status_index()  # the places that follow are this transaction's to take
+    for index, enrollment in enumerate(completed, start=first):
         certificate_id = new_id()
         claim = CredentialClaim(
             id=urn_uuid(certificate_id),
@@ -87,7 +88,6 @@ async def issue_certificates(
             valid_from=now,
             language="es",
         )
-        index = await uow.certificates.next_status_index()
         entries = [status_entry(status_list_url(authority, purpose), purpose, index) for purpose in StatusPurpose]
         signed = await authority.sign(open_badge(claim, entries))
         certificate = Certificate(
