@@ -178,3 +178,46 @@ async def test_a_certificate_signed_with_a_key_not_published_is_refused(
     forged = sign_credential(credential_of(genuine), new_signing_key(container.clock.now()))
     verified = await _verify(client, forged)
     assert (verified["outcome"], verified["valid"], verified["credential"]) == ("unknown_key", False, None)
+
+
+async def test_the_verification_ahead_of_the_routers_answers_as_the_documented_route(
+    client: httpx.AsyncClient, container: Container, world: World
+) -> None:
+    """Verification is served by a route matched ahead of every router (the same endpoint, found sooner): it answers
+    exactly as the documented route behind it, for good requests and bad ones."""
+    from fastapi import FastAPI
+    from fastapi.routing import APIRoute
+
+    from emprende.api.app import create_app
+
+    _, people, _ = await _certified(client, container, world)
+    token = await _token_of(client, world, people[0])
+    app = create_app(container=container)
+    ahead = [r for r in app.router.routes if isinstance(r, APIRoute) and r.path.endswith("/certificates/verification")]
+    assert len(ahead) == 1
+    assert not ahead[0].include_in_schema, "the route ahead of the routers is the undocumented twin"
+    documented = create_app(container=container)
+    documented.router.routes[:] = [  # the route ahead taken away: requests reach the documented one
+        route
+        for route in documented.router.routes
+        if not (isinstance(route, APIRoute) and route.path.endswith("/certificates/verification"))
+    ]
+    cases: list[tuple[bytes, str]] = [
+        (json.dumps({"certificate": token}).encode(), "application/json"),
+        (json.dumps({"certificate": "no es un certificado"}).encode(), "application/json"),
+        (json.dumps({"certificate": ""}).encode(), "application/json"),
+        (json.dumps({"certificate": token, "otro": 1}).encode(), "application/json"),
+        (b"{not json", "application/json"),
+        (b"certificate=x", "application/x-www-form-urlencoded"),
+    ]
+
+    async def answer(each: FastAPI, body: bytes, kind: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=each, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+            headers = {"Content-Type": kind, "X-Request-ID": "ahead-check", "Accept-Language": "es"}
+            return await other.post("/api/v1/certificates/verification", content=body, headers=headers)
+
+    for body, kind in cases:
+        fast, reference = await answer(app, body, kind), await answer(documented, body, kind)
+        assert (fast.status_code, fast.json()) == (reference.status_code, reference.json()), body[:40]
+        assert fast.headers["content-type"] == reference.headers["content-type"]

@@ -21,7 +21,6 @@ from emprende.api.openapi_shape import add_declared_models, describe_input_defau
 from emprende.api.pagination import CursorCodec
 from emprende.api.problems import PROBLEM_JSON, install_problem_handlers
 from emprende.api.v1.imports.imports import IMPORTS_PATH
-from emprende.api.v1.participants.hot_routes import add_hot_routes
 from emprende.bootstrap import Container, build_container
 from emprende.logs import configure_logging
 from emprende.settings import Environment, Settings
@@ -134,7 +133,9 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         app.state.cursor_codec = CursorCodec(settings.resolve_secret())
 
     install_problem_handlers(app)
-    add_hot_routes(app, v1.router.prefix)  # first: matched before any router
+    for area in v1.AREAS:
+        if area.ahead is not None:
+            area.ahead(app, v1.router.prefix)  # first: matched before any router
     app.include_router(v1.router)
     install_docs(app, openapi_url=OPENAPI_URL, title=TITLE)
 

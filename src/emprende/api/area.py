@@ -6,10 +6,10 @@ routes, the document's tags and the problem catalogue are all built from that li
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
 from emprende.api.problem_catalogue.kind import Kind
 
@@ -30,6 +30,9 @@ class ApiArea:
     tags: tuple[Tag, ...] = ()
     problems: Mapping[str, Kind] = field(default_factory=dict)
     spanish_messages: Mapping[str, str] = field(default_factory=dict)
+    ahead: Callable[[FastAPI, str], None] | None = None
+    """Registers undocumented routes matched ahead of every router (given the app and the API's prefix): the busiest
+    operations, which would otherwise be matched through the whole tree of routers."""
 
 
 def openapi_tags(areas: Iterable[ApiArea]) -> list[dict[str, str]]:

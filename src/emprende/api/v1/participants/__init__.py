@@ -6,6 +6,7 @@ from emprende.api.area import ApiArea, Tag
 from emprende.api.v1.participants import (
     consents,
     duplicates,
+    hot_routes,
     participants,
     portal,
     portal_accounts,
@@ -34,4 +35,5 @@ AREA = ApiArea(
     ),
     problems=problems.PROBLEMS,
     spanish_messages=problems.SPANISH_MESSAGES,
+    ahead=hot_routes.add_hot_routes,
 )

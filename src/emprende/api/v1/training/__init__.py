@@ -47,6 +47,7 @@ AREA = ApiArea(
         Tag("my-training", "The participant portal: my enrolments, queue position, offers and schedule.", listed_at=72),
     ),
     problems=problems.PROBLEMS,
+    ahead=certificates.add_verification_ahead,
     spanish_messages={
         **problems.SPANISH_MESSAGES,
         **rule_messages.SPANISH_RULE_MESSAGES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 
 from emprende.api.deps import ContainerDep, CurrentPrincipal
 from emprende.api.i18n import negotiate
@@ -199,3 +199,17 @@ async def reinstate_certificate(
         principal, certificate_id, uow_factory=container.uow, clock=container.clock
     )
     return certificate_out(certificate)
+
+
+def add_verification_ahead(app: FastAPI, prefix: str) -> None:
+    """Certificate verification — public, and what every verifier calls — matched ahead of every router: the same
+    endpoint with the same parameters, only found sooner (undocumented twin of `verify_certificate`; matching a
+    request through the whole tree of routers cost about as much as verifying the certificate)."""
+    app.add_api_route(
+        f"{prefix}/certificates/verification",
+        verify_certificate,
+        methods=["POST"],
+        response_model=VerificationOut,
+        include_in_schema=False,
+        openapi_extra=tenancy(Tenancy.PUBLIC),
+    )
