@@ -234,14 +234,14 @@ async def test_an_offer_left_to_expire_passes_to_the_next_person_waiting(
     await lapse_offers(container, cohort["id"])
     late = await client.post(f"{url}/{answers[1]['id']}/offer-acceptance", headers=world.a.staff_headers)
     assert late.status_code == 409, "an offer whose time ran out cannot be taken"
-    expired = await client.post(f"{url}/offer-expiry", headers=world.a.staff_headers)
+    expired = await client.post(f"{COHORTS}/{cohort['id']}/offer-expiry", headers=world.a.staff_headers)
     assert expired.status_code == 200, expired.text
     assert [(e["participant_id"], e["status"]) for e in expired.json()] == [
         (str(people[1]), "withdrawn"),
         (str(people[2]), "offered"),
     ]
     assert expired.json()[0]["end_reason"] == "offer_expired"
-    again = await client.post(f"{url}/offer-expiry", headers=world.a.staff_headers)
+    again = await client.post(f"{COHORTS}/{cohort['id']}/offer-expiry", headers=world.a.staff_headers)
     assert again.json() == []
 
 

@@ -447,7 +447,7 @@ async def _rotate_key(ctx: Ctx, n: int) -> Call:
 async def _expire_offers(ctx: Ctx, n: int) -> Call:
     cohort, _ = await _offered(ctx, n)
     await lapse_offers(ctx.container, cohort)
-    return Call(f"{COHORTS}/{cohort}/enrollments/offer-expiry", ctx.world.a.staff_headers)
+    return Call(f"{COHORTS}/{cohort}/offer-expiry", ctx.world.a.staff_headers)
 
 
 @factory("accept_my_offer")

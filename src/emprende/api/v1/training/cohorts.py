@@ -15,6 +15,7 @@ from emprende.api.etag import etag
 from emprende.api.pagination import Page, split_page
 from emprende.api.problems import problem_responses
 from emprende.api.tenancy import Tenancy, tenancy
+from emprende.api.v1.training.enrollments import enrollment_out
 from emprende.api.v1.training.schemas import (
     CohortCreateIn,
     CohortListItemOut,
@@ -22,6 +23,7 @@ from emprende.api.v1.training.schemas import (
     CohortPlanIn,
     CohortTransitionIn,
     CurriculumItemOut,
+    EnrollmentOut,
     SessionIn,
     SessionOut,
 )
@@ -31,6 +33,7 @@ from emprende.domain.training.completion import parse_criteria
 from emprende.domain.training.eligibility import parse_rules
 from emprende.domain.training.session import CohortSession, SessionPlan
 from emprende.services.training import cohorts as cohort_service
+from emprende.services.training import enrollments as enrollment_service
 from emprende.services.training import listing
 
 router = APIRouter(prefix="/cohorts", tags=["cohorts"])
@@ -256,3 +259,22 @@ async def reschedule_cohort_session(
         principal, cohort_id, session_id, _session_plan(body), uow_factory=container.uow, clock=container.clock
     )
     return session_out(session)
+
+
+@router.post(
+    "/{cohort_id}/offer-expiry",
+    response_model=list[EnrollmentOut],
+    operation_id="expire_enrollment_offers",
+    responses=problem_responses(401, 403, 404, 409),
+    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
+)
+async def expire_enrollment_offers(
+    cohort_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep
+) -> list[EnrollmentOut]:
+    """Expire the cohort's offers whose time ran out, each passing the seat to the next person waiting; answers what
+    changed. Every change to the cohort's seats does this first; call it (from a scheduler, say) for a cohort that
+    sees no other change."""
+    changed = await enrollment_service.expire_offers(
+        principal, cohort_id, uow_factory=container.uow, clock=container.clock
+    )
+    return [enrollment_out(enrollment, None) for enrollment in changed]

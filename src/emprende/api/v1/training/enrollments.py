@@ -207,22 +207,3 @@ async def decline_enrollment_offer(
 ) -> EnrollmentOut:
     """Decline an offered seat for the person; it goes to the next person waiting."""
     return await _act(enrollment_service.decline_offer, cohort_id, enrollment_id, principal, container)
-
-
-@router.post(
-    "/offer-expiry",
-    response_model=list[EnrollmentOut],
-    operation_id="expire_enrollment_offers",
-    responses=problem_responses(401, 403, 404, 409),
-    openapi_extra=tenancy(Tenancy.PARTNER_OWNED),
-)
-async def expire_enrollment_offers(
-    cohort_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep
-) -> list[EnrollmentOut]:
-    """Expire the cohort's offers whose time ran out, each passing the seat to the next person waiting; answers what
-    changed. Every change to the cohort's seats does this first; call it (from a scheduler, say) for a cohort that
-    sees no other change."""
-    changed = await enrollment_service.expire_offers(
-        principal, cohort_id, uow_factory=container.uow, clock=container.clock
-    )
-    return [enrollment_out(enrollment, None) for enrollment in changed]
