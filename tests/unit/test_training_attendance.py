@@ -50,12 +50,12 @@ def test_a_good_batch_comes_back_in_order_with_tidied_notes() -> None:
 
 
 def test_a_status_given_as_its_code_becomes_the_status() -> None:
-    (mark,) = check_batch([AttendanceMark(ANA, "absent")], enrolled=ENROLLED)  # type: ignore[arg-type]
+    (mark,) = check_batch([AttendanceMark(ANA, "absent")], enrolled=ENROLLED)
     assert mark.status is AttendanceStatus.ABSENT
 
 
 def test_an_unknown_status_is_refused_at_its_index() -> None:
-    marks = [AttendanceMark(ANA, AttendanceStatus.PRESENT), AttendanceMark(BETO, "asleep")]  # type: ignore[arg-type]
+    marks = [AttendanceMark(ANA, AttendanceStatus.PRESENT), AttendanceMark(BETO, "asleep")]
     assert problems(marks) == [("marks[1].status", "not a known attendance status")]
 
 
@@ -119,7 +119,7 @@ def test_notes_with_control_characters_are_refused() -> None:
 def test_every_problem_is_reported_at_once() -> None:
     marks = [
         AttendanceMark(DINA, AttendanceStatus.PRESENT),
-        AttendanceMark(ANA, "gone", "x" * 600),  # type: ignore[arg-type]
+        AttendanceMark(ANA, "gone", "x" * 600),
         AttendanceMark(ANA, AttendanceStatus.LATE),
     ]
     assert problems(marks) == [

@@ -8,6 +8,7 @@ codes, never a value someone submitted.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -60,11 +61,12 @@ class ErrorItem:
     params: Mapping[str, object]
 
 
-class ItemizedError(DomainError):
+class ItemizedError(DomainError, ABC):
     """An error made of several parts, each reported to the caller (`errors` in problem+json)."""
 
+    @abstractmethod
     def items(self) -> Sequence[ErrorItem]:
-        raise NotImplementedError
+        """The parts, in the order the caller should read them."""
 
 
 class InvalidInput(DomainError):
