@@ -134,7 +134,8 @@ async def test_tampered_foreign_and_malformed_certificates_say_which(
     header, payload, signature = token.split(".")
     other = payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB")
     assert (await _verify(client, f"{header}.{other}.{signature}"))["outcome"] in ("bad_signature", "malformed")
-    tampered = await _verify(client, f"{header}.{payload}.{signature[:-2]}AA")
+    flipped = ("B" if signature[0] == "A" else "A") + signature[1:]  # always a different signature
+    tampered = await _verify(client, f"{header}.{payload}.{flipped}")
     assert (tampered["outcome"], tampered["credential"]) == ("bad_signature", None)
     assert (await _verify(client, "not a certificate"))["outcome"] == "malformed"
     empty = await client.post(f"{CERTIFICATES}/verification", json={"certificate": ""})
@@ -162,7 +163,9 @@ async def test_a_rotated_key_keeps_verifying_and_the_cli_verifies_offline(
     valid = runner.invoke(cli, ["certificates", "verify", str(certificate), "--jwks", str(keys), "--json"])
     assert valid.exit_code == 0, valid.output
     assert json.loads(valid.stdout)["outcome"] == "valid"
-    certificate.write_text(token[:-3] + "AAA", encoding="utf-8")
+    head, _, signature = token.rpartition(".")
+    flipped = ("B" if signature[0] == "A" else "A") + signature[1:]  # always a different signature
+    certificate.write_text(f"{head}.{flipped}", encoding="utf-8")
     assert runner.invoke(cli, ["certificates", "verify", str(certificate), "--jwks", str(keys)]).exit_code == 1
 
 
