@@ -7,6 +7,7 @@ import json
 import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,8 +22,10 @@ from emprende.domain.training.eligibility import (
     AgeRangeRule,
     CompletedCohortRule,
     CompletedModuleRule,
+    CompletedTrainingRule,
     DisabilityRule,
     EligibilityRule,
+    MinAttendanceRule,
     NationalitiesRule,
     NotEligible,
     PersonFacts,
@@ -132,6 +135,18 @@ KIND_CASES: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]] = [
         {"has_disability": True},
         "must have no disability (Washington Group Short Set)",
     ),
+    (
+        {"kind": "completed_training"},
+        {"completed_cohorts": frozenset({OTHER_COHORT})},
+        {"completed_cohorts": frozenset(), "completed_modules": frozenset({MODULE})},
+        "must have completed a cohort",
+    ),
+    (
+        {"kind": "min_attendance", "percent": 80},
+        {"best_attendance": Decimal("80.00")},
+        {"best_attendance": Decimal("79.99")},
+        "must have attended at least 80% of the sessions of a cohort they completed",
+    ),
 ]
 
 
@@ -150,7 +165,7 @@ def test_every_kind_has_a_case() -> None:
     assert {case[0]["kind"] for case in KIND_CASES} == set(RuleKind)
 
 
-@pytest.mark.parametrize("kind", ["age_range", "provinces", "disability"])
+@pytest.mark.parametrize("kind", ["age_range", "provinces", "disability", "min_attendance"])
 def test_a_fact_the_registry_does_not_hold_never_meets_a_rule(kind: str) -> None:
     rule = next(case[0] for case in KIND_CASES if case[0]["kind"] == kind)
     unknown = person(birth_date=None, birth_year=None, province_code=None, canton_code=None, has_disability=None)
@@ -274,7 +289,7 @@ def test_facts_needed_names_only_what_the_rules_read() -> None:
     rules = parse_rules([{"kind": "age_range", "min_age": 18}, {"kind": "completed_module", "module_id": str(MODULE)}])
     assert facts_needed(rules) == {"birth_date", "birth_year", "completed_modules"}
     assert facts_needed(()) == frozenset()
-    every_kind = parse_rules([case[0] for case in KIND_CASES[:-1]])
+    every_kind = parse_rules(list({case[0]["kind"]: case[0] for case in KIND_CASES}.values()))
     assert "completed_cohorts" in facts_needed(every_kind)
     assert facts_needed(every_kind) <= set(PersonFacts.__dataclass_fields__)
 
@@ -512,6 +527,8 @@ RULE_STRATEGIES: dict[RuleKind, st.SearchStrategy[EligibilityRule]] = {
     RuleKind.COMPLETED_COHORT: st.uuids().map(lambda cohort_id: CompletedCohortRule(cohort_id=cohort_id)),
     RuleKind.COMPLETED_MODULE: st.uuids().map(lambda module_id: CompletedModuleRule(module_id=module_id)),
     RuleKind.DISABILITY: st.booleans().map(lambda wanted: DisabilityRule(has_disability=wanted)),
+    RuleKind.COMPLETED_TRAINING: st.just(CompletedTrainingRule()),
+    RuleKind.MIN_ATTENDANCE: st.integers(1, 100).map(lambda percent: MinAttendanceRule(percent=percent)),
 }
 
 
@@ -539,6 +556,7 @@ def test_evaluation_names_exactly_the_rules_not_met(rules: tuple[EligibilityRule
         birth_date=data.draw(st.none() | st.dates(date(1920, 1, 1), date(2020, 1, 1))),
         province_code=data.draw(st.none() | st.sampled_from(PROVINCE_CODES)),
         has_disability=data.draw(st.none() | st.booleans()),
+        best_attendance=data.draw(st.none() | st.decimals(0, 100, places=2)),
     )
     failures = evaluate(rules, facts, START)
     assert [failure.index for failure in failures] == sorted({failure.index for failure in failures})

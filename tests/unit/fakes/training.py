@@ -16,6 +16,7 @@ from emprende.domain.training.cohort import Cohort
 from emprende.domain.training.enrollment import ACTIVE, CONCLUDABLE, Enrollment, EnrollmentStatus
 from emprende.domain.training.module import ModuleVersion, TrainingModule, VersionStatus
 from emprende.domain.training.session import CohortSession
+from emprende.services.training.ports import CompletedTraining, best_attendance
 from tests.unit.fakes.shared import FakeAreaRepositories, fake_repository
 
 
@@ -161,16 +162,17 @@ class FakeEnrollmentRepository:
             reverse=True,
         )
 
-    async def completed_by(self, participant_id: uuid.UUID) -> tuple[frozenset[uuid.UUID], frozenset[uuid.UUID]]:
-        cohorts = frozenset(
-            e.cohort_id
+    async def completed_by(self, participant_id: uuid.UUID) -> CompletedTraining:
+        completed = [
+            e
             for e in self._tables.enrollments.values()
             if e.participant_id == participant_id and e.status is EnrollmentStatus.COMPLETED
-        )
+        ]
+        cohorts = frozenset(e.cohort_id for e in completed)
         modules = frozenset(
             item.module_id for cohort_id in cohorts for item in self._tables.cohorts[cohort_id].curriculum
         )
-        return cohorts, modules
+        return CompletedTraining(cohorts, modules, best_attendance(e.completion for e in completed))
 
 
 class FakeAttendanceRepository:

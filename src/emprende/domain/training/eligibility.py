@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from emprende.domain.participants.details import age_on
 from emprende.domain.participants.places import canton
@@ -17,8 +18,10 @@ from emprende.domain.training.eligibility_rules import (
     AgeRangeRule,
     CompletedCohortRule,
     CompletedModuleRule,
+    CompletedTrainingRule,
     DisabilityRule,
     EligibilityRule,
+    MinAttendanceRule,
     NationalitiesRule,
     PopulationGroupsRule,
     ProvincesRule,
@@ -34,8 +37,10 @@ __all__ = [
     "AgeRangeRule",
     "CompletedCohortRule",
     "CompletedModuleRule",
+    "CompletedTrainingRule",
     "DisabilityRule",
     "EligibilityRule",
+    "MinAttendanceRule",
     "NationalitiesRule",
     "NotEligible",
     "PersonFacts",
@@ -62,6 +67,8 @@ COHORT_NOT_COMPLETED = "must have completed cohort {cohort_id}"
 MODULE_NOT_COMPLETED = "must have completed a cohort that taught module {module_id}"
 WITHOUT_DISABILITY = "must have a disability (Washington Group Short Set)"
 WITH_DISABILITY = "must have no disability (Washington Group Short Set)"
+TRAINING_NOT_COMPLETED = "must have completed a cohort"
+ATTENDANCE_TOO_LOW = "must have attended at least {percent}% of the sessions of a cohort they completed"
 NOT_ELIGIBLE = "the person does not meet eligibility rule {index} ({kind}): {reason}"
 
 TEMPLATES: tuple[str, ...] = (
@@ -77,6 +84,8 @@ TEMPLATES: tuple[str, ...] = (
     MODULE_NOT_COMPLETED,
     WITHOUT_DISABILITY,
     WITH_DISABILITY,
+    TRAINING_NOT_COMPLETED,
+    ATTENDANCE_TOO_LOW,
     NOT_ELIGIBLE,
 )
 """Every message template of this module: rule failures' and NotEligible's."""
@@ -98,6 +107,8 @@ class PersonFacts:
     has_disability: bool | None
     completed_cohorts: frozenset[uuid.UUID]
     completed_modules: frozenset[uuid.UUID]
+    best_attendance: Decimal | None = None
+    """The highest attendance percent among the cohorts the person completed; None when they completed none."""
 
 
 # The PersonFacts fields each kind reads.
@@ -111,6 +122,8 @@ _FACTS: dict[RuleKind, frozenset[str]] = {
     RuleKind.COMPLETED_COHORT: frozenset({"completed_cohorts"}),
     RuleKind.COMPLETED_MODULE: frozenset({"completed_modules"}),
     RuleKind.DISABILITY: frozenset({"has_disability"}),
+    RuleKind.COMPLETED_TRAINING: frozenset({"completed_cohorts"}),
+    RuleKind.MIN_ATTENDANCE: frozenset({"best_attendance"}),
 }
 
 
@@ -181,6 +194,12 @@ def _unmet_requirement(rule: EligibilityRule, facts: PersonFacts, on: date) -> t
         case DisabilityRule(has_disability=wanted):
             if facts.has_disability is not wanted:
                 return _unmet(WITHOUT_DISABILITY) if wanted else _unmet(WITH_DISABILITY)
+        case CompletedTrainingRule():
+            if not facts.completed_cohorts:
+                return _unmet(TRAINING_NOT_COMPLETED)
+        case MinAttendanceRule(percent=percent):
+            if facts.best_attendance is None or facts.best_attendance < percent:
+                return _unmet(ATTENDANCE_TOO_LOW, percent=percent)
         case _:
             raise TypeError(f"no evaluation for eligibility rules of kind {rule.kind}")
     return None

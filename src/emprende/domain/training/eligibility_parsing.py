@@ -15,8 +15,10 @@ from emprende.domain.training.eligibility_rules import (
     AgeRangeRule,
     CompletedCohortRule,
     CompletedModuleRule,
+    CompletedTrainingRule,
     DisabilityRule,
     EligibilityRule,
+    MinAttendanceRule,
     NationalitiesRule,
     PopulationGroupsRule,
     ProvincesRule,
@@ -34,6 +36,7 @@ from emprende.domain.training.values import (
     is_list,
     object_at,
     optional_whole_number,
+    whole_number,
 )
 
 MAX_RULES = 20
@@ -75,6 +78,8 @@ _REQUIRED: dict[RuleKind, tuple[str, ...]] = {
     RuleKind.COMPLETED_COHORT: ("cohort_id",),
     RuleKind.COMPLETED_MODULE: ("module_id",),
     RuleKind.DISABILITY: ("has_disability",),
+    RuleKind.COMPLETED_TRAINING: (),
+    RuleKind.MIN_ATTENDANCE: ("percent",),
 }
 _KINDS = frozenset(kind.value for kind in RuleKind)
 _OPTIONAL: dict[RuleKind, tuple[str, ...]] = {RuleKind.AGE_RANGE: ("min_age", "max_age")}
@@ -212,6 +217,14 @@ def _disability(data: Mapping[object, object], path: str) -> EligibilityRule:
     return DisabilityRule(a_boolean(data["has_disability"], f"{path}.has_disability"))
 
 
+def _completed_training(data: Mapping[object, object], path: str) -> EligibilityRule:
+    return CompletedTrainingRule()
+
+
+def _min_attendance(data: Mapping[object, object], path: str) -> EligibilityRule:
+    return MinAttendanceRule(whole_number(data["percent"], f"{path}.percent", lower=1, upper=100))
+
+
 # How each kind reads its object, once its keys are known to be there.
 _READERS: dict[RuleKind, Callable[[Mapping[object, object], str], EligibilityRule]] = {
     RuleKind.POPULATION_GROUPS: _groups,
@@ -223,4 +236,6 @@ _READERS: dict[RuleKind, Callable[[Mapping[object, object], str], EligibilityRul
     RuleKind.COMPLETED_COHORT: _completed_cohort,
     RuleKind.COMPLETED_MODULE: _completed_module,
     RuleKind.DISABILITY: _disability,
+    RuleKind.COMPLETED_TRAINING: _completed_training,
+    RuleKind.MIN_ATTENDANCE: _min_attendance,
 }

@@ -25,6 +25,8 @@ class RuleKind(StrEnum):
     COMPLETED_COHORT = "completed_cohort"
     COMPLETED_MODULE = "completed_module"
     DISABILITY = "disability"
+    COMPLETED_TRAINING = "completed_training"
+    MIN_ATTENDANCE = "min_attendance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,27 @@ class DisabilityRule(EligibilityRule):
         return {"kind": self.kind.value, "has_disability": self.has_disability}
 
 
+@dataclass(frozen=True, slots=True)
+class CompletedTrainingRule(EligibilityRule):
+    """The person completed a cohort, any cohort."""
+
+    kind: RuleKind = field(default=RuleKind.COMPLETED_TRAINING, init=False)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"kind": self.kind.value}
+
+
+@dataclass(frozen=True, slots=True)
+class MinAttendanceRule(EligibilityRule):
+    """The person attended at least this percent of the sessions of a cohort they completed."""
+
+    percent: int
+    kind: RuleKind = field(default=RuleKind.MIN_ATTENDANCE, init=False)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "percent": self.percent}
+
+
 RULE_CLASSES: dict[RuleKind, type[EligibilityRule]] = {
     RuleKind.POPULATION_GROUPS: PopulationGroupsRule,
     RuleKind.AGE_RANGE: AgeRangeRule,
@@ -150,5 +173,7 @@ RULE_CLASSES: dict[RuleKind, type[EligibilityRule]] = {
     RuleKind.COMPLETED_COHORT: CompletedCohortRule,
     RuleKind.COMPLETED_MODULE: CompletedModuleRule,
     RuleKind.DISABILITY: DisabilityRule,
+    RuleKind.COMPLETED_TRAINING: CompletedTrainingRule,
+    RuleKind.MIN_ATTENDANCE: MinAttendanceRule,
 }
 """The class that holds each kind of rule."""

@@ -20,16 +20,15 @@ from emprende.services.shared.ports import Clock, UnitOfWorkFactory
 from emprende.services.shared.principal import Principal, Scope
 from emprende.services.training.cohorts import visible_cohort
 from emprende.services.training.permissions import authorize
-from emprende.services.training.ports import TrainingUnitOfWork
+from emprende.services.training.ports import CompletedTraining, TrainingUnitOfWork
 from emprende.services.training.seats import promote, sweep
 
 
 async def person_facts(uow: TrainingUnitOfWork, participant: Participant, needed: frozenset[str]) -> PersonFacts:
     """What the eligibility rules ask of a person, loading the costly facts only when a rule needs them."""
-    cohorts: frozenset[uuid.UUID] = frozenset()
-    modules: frozenset[uuid.UUID] = frozenset()
-    if needed & {"completed_cohorts", "completed_modules"}:
-        cohorts, modules = await uow.enrollments.completed_by(participant.id)
+    completed = CompletedTraining(frozenset(), frozenset(), None)
+    if needed & {"completed_cohorts", "completed_modules", "best_attendance"}:
+        completed = await uow.enrollments.completed_by(participant.id)
     return PersonFacts(
         population_group=participant.population_group.value,
         sex=participant.sex.value,
@@ -40,8 +39,9 @@ async def person_facts(uow: TrainingUnitOfWork, participant: Participant, needed
         canton_code=participant.canton_code,
         registered_at=participant.registered_at,
         has_disability=participant.has_disability,
-        completed_cohorts=cohorts,
-        completed_modules=modules,
+        completed_cohorts=completed.cohorts,
+        completed_modules=completed.modules,
+        best_attendance=completed.best_attendance,
     )
 
 

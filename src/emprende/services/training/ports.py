@@ -4,7 +4,7 @@ the authority that signs them, and the area's reads."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -93,9 +93,25 @@ class EnrollmentRepository(Protocol):
         """The person's enrolments in every cohort, newest first."""
         ...
 
-    async def completed_by(self, participant_id: uuid.UUID) -> tuple[frozenset[uuid.UUID], frozenset[uuid.UUID]]:
-        """The cohorts the person completed, and the modules those cohorts taught."""
+    async def completed_by(self, participant_id: uuid.UUID) -> CompletedTraining:
+        """The cohorts the person completed, the modules those cohorts taught, their best attendance in them."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedTraining:
+    cohorts: frozenset[uuid.UUID]
+    modules: frozenset[uuid.UUID]
+    best_attendance: Decimal | None
+    """The highest attendance percent among those cohorts (None when none was completed)."""
+
+
+def best_attendance(completions: Iterable[Mapping[str, Any] | None]) -> Decimal | None:
+    """The highest attendance percent the completion results record."""
+    percents = [
+        Decimal(str(found["attendance_percent"])) for found in completions if found and "attendance_percent" in found
+    ]
+    return max(percents, default=None)
 
 
 class AttendanceRepository(Protocol):

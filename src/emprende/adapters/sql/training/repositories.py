@@ -21,6 +21,7 @@ from emprende.domain.training.cohort import Cohort
 from emprende.domain.training.enrollment import ACTIVE, CONCLUDABLE, Enrollment, EnrollmentStatus
 from emprende.domain.training.module import ModuleVersion, TrainingModule, VersionStatus
 from emprende.domain.training.session import CohortSession
+from emprende.services.training.ports import CompletedTraining, best_attendance
 
 _versions = tables.training_module_versions.c
 _cohorts = tables.cohorts.c
@@ -189,16 +190,18 @@ class SqlEnrollmentRepository(TenantRepository):
             statement = statement.where(_enrollments.partner_id == self._tenant)
         return list((await self._session.execute(statement)).scalars())
 
-    async def completed_by(self, participant_id: uuid.UUID) -> tuple[frozenset[uuid.UUID], frozenset[uuid.UUID]]:
+    async def completed_by(self, participant_id: uuid.UUID) -> CompletedTraining:
         statement = (
-            select(_cohorts.id, _cohorts.curriculum)
+            select(_cohorts.id, _cohorts.curriculum, _enrollments.completion)
             .join(tables.enrollments, _enrollments.cohort_id == _cohorts.id)
             .where(_enrollments.participant_id == participant_id, _enrollments.status == EnrollmentStatus.COMPLETED)
         )
         rows = (await self._session.execute(statement)).all()
-        cohorts = frozenset(row.id for row in rows)
-        modules = frozenset(item.module_id for row in rows for item in row.curriculum)
-        return cohorts, modules
+        return CompletedTraining(
+            cohorts=frozenset(row.id for row in rows),
+            modules=frozenset(item.module_id for row in rows for item in row.curriculum),
+            best_attendance=best_attendance(row.completion for row in rows),
+        )
 
 
 class SqlAttendanceRepository(TenantRepository):

@@ -37,6 +37,9 @@ SPANISH_RULE_MESSAGES: dict[str, str] = {
     "must live in one of the provinces {provinces}": "debe residir en una de las provincias {provinces}",
     "must have been registered before {date}": "debe haberse registrado antes del {date}",
     "must have completed cohort {cohort_id}": "debe haber completado la cohorte {cohort_id}",
+    "must have completed a cohort": "debe haber completado una cohorte",
+    "must have attended at least {percent}% of the sessions of a cohort they completed": "debe haber asistido al "
+    "menos al {percent} % de las sesiones de una cohorte que completó",
     "must have completed a cohort that taught module {module_id}": "debe haber completado una cohorte que impartió "
     "el módulo {module_id}",
     "must have a disability (Washington Group Short Set)": "debe tener una discapacidad (conjunto corto de preguntas "

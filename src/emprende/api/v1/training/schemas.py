@@ -179,6 +179,15 @@ class DisabilityRule(RequestModel):
     has_disability: bool
 
 
+class CompletedTrainingRule(RequestModel):
+    kind: Literal["completed_training"]
+
+
+class MinAttendanceRule(RequestModel):
+    kind: Literal["min_attendance"]
+    percent: int = Field(ge=1, le=100, description="Of the sessions of a cohort the person completed.")
+
+
 EligibilityRuleIn = Annotated[
     PopulationGroupsRule
     | AgeRangeRule
@@ -188,7 +197,9 @@ EligibilityRuleIn = Annotated[
     | RegisteredBeforeRule
     | CompletedCohortRule
     | CompletedModuleRule
-    | DisabilityRule,
+    | DisabilityRule
+    | CompletedTrainingRule
+    | MinAttendanceRule,
     Field(discriminator="kind"),
 ]
 
