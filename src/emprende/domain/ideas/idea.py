@@ -50,8 +50,10 @@ class IdeaState(Conflict):
 
 @dataclass(frozen=True, slots=True)
 class MissingPart:
-    field: str
+    """A part a submission lacks: the message template saying so, and where it goes."""
+
     template: str
+    field: str
 
 
 class IdeaIncomplete(Conflict, ItemizedError):
@@ -333,12 +335,12 @@ class BusinessIdea(Aggregate):
 
     def missing_parts(self) -> list[MissingPart]:
         """What a submission still needs: a name, every block of the canvas, at least one line in the plan."""
-        missing = [] if self.name else [MissingPart("name", "give the idea a name")]
+        missing = [] if self.name else [MissingPart("give the idea a name", "name")]
         missing += [
-            MissingPart(f"canvas.{block}", "write this block of the canvas") for block in self.canvas.empty_blocks()
+            MissingPart("write this block of the canvas", f"canvas.{block}") for block in self.canvas.empty_blocks()
         ]
         if not self.plan.items:
-            missing.append(MissingPart("investment_plan", "list at least one line in the investment plan"))
+            missing.append(MissingPart("list at least one line in the investment plan", "investment_plan"))
         return missing
 
     def submit(self, now: datetime) -> None:

@@ -54,9 +54,10 @@ def check_amount(value: object, field: str, *, maximum: Decimal, positive: bool 
     to the cent."""
     if not isinstance(value, Decimal) or not value.is_finite():
         raise InvalidInput("give a decimal number", field=field, code="invalid_amount")
-    if value < 0 or (positive and value == 0):
-        message = "must be more than zero" if positive else "must not be negative"
-        raise InvalidInput(message, field=field, code="invalid_amount")
+    if positive and value <= 0:
+        raise InvalidInput("must be more than zero", field=field, code="invalid_amount")
+    if value < 0:
+        raise InvalidInput("must not be negative", field=field, code="invalid_amount")
     if value > maximum:
         raise InvalidInput("must be at most {limit}", field=field, code="invalid_amount", limit=money_text(maximum))
     if value != value.quantize(CENT):
