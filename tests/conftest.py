@@ -356,6 +356,8 @@ class World:
     b: PartnerSide
     training: dict[str, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)
     """Training objects of A and of B by the path parameter naming them, where a test made some."""
+    ideas: dict[str, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)
+    """Business ideas of A and of B by the path parameter naming them, where a test made some."""
 
 
 async def build_side(

@@ -32,6 +32,7 @@ from emprende.services.shared.authorization import (
     register_permissions,
 )
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
+from tests.api.ideas_support import IDEAS, MY_IDEAS, idea_body
 from tests.api.training_support import (
     cohort_body,
     enroll,
@@ -111,7 +112,7 @@ def test_an_operation_missing_from_the_table_is_denied_to_everyone(operation: st
     assert not is_allowed(machine(frozenset(SCOPES)), operation)
 
 
-OWN_RECORD_OPERATIONS = {"portal.own_record", "portal.training"}
+OWN_RECORD_OPERATIONS = {"portal.own_record", "portal.training", "portal.ideas"}
 
 
 def test_the_table_is_well_formed() -> None:
@@ -365,6 +366,9 @@ CALLS: dict[str, Request] = {
     "certificates.manage": lambda s, h: _suspend_one(s, h),
     "certificates.keys": lambda s, h: s.client.post("/api/v1/certificates/signing-keys/rotation", headers=h),
     "completion.write": lambda s, h: s.client.post(f"/api/v1/cohorts/{s.cohort_id}/completion-evaluation", headers=h),
+    "ideas.read": lambda s, h: s.client.get(IDEAS, headers=h),
+    "ideas.write": lambda s, h: s.client.post(IDEAS, json=idea_body(s.participant_id), headers=h),
+    "portal.ideas": lambda s, h: s.client.get(MY_IDEAS, headers=h),
 }
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, metadata
+from tests.api.ideas_support import IDEAS, MY_IDEAS, create_idea, idea_body, portal_sign_in
 from tests.api.training_support import (
     COHORTS,
     MODULES,
@@ -470,6 +471,60 @@ async def _withdraw_mine(ctx: Ctx, n: int) -> Call:
     enrollment = (await _enrolled(ctx, cohort, 1))[0]
     headers = await _their_portal(ctx, cohort, enrollment, n)
     return Call(f"/api/v1/me/enrollments/{enrollment}/withdrawal", headers)
+
+
+# --- business ideas -----------------------------------------------------------------------------------------------
+
+
+async def _idea(ctx: Ctx, n: int) -> tuple[str, str]:
+    """A person of partner A registered for the call, and a complete idea staff drafted for them."""
+    person, _ = await registered(ctx, n)
+    idea = await create_idea(ctx.client, ctx.world.a.staff_headers, person)
+    return person, str(idea["id"])
+
+
+async def _own_idea(ctx: Ctx, n: int) -> tuple[dict[str, str], str]:
+    """A person's portal sign-in, and a complete idea of theirs."""
+    person, idea = await _idea(ctx, n)
+    headers = await portal_sign_in(ctx.client, ctx.world.a.staff_headers, person, f"emprendedora{n}@example.org")
+    return headers, idea
+
+
+@factory("create_business_idea")
+async def _create_idea(ctx: Ctx, n: int) -> Call:
+    person, _ = await registered(ctx, n)
+    return Call(IDEAS, ctx.world.a.staff_headers, idea_body(person))
+
+
+@factory("submit_business_idea")
+async def _submit_idea(ctx: Ctx, n: int) -> Call:
+    _, idea = await _idea(ctx, n)
+    return Call(f"{IDEAS}/{idea}/submission", ctx.world.a.staff_headers)
+
+
+@factory("withdraw_business_idea")
+async def _withdraw_idea(ctx: Ctx, n: int) -> Call:
+    _, idea = await _idea(ctx, n)
+    return Call(f"{IDEAS}/{idea}/withdrawal", ctx.world.a.staff_headers)
+
+
+@factory("create_my_business_idea")
+async def _create_my_idea(ctx: Ctx, n: int) -> Call:
+    person, _ = await registered(ctx, n)
+    headers = await portal_sign_in(ctx.client, ctx.world.a.staff_headers, person, f"emprendedora{n}@example.org")
+    return Call(MY_IDEAS, headers, idea_body())
+
+
+@factory("submit_my_business_idea")
+async def _submit_my_idea(ctx: Ctx, n: int) -> Call:
+    headers, idea = await _own_idea(ctx, n)
+    return Call(f"{MY_IDEAS}/{idea}/submission", headers)
+
+
+@factory("withdraw_my_business_idea")
+async def _withdraw_my_idea(ctx: Ctx, n: int) -> Call:
+    headers, idea = await _own_idea(ctx, n)
+    return Call(f"{MY_IDEAS}/{idea}/withdrawal", headers)
 
 
 # --- the tests -------------------------------------------------------------------------------------------------------

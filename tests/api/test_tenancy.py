@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import Container
+from tests.api.ideas_support import idea_body, seed_ideas
 from tests.api.training_support import seed_training
 from tests.conftest import PASSWORD, World, snapshot
 
@@ -99,13 +100,19 @@ OWNED_IDS: dict[str, Callable[[World], tuple[uuid.UUID, uuid.UUID]]] = {
     "session_id": lambda w: w.training["session_id"],
     "enrollment_id": lambda w: w.training["enrollment_id"],
     "certificate_id": lambda w: w.training["certificate_id"],
+    "idea_id": lambda w: w.ideas["idea_id"],
 }
+
+# Path parameters that name no object of their own but a place within the one before them (an idea's version
+# number): the same value for every partner, never swapped for another partner's.
+WITHIN: dict[str, str] = {"number": "1"}
 
 
 @pytest.fixture
 async def world(world: World, container: Container) -> World:
-    """The shared world, plus a cohort, a session and an enrolment for each partner."""
+    """The shared world, plus a cohort, a session, an enrolment and a business idea for each partner."""
     await seed_training(container, world)
+    await seed_ideas(container, world)
     return world
 
 
@@ -185,6 +192,8 @@ BODIES: dict[str, Callable[[Container], dict[str, Any]]] = {
     "revoke_certificate": lambda c: {"reason": "Intento de otro socio"},
     "suspend_certificate": lambda c: {"reason": "Intento de otro socio"},
     "verify_certificate": lambda c: {"certificate": "a.b.c"},
+    "create_business_idea": lambda c: idea_body(uuid.UUID(int=2)),
+    "revise_business_idea": lambda c: {"name": "Idea cambiada por otro socio"},
 }
 
 # Samples for required query parameters.
@@ -277,7 +286,7 @@ def test_the_walk_catches_routes_added_without_a_decision(container: Container) 
         for route in api_routes(app)
         if route.tenancy == Tenancy.PARTNER_OWNED
         for param in route.path_params
-        if param not in OWNED_IDS
+        if param not in OWNED_IDS and param not in WITHIN
     ]
     assert unknown == ["widget_id"]
 
@@ -290,7 +299,7 @@ def test_this_file_knows_every_parameter_body_and_required_query(app: FastAPI) -
         problems += [
             f"{route.method} {route.path}: add path parameter {param!r} to OWNED_IDS (an A-owned and a B-owned id)"
             for param in route.path_params
-            if param not in OWNED_IDS
+            if param not in OWNED_IDS and param not in WITHIN
         ]
         if route.has_body and route.operation_id not in BODIES:
             problems.append(f"{route.method} {route.path}: add a valid body for {route.operation_id!r} to BODIES")
@@ -338,11 +347,16 @@ async def test_another_partners_objects_are_answered_like_missing_ones(
         if route.tenancy != Tenancy.PARTNER_OWNED or not route.path_params:
             continue
         query = _query(app, route)
-        for size in range(1, len(route.path_params) + 1):
-            for foreign in itertools.combinations(route.path_params, size):
-                owned = {name: OWNED_IDS[name](world) for name in route.path_params}
-                as_foreign = {name: owned[name][0] if name in foreign else owned[name][1] for name in owned}
-                as_missing = {name: uuid.uuid4() if name in foreign else owned[name][1] for name in owned}
+        objects = [name for name in route.path_params if name not in WITHIN]
+        within = {name: WITHIN[name] for name in route.path_params if name in WITHIN}
+        for size in range(1, len(objects) + 1):
+            for foreign in itertools.combinations(objects, size):
+                owned = {name: OWNED_IDS[name](world) for name in objects}
+                as_foreign = {
+                    **within,
+                    **{name: owned[name][0] if name in foreign else owned[name][1] for name in owned},
+                }
+                as_missing = {**within, **{name: uuid.uuid4() if name in foreign else owned[name][1] for name in owned}}
                 for who, headers in world.b.principals().items():
                     response = await _call(client, container, route, _url(route, as_foreign), headers, query)
                     missing = await _call(client, container, route, _url(route, as_missing), headers, query)
@@ -467,7 +481,9 @@ async def test_self_routes_show_only_the_caller(app: FastAPI, client: httpx.Asyn
     for route in api_routes(app):
         if route.tenancy != Tenancy.SELF or route.method != "GET":
             continue
+        # A route about one of the caller's own objects is asked about partner A's.
+        url = _url(route, {name: OWNED_IDS[name](world)[0] for name in route.path_params})
         for who, headers in world.b.principals().items():
-            response = await client.get(route.path, headers=headers)
-            assert response.status_code in (200, 403), response.text
-            assert_no_a(world, response.json(), f"GET {route.path} as B's {who}")
+            response = await client.get(url, headers=headers)
+            assert response.status_code in ((403, 404) if route.path_params else (200, 403)), response.text
+            assert_no_a(world, response.json(), f"GET {url} as B's {who}")

@@ -136,6 +136,7 @@ def test_demo_load_is_deterministic_and_only_for_empty_databases(
     assert len(emails) >= 5
     assert len(set(emails)) == len(emails)
     assert "password of every demo account: demo-emprende-2026" in first.output
+    assert "business ideas: 3 submitted with their investment plans, 1 still a draft" in first.output
     assert HEAD is not None
     assert run("db", "current").stdout.strip() == f"{HEAD} (head)"
 

@@ -403,6 +403,7 @@ def test_require_agreement_after_a_termination_or_a_removing_amendment() -> None
 DAY = date(2026, 6, 1)
 BASIC = frozenset({"partners:read", "agreements:read"})
 PARTICIPANTS = frozenset({"participants:read", "participants:write"})
+IDEAS = frozenset({"ideas:read", "ideas:write"})
 
 
 def test_the_data_sharing_clause_counts_only_in_the_agreement_that_grants_the_role() -> None:
@@ -415,9 +416,9 @@ def test_the_data_sharing_clause_counts_only_in_the_agreement_that_grants_the_ro
 
 def test_scopes_follow_the_roles_and_the_data_sharing_clause_in_force() -> None:
     assert allowed_scopes(True, [agreement(frozenset({R.EVALUATION}))], DAY) == BASIC
-    assert allowed_scopes(True, [agreement(frozenset({R.REFERRAL}))], DAY) == BASIC | PARTICIPANTS
+    assert allowed_scopes(True, [agreement(frozenset({R.REFERRAL}))], DAY) == BASIC | PARTICIPANTS | IDEAS
     assert allowed_scopes(True, [agreement(frozenset({R.TRAINING_DELIVERY}), data_sharing=True)], DAY) == (
-        BASIC | PARTICIPANTS | {"participants:sensitive", "training:read", "training:write"}
+        BASIC | PARTICIPANTS | IDEAS | {"participants:sensitive", "training:read", "training:write"}
     )
     assert allowed_scopes(True, [agreement(frozenset({R.TRAINING_DELIVERY}), data_sharing=True)], DAY) == set(SCOPES)
 

@@ -27,7 +27,7 @@ from emprende.domain.shared.errors import Conflict, DomainError, InvalidInput
 
 SOURCE = Path(emprende.__file__).parent
 # Helpers that pass their first argument on as an error's message template.
-MESSAGE_WRAPPERS: set[str] = {"_unmet"}
+MESSAGE_WRAPPERS: set[str] = {"_unmet", "MissingPart"}
 # Modules whose `ValueError`s are caught on the spot rather than reported as a field's message.
 INTERNAL_VALUE_ERRORS = {"api/pagination.py"}
 # The error types whose Spanish is a deliberate generic fallback rather than an entry of their own.

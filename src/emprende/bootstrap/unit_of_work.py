@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from emprende.adapters.sql.ideas.repositories import SqlIdeasRepositories
 from emprende.adapters.sql.identity.principal_cache import PrincipalCache, session_info
 from emprende.adapters.sql.identity.repositories import SqlIdentityRepositories
 from emprende.adapters.sql.participants.repositories import SqlParticipantRepositories
@@ -25,6 +26,7 @@ class UnitOfWork(
     SqlPartnerRepositories,
     SqlParticipantRepositories,
     SqlTrainingRepositories,
+    SqlIdeasRepositories,
 ):
     """One business transaction, offering every area's repositories (`uow.users`, `uow.participants`…)."""
 

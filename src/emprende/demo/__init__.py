@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from emprende.bootstrap import Container
+from emprende.demo.ideas import load_ideas_demo
 from emprende.demo.training import load_training_demo
 from emprende.domain.identity.passwords import check_password_strength
 from emprende.domain.identity.user import Language, Role, User
@@ -182,6 +183,7 @@ async def load_demo(container: Container, password: str) -> list[str] | None:
     if university is not None:
         trainees = [person for person, partner in registered if partner == university]
         lines += await load_training_demo(container, acting, university, trainees)
+        lines += await load_ideas_demo(container, acting, trainees[:4])
     lines.append(f"password of every demo account: {password}")
     return lines
 

@@ -1,6 +1,6 @@
 """In-memory fakes for the service ports: tiny, no I/O, just enough behaviour to exercise the use cases. One module
-per area (`identity`, `partners`, `participants`, `training`), composed here as the services' unit of work is in the
-composition root: `FakeDatabase` holds every area's tables, `FakeUnitOfWork` offers every area's repositories.
+per area (`identity`, `partners`, `participants`, `training`, `ideas`), composed here as the services' unit of work is
+in the composition root: `FakeDatabase` holds every area's tables, `FakeUnitOfWork` offers every area's repositories.
 
 The fake unit of work restores the state it saw at the start of a transaction unless the transaction commits, so a
 change a use case makes without committing is lost exactly as it would be with a real database.
@@ -19,6 +19,7 @@ from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind
 from emprende.domain.shared.events import DomainEvent
 from emprende.services.identity.auth import AuthComponents
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind, Scope
+from tests.unit.fakes.ideas import FakeIdeasRepositories, IdeasTables
 from tests.unit.fakes.identity import (
     FakeIdentityRepositories,
     FakePasswordHasher,
@@ -49,7 +50,7 @@ __all__ = [
 
 
 @dataclass
-class FakeDatabase(IdentityTables, PartnerTables, RegistryTables, TrainingTables):
+class FakeDatabase(IdentityTables, PartnerTables, RegistryTables, TrainingTables, IdeasTables):
     """The committed state of every area's tables, plus what each commit did."""
 
     commits: list[Actor] = field(default_factory=list)
@@ -62,6 +63,7 @@ class FakeUnitOfWork(
     FakePartnerRepositories,
     FakeParticipantRepositories,
     FakeTrainingRepositories,
+    FakeIdeasRepositories,
 ):
     """The fake unit of work with every area's repositories, composed as the application's is."""
 

@@ -56,6 +56,8 @@ class FakeAreaRepositories:
     aggregates: ClassVar[tuple[str, ...]] = ()
     indexes: ClassVar[tuple[str, ...]] = ()
     """Dicts of plain values (no objects to snapshot), restored on rollback."""
+    self_versioned: ClassVar[tuple[str, ...]] = ()
+    """Aggregates that count their own versions (the ORM checks, but does not add to, their `version`)."""
 
 
 def _gather(cls: type, attribute: str) -> tuple[str, ...]:
@@ -79,6 +81,7 @@ class FakeUnitOfWorkCore:
         self._tables = _gather(type(self), "tables")
         self._aggregates = _gather(type(self), "aggregates")
         self._indexes = _gather(type(self), "indexes")
+        self._self_versioned = _gather(type(self), "self_versioned")
 
     def act_as(self, actor: Actor) -> None:
         self.actor = actor
@@ -100,9 +103,10 @@ class FakeUnitOfWorkCore:
 
     async def commit(self) -> None:
         for name in self._aggregates:
+            counted = name not in self._self_versioned
             for obj in getattr(self._db, name).values():
                 before = self._snapshot.get(id(obj))
-                if before is not None and before[1] != _state(obj) and hasattr(obj, "version"):
+                if counted and before is not None and before[1] != _state(obj) and hasattr(obj, "version"):
                     obj.version += 1  # what the ORM's version counter does on an update
                 self._db.events.extend(obj.pull_events())
         self._db.commits.append(self.actor)

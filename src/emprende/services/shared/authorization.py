@@ -108,6 +108,16 @@ SCOPES: dict[str, tuple[str, frozenset[AgreementRole] | None, bool]] = {
         frozenset({AgreementRole.TRAINING_DELIVERY, AgreementRole.CONTENT_AUTHORING}),
         False,
     ),
+    "ideas:read": (
+        "Read the business ideas the partner supports",
+        frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
+        False,
+    ),
+    "ideas:write": (
+        "Draft, revise, submit and withdraw business ideas",
+        frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
+        False,
+    ),
 }
 
 # Holding a scope on the left implies the scopes on the right (writing or seeing sensitive data implies reading).
@@ -115,6 +125,7 @@ IMPLIED_SCOPES: dict[str, frozenset[str]] = {
     "participants:write": frozenset({"participants:read"}),
     "participants:sensitive": frozenset({"participants:read"}),
     "training:write": frozenset({"training:read"}),
+    "ideas:write": frozenset({"ideas:read"}),
 }
 
 

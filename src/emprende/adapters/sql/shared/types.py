@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Numeric, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 
 from emprende.domain.participants.disability import WashingtonGroupShortSet
 from emprende.domain.participants.identifiers import DocumentType, ExternalIdentifier, IdentityDocument
 from emprende.domain.partners.agreement import AgreementRole, Amendment
 
+_CENT = Decimal("0.01")
 _FIRST = datetime.min.replace(tzinfo=UTC)
 _LAST = datetime.max.replace(tzinfo=UTC)
 
@@ -178,3 +180,29 @@ class DisabilityAnswers(_JSONValue):
 
     def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> WashingtonGroupShortSet | None:
         return None if value is None else WashingtonGroupShortSet.from_answers(value)
+
+
+class Money(TypeDecorator[Decimal]):
+    """A US-dollar amount, exact: NUMERIC(12, 2) on PostgreSQL; on SQLite, which has no exact decimal type (its
+    NUMERIC holds floats), whole cents in an integer — exact, and ordered and compared as the amounts are."""
+
+    impl = Numeric(12, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(BigInteger() if dialect.name == "sqlite" else Numeric(12, 2))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Decimal | int | None:
+        if value is None:
+            return None
+        cents = value.quantize(_CENT)
+        if cents != value:
+            raise ValueError("amounts are stored to the cent")
+        return int(cents.scaleb(2)) if dialect.name == "sqlite" else cents
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, int):
+            return Decimal(value).scaleb(-2).quantize(_CENT)
+        return Decimal(str(value)).quantize(_CENT)

@@ -1,0 +1,1 @@
+"""The ideas area's database adapters: business ideas and their versions."""

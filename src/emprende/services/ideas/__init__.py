@@ -1,0 +1,1 @@
+"""Business ideas: use cases for a partner's staff and for the participant portal."""
