@@ -10,14 +10,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 _T = TypeVar("_T")
 
 
-def _reject_nul(value: _T) -> _T:
+def reject_nul(value: _T) -> _T:
+    """The value, unless it is text holding a NUL character (PostgreSQL cannot store one)."""
     if isinstance(value, str) and "\x00" in value:
         raise ValueError("must not contain NUL characters")
     return value
 
 
 # PostgreSQL cannot store NUL in text: refuse it as invalid input rather than fail in the database.
-NoNul = AfterValidator(_reject_nul)
+NoNul = AfterValidator(reject_nul)
 
 
 class RequestModel(BaseModel):
@@ -26,7 +27,7 @@ class RequestModel(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: object) -> object:
-        return _reject_nul(value)
+        return reject_nul(value)
 
 
 class ResponseModel(BaseModel):

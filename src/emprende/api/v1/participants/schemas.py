@@ -6,10 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from emprende.api.datetimes import DATETIME_RANGE, AwareDateTime
-from emprende.api.schemas import RequestModel, ResponseModel
+from emprende.api.schemas import RequestModel, ResponseModel, reject_nul
 from emprende.domain.identity.user import Language
 from emprende.domain.participants.consent import ConsentMethod, ConsentPurpose
 from emprende.domain.participants.disability import Difficulty
@@ -251,6 +251,11 @@ class PortalAccountOut(ResponseModel):
 
 class ParticipantListQuery(BaseModel):
     """The filters and order of a participant list, read from the query string (unknown parameters are ignored)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        return reject_nul(value)
 
     population_group: PopulationGroup | None = None
     nationality: str | None = Field(None, min_length=3, max_length=3)
