@@ -358,6 +358,8 @@ class World:
     """Training objects of A and of B by the path parameter naming them, where a test made some."""
     ideas: dict[str, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)
     """Business ideas of A and of B by the path parameter naming them, where a test made some."""
+    calls: dict[str, tuple[uuid.UUID, uuid.UUID]] = field(default_factory=dict)
+    """Applications of people A and B support, by the path parameter naming them, where a test made some."""
 
 
 async def build_side(

@@ -32,6 +32,8 @@ from emprende.services.shared.authorization import (
     register_permissions,
 )
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind
+from tests.api.calls_support import CALLS as SEED_CAPITAL_CALLS
+from tests.api.calls_support import applicant, call_body, grant, open_call
 from tests.api.ideas_support import IDEAS, MY_IDEAS, idea_body
 from tests.api.training_support import (
     cohort_body,
@@ -112,7 +114,9 @@ def test_an_operation_missing_from_the_table_is_denied_to_everyone(operation: st
     assert not is_allowed(machine(frozenset(SCOPES)), operation)
 
 
-OWN_RECORD_OPERATIONS = {"portal.own_record", "portal.training", "portal.ideas"}
+OWN_RECORD_OPERATIONS = {"portal.own_record", "portal.training", "portal.ideas", "portal.applications"}
+# An evaluator's own assigned work: administrators do not score in an evaluator's place.
+OWN_WORK_OPERATIONS = {"reviews.write"}
 
 
 def test_the_table_is_well_formed() -> None:
@@ -120,8 +124,9 @@ def test_the_table_is_well_formed() -> None:
         assert re.fullmatch(r"[a-z_]+\.[a-z_]+", operation), operation
         assert rule.summary
         assert rule.roles, f"{operation}: nobody may do it"
-        # Only the operations on one's own participant record belong to participants alone.
-        if operation not in OWN_RECORD_OPERATIONS:
+        # Only the operations on one's own participant record, or one's own assigned reviews, belong to their holders
+        # alone.
+        if operation not in OWN_RECORD_OPERATIONS | OWN_WORK_OPERATIONS:
             assert Role.ADMIN in rule.roles, f"{operation}: the operator's administrators are locked out"
         assert rule.scope is None or rule.scope in SCOPES, f"{operation}: unknown scope {rule.scope}"
     for scope in SCOPES:
@@ -183,6 +188,8 @@ class Stage:
     """A session of that cohort."""
     certificate_id: str
     """A certificate issued in another, finished cohort of partner A."""
+    call_id: str = ""
+    """A seed-capital call of partner A (which holds `funding`), open for applications."""
 
     def unique(self) -> int:
         return next(self.counter)
@@ -263,6 +270,14 @@ async def _suspend_one(stage: Stage, headers: dict[str, str]) -> httpx.Response:
     if response.status_code == 200:
         assert (await stage.client.delete(url, headers=headers)).status_code == 200
     return response
+
+
+async def _apply_someone(stage: Stage, headers: dict[str, str]) -> httpx.Response:
+    """A fresh person of partner A with a `seed_capital` consent and a submitted idea, applying to A's open call."""
+    _, idea = await applicant(stage.client, stage.world.a.manager_headers)
+    return await stage.client.post(
+        f"{SEED_CAPITAL_CALLS}/{stage.call_id}/applications", json={"idea_id": idea["id"]}, headers=headers
+    )
 
 
 # Each operation of the table → one HTTP call that exercises it on partner A's own objects.
@@ -369,6 +384,15 @@ CALLS: dict[str, Request] = {
     "ideas.read": lambda s, h: s.client.get(IDEAS, headers=h),
     "ideas.write": lambda s, h: s.client.post(IDEAS, json=idea_body(s.participant_id), headers=h),
     "portal.ideas": lambda s, h: s.client.get(MY_IDEAS, headers=h),
+    "calls.read": lambda s, h: s.client.get(SEED_CAPITAL_CALLS, headers=h),
+    "calls.write": lambda s, h: s.client.post(
+        SEED_CAPITAL_CALLS, json=call_body(owner_partner_id=str(s.world.a.partner_id)), headers=h
+    ),
+    "applications.read": lambda s, h: s.client.get(f"{SEED_CAPITAL_CALLS}/{s.call_id}/applications", headers=h),
+    "applications.write": lambda s, h: _apply_someone(s, h),
+    "committee.read": lambda s, h: s.client.get(f"{SEED_CAPITAL_CALLS}/{s.call_id}/ranking", headers=h),
+    "reviews.write": lambda s, h: s.client.get("/api/v1/me/review-assignments", headers=h),
+    "portal.applications": lambda s, h: s.client.get("/api/v1/me/applications", headers=h),
 }
 
 
@@ -406,6 +430,7 @@ async def stage(client: httpx.AsyncClient, container: Container, world: World) -
     manager = Principal(
         kind=PrincipalKind.USER, id=world.a.manager.id, role=Role.PARTNER_MANAGER, partner_id=world.a.partner_id
     )
+    await grant(client, world, world.a.partner_id, "funding")  # before the clients: their scopes follow it
     callers = [
         Caller("admin", world.admin_headers, Role.ADMIN),
         Caller("partner_manager", world.a.manager_headers, Role.PARTNER_MANAGER),
@@ -495,6 +520,7 @@ async def stage(client: httpx.AsyncClient, container: Container, world: World) -
         cohort["id"],
         session.json()["id"],
         await _issued_certificate(client, container, world, module_id),
+        (await open_call(client, world.a.manager_headers))["id"],
     )
     return stage, callers
 

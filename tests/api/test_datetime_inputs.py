@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from emprende.api.app import create_app
 from emprende.api.datetimes import EARLIEST, LATEST
+from tests.api.calls_support import call_body
 from tests.conftest import NIL, World, make_settings, person
 
 DOCUMENT = create_app(make_settings("sqlite+aiosqlite:///:memory:", Path("unused"))).openapi()
@@ -103,6 +104,8 @@ def test_the_document_is_searched_through_parameters_bodies_and_nested_objects()
         "register_participant:registration_consent.given_at",
         "record_consent:given_at",
         "create_api_client:expires_at",
+        "create_seed_capital_call:opens_at",
+        "create_seed_capital_call:closes_at",
     }
 
 
@@ -117,6 +120,8 @@ VALID_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
         registration_consent={"notice_version": "2026-01", "method": "in_person"},
     ),
     "record_consent": lambda world: {"purpose": "training", "notice_version": "2026-01", "method": "in_person"},
+    # The programme's own call (an administrator's, needing no funding agreement): the window reaches the domain.
+    "create_seed_capital_call": lambda world: call_body(),
     "create_api_client": lambda world: {
         "name": "Sistema de prueba",
         "scopes": ["partners:read"],
@@ -138,7 +143,7 @@ def _path_values(world: World) -> dict[str, uuid.UUID]:
 
 
 def _request(item: DateTimeInput, world: World, value: str) -> dict[str, Any]:
-    url = item.path.format_map({name: str(id_) for name, id_ in _path_values(world).items()} | _Missing())
+    url = item.path.format_map(_Missing({name: str(id_) for name, id_ in _path_values(world).items()}))
     request: dict[str, Any] = {"method": item.method.upper(), "url": url, "headers": dict(world.admin_headers)}
     if item.location == "query":
         request["params"] = {item.names[0]: value}

@@ -20,6 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from emprende.api.app import create_app
 from emprende.bootstrap import Container, metadata
+from tests.api.calls_support import (
+    ASSIGNMENTS,
+    CALLS,
+    FULL_REVIEW,
+    add_evaluator,
+    applicant,
+    assigned,
+    call_body,
+    evaluators,
+    grant,
+    open_call,
+)
 from tests.api.ideas_support import IDEAS, MY_IDEAS, create_idea, idea_body, portal_sign_in
 from tests.api.training_support import (
     COHORTS,
@@ -525,6 +537,98 @@ async def _submit_my_idea(ctx: Ctx, n: int) -> Call:
 async def _withdraw_my_idea(ctx: Ctx, n: int) -> Call:
     headers, idea = await _own_idea(ctx, n)
     return Call(f"{MY_IDEAS}/{idea}/withdrawal", headers)
+
+
+# --- seed-capital calls ------------------------------------------------------------------------------------------
+
+
+async def _funding(ctx: Ctx) -> None:
+    if not ctx.made.get("funding"):
+        await grant(ctx.client, ctx.world, ctx.world.a.partner_id, "funding")
+        ctx.made["funding"] = True
+
+
+@factory("create_seed_capital_call")
+async def _create_call(ctx: Ctx, n: int) -> Call:
+    await _funding(ctx)
+    return Call(CALLS, ctx.world.a.manager_headers, call_body())
+
+
+@factory("move_seed_capital_call")
+async def _open_call(ctx: Ctx, n: int) -> Call:
+    await _funding(ctx)
+    draft = await ctx.ok(CALLS, ctx.world.a.manager_headers, call_body())
+    return Call(f"{CALLS}/{draft.json()['id']}/transitions", ctx.world.a.manager_headers, {"action": "open"})
+
+
+@factory("add_call_evaluator")
+async def _add_evaluator(ctx: Ctx, n: int) -> Call:
+    await _funding(ctx)
+    call = await open_call(ctx.client, ctx.world.a.manager_headers)
+    [(account, _)] = await evaluators(ctx.client, ctx.container, ctx.world, ctx.world.b.partner_id, 1)
+    return Call(f"{CALLS}/{call['id']}/evaluators", ctx.world.a.manager_headers, {"user_id": str(account.id)})
+
+
+@factory("assign_call_reviews")
+async def _assign(ctx: Ctx, n: int) -> Call:
+    await _funding(ctx)
+    call = await open_call(ctx.client, ctx.world.a.manager_headers)
+    _, idea = await applicant(ctx.client, ctx.world.a.staff_headers)
+    await ctx.ok(f"{CALLS}/{call['id']}/applications", ctx.world.a.staff_headers, {"idea_id": idea["id"]})
+    [(account, _)] = await evaluators(ctx.client, ctx.container, ctx.world, ctx.world.b.partner_id, 1)
+    await add_evaluator(ctx.client, ctx.world.a.manager_headers, call["id"], account.id)
+    return Call(f"{CALLS}/{call['id']}/assignments", ctx.world.a.manager_headers)
+
+
+async def _call_and_idea(ctx: Ctx) -> tuple[str, str, str]:
+    await _funding(ctx)
+    call = await open_call(ctx.client, ctx.world.a.manager_headers)
+    person, idea = await applicant(ctx.client, ctx.world.a.staff_headers)
+    return call["id"], person, idea["id"]
+
+
+@factory("apply_to_call")
+async def _apply(ctx: Ctx, n: int) -> Call:
+    call, _, idea = await _call_and_idea(ctx)
+    return Call(f"{CALLS}/{call}/applications", ctx.world.a.staff_headers, {"idea_id": idea})
+
+
+@factory("withdraw_application")
+async def _withdraw_application(ctx: Ctx, n: int) -> Call:
+    call, _, idea = await _call_and_idea(ctx)
+    applied = await ctx.ok(f"{CALLS}/{call}/applications", ctx.world.a.staff_headers, {"idea_id": idea})
+    return Call(f"/api/v1/applications/{applied.json()['id']}/withdrawal", ctx.world.a.staff_headers)
+
+
+@factory("apply_myself")
+async def _apply_myself(ctx: Ctx, n: int) -> Call:
+    call, person, idea = await _call_and_idea(ctx)
+    headers = await portal_sign_in(ctx.client, ctx.world.a.staff_headers, person, f"postulante{n}@example.org")
+    return Call("/api/v1/me/applications", headers, {"call_id": call, "idea_id": idea})
+
+
+@factory("withdraw_my_application")
+async def _withdraw_mine(ctx: Ctx, n: int) -> Call:
+    call, person, idea = await _call_and_idea(ctx)
+    headers = await portal_sign_in(ctx.client, ctx.world.a.staff_headers, person, f"retirada{n}@example.org")
+    applied = await ctx.ok("/api/v1/me/applications", headers, {"call_id": call, "idea_id": idea})
+    return Call(f"/api/v1/me/applications/{applied.json()['id']}/withdrawal", headers)
+
+
+@factory("declare_conflict_of_interest")
+async def _declare(ctx: Ctx, n: int) -> Call:
+    await _funding(ctx)
+    _, _, assignment, headers = await assigned(ctx.client, ctx.container, ctx.world)
+    return Call(f"{ASSIGNMENTS}/{assignment}/declaration", headers, {"conflict": False})
+
+
+@factory("submit_review")
+async def _submit_review(ctx: Ctx, n: int) -> Call:
+    await _funding(ctx)
+    _, _, assignment, headers = await assigned(ctx.client, ctx.container, ctx.world, review=True)
+    saved = await ctx.client.put(f"{ASSIGNMENTS}/{assignment}/review", headers=headers, json=FULL_REVIEW)
+    assert saved.status_code == 200, saved.text
+    return Call(f"{ASSIGNMENTS}/{assignment}/review/submission", headers)
 
 
 # --- the tests -------------------------------------------------------------------------------------------------------

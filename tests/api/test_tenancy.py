@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 
 from emprende.api.tenancy import Tenancy, tenancy
 from emprende.bootstrap import Container
+from tests.api.calls_support import seed_calls
 from tests.api.ideas_support import idea_body, seed_ideas
 from tests.api.training_support import seed_training
 from tests.conftest import PASSWORD, World, snapshot
@@ -101,6 +102,8 @@ OWNED_IDS: dict[str, Callable[[World], tuple[uuid.UUID, uuid.UUID]]] = {
     "enrollment_id": lambda w: w.training["enrollment_id"],
     "certificate_id": lambda w: w.training["certificate_id"],
     "idea_id": lambda w: w.ideas["idea_id"],
+    "application_id": lambda w: w.calls["application_id"],
+    "assignment_id": lambda w: w.calls["assignment_id"],
 }
 
 # Path parameters that name no object of their own but a place within the one before them (an idea's version
@@ -110,9 +113,11 @@ WITHIN: dict[str, str] = {"number": "1"}
 
 @pytest.fixture
 async def world(world: World, container: Container) -> World:
-    """The shared world, plus a cohort, a session, an enrolment and a business idea for each partner."""
+    """The shared world, plus a cohort, a session, an enrolment, a business idea and an application for each
+    partner."""
     await seed_training(container, world)
     await seed_ideas(container, world)
+    await seed_calls(container, world)
     return world
 
 

@@ -404,6 +404,7 @@ DAY = date(2026, 6, 1)
 BASIC = frozenset({"partners:read", "agreements:read"})
 PARTICIPANTS = frozenset({"participants:read", "participants:write"})
 IDEAS = frozenset({"ideas:read", "ideas:write"})
+APPLYING = frozenset({"calls:read", "applications:write"})
 
 
 def test_the_data_sharing_clause_counts_only_in_the_agreement_that_grants_the_role() -> None:
@@ -416,11 +417,13 @@ def test_the_data_sharing_clause_counts_only_in_the_agreement_that_grants_the_ro
 
 def test_scopes_follow_the_roles_and_the_data_sharing_clause_in_force() -> None:
     assert allowed_scopes(True, [agreement(frozenset({R.EVALUATION}))], DAY) == BASIC
-    assert allowed_scopes(True, [agreement(frozenset({R.REFERRAL}))], DAY) == BASIC | PARTICIPANTS | IDEAS
-    assert allowed_scopes(True, [agreement(frozenset({R.TRAINING_DELIVERY}), data_sharing=True)], DAY) == (
-        BASIC | PARTICIPANTS | IDEAS | {"participants:sensitive", "training:read", "training:write"}
+    assert allowed_scopes(True, [agreement(frozenset({R.REFERRAL}))], DAY) == BASIC | PARTICIPANTS | IDEAS | APPLYING
+    assert allowed_scopes(True, [agreement(frozenset({R.FUNDING}))], DAY) == BASIC | {"calls:read", "calls:write"}
+    training = agreement(frozenset({R.TRAINING_DELIVERY}), data_sharing=True)
+    assert allowed_scopes(True, [training], DAY) == (
+        BASIC | PARTICIPANTS | IDEAS | APPLYING | {"participants:sensitive", "training:read", "training:write"}
     )
-    assert allowed_scopes(True, [agreement(frozenset({R.TRAINING_DELIVERY}), data_sharing=True)], DAY) == set(SCOPES)
+    assert allowed_scopes(True, [training, agreement(frozenset({R.FUNDING}))], DAY) == set(SCOPES)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from emprende.adapters.sql.calls.repositories import SqlCallsRepositories
 from emprende.adapters.sql.ideas.repositories import SqlIdeasRepositories
 from emprende.adapters.sql.identity.principal_cache import PrincipalCache, session_info
 from emprende.adapters.sql.identity.repositories import SqlIdentityRepositories
@@ -27,6 +28,7 @@ class UnitOfWork(
     SqlParticipantRepositories,
     SqlTrainingRepositories,
     SqlIdeasRepositories,
+    SqlCallsRepositories,
 ):
     """One business transaction, offering every area's repositories (`uow.users`, `uow.participants`…)."""
 

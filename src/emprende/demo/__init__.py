@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from emprende.bootstrap import Container
+from emprende.demo.calls import load_calls_demo
 from emprende.demo.ideas import load_ideas_demo
 from emprende.demo.training import load_training_demo
 from emprende.domain.identity.passwords import check_password_strength
@@ -106,6 +107,8 @@ async def load_demo(container: Container, password: str) -> list[str] | None:
     year = container.clock.now().year
     used: set[str] = {admin.email}
     university: uuid.UUID | None = None
+    funder: uuid.UUID | None = None
+    evaluators: list[tuple[uuid.UUID, uuid.UUID]] = []
     registering: list[uuid.UUID] = []
     for number, spec in enumerate(_PARTNERS, start=1):
         partner = await create_partner(
@@ -164,6 +167,10 @@ async def load_demo(container: Container, password: str) -> list[str] | None:
                 ),
             )
             lines.append(f"  {user.email:<53} {user.role.value}")
+            if user.role is Role.EVALUATOR and AgreementRole.EVALUATION in spec.roles:
+                evaluators.append((user.id, partner.id))
+        if funder is None and AgreementRole.FUNDING in spec.roles and not spec.expired:
+            funder = partner.id
         if spec.kind is PartnerKind.ACADEMIA and university is None:
             university = partner.id
     if university is not None:
@@ -184,6 +191,8 @@ async def load_demo(container: Container, password: str) -> list[str] | None:
         trainees = [person for person, partner in registered if partner == university]
         lines += await load_training_demo(container, acting, university, trainees)
         lines += await load_ideas_demo(container, acting, trainees[:4])
+        if funder is not None:
+            lines += await load_calls_demo(container, acting, funder, evaluators, trainees[:3])
     lines.append(f"password of every demo account: {password}")
     return lines
 

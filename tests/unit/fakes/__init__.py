@@ -1,6 +1,7 @@
 """In-memory fakes for the service ports: tiny, no I/O, just enough behaviour to exercise the use cases. One module
-per area (`identity`, `partners`, `participants`, `training`, `ideas`), composed here as the services' unit of work is
-in the composition root: `FakeDatabase` holds every area's tables, `FakeUnitOfWork` offers every area's repositories.
+per area (`identity`, `partners`, `participants`, `training`, `ideas`, `calls`), composed here as the services' unit of
+work is in the composition root: `FakeDatabase` holds every area's tables, `FakeUnitOfWork` offers every area's
+repositories.
 
 The fake unit of work restores the state it saw at the start of a transaction unless the transaction commits, so a
 change a use case makes without committing is lost exactly as it would be with a real database.
@@ -19,6 +20,7 @@ from emprende.domain.partners.partner import InstitutionalPartner, PartnerKind
 from emprende.domain.shared.events import DomainEvent
 from emprende.services.identity.auth import AuthComponents
 from emprende.services.shared.principal import SYSTEM, Principal, PrincipalKind, Scope
+from tests.unit.fakes.calls import CallsTables, FakeCallsRepositories
 from tests.unit.fakes.ideas import FakeIdeasRepositories, IdeasTables
 from tests.unit.fakes.identity import (
     FakeIdentityRepositories,
@@ -50,7 +52,7 @@ __all__ = [
 
 
 @dataclass
-class FakeDatabase(IdentityTables, PartnerTables, RegistryTables, TrainingTables, IdeasTables):
+class FakeDatabase(IdentityTables, PartnerTables, RegistryTables, TrainingTables, IdeasTables, CallsTables):
     """The committed state of every area's tables, plus what each commit did."""
 
     commits: list[Actor] = field(default_factory=list)
@@ -64,6 +66,7 @@ class FakeUnitOfWork(
     FakeParticipantRepositories,
     FakeTrainingRepositories,
     FakeIdeasRepositories,
+    FakeCallsRepositories,
 ):
     """The fake unit of work with every area's repositories, composed as the application's is."""
 

@@ -100,6 +100,15 @@ class FakeSessionRepository:
     async def remove(self, session: CohortSession) -> None:
         self._tables.cohort_sessions.pop(session.id, None)
 
+    async def facilitators_of(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+        found: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for enrollment in self._tables.enrollments.values():
+            if enrollment.participant_id in participant_ids:
+                for session in self._tables.cohort_sessions.values():
+                    if session.cohort_id == enrollment.cohort_id and session.facilitator_id is not None:
+                        found.setdefault(enrollment.participant_id, set()).add(session.facilitator_id)
+        return {person: frozenset(users) for person, users in found.items()}
+
 
 class FakeEnrollmentRepository:
     def __init__(self, tables: TrainingTables, tenant: uuid.UUID | None) -> None:

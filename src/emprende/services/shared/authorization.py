@@ -118,6 +118,17 @@ SCOPES: dict[str, tuple[str, frozenset[AgreementRole] | None, bool]] = {
         frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
         False,
     ),
+    "calls:read": (
+        "Read seed-capital calls, the applications the partner supports or funds, the committee's ranking",
+        frozenset({AgreementRole.FUNDING, AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
+        False,
+    ),
+    "calls:write": ("Open and run seed-capital calls", frozenset({AgreementRole.FUNDING}), False),
+    "applications:write": (
+        "Apply to seed-capital calls for the people the partner supports",
+        frozenset({AgreementRole.REFERRAL, AgreementRole.TRAINING_DELIVERY}),
+        False,
+    ),
 }
 
 # Holding a scope on the left implies the scopes on the right (writing or seeing sensitive data implies reading).
@@ -126,6 +137,8 @@ IMPLIED_SCOPES: dict[str, frozenset[str]] = {
     "participants:sensitive": frozenset({"participants:read"}),
     "training:write": frozenset({"training:read"}),
     "ideas:write": frozenset({"ideas:read"}),
+    "calls:write": frozenset({"calls:read"}),
+    "applications:write": frozenset({"calls:read"}),
 }
 
 

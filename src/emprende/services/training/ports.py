@@ -59,6 +59,9 @@ class SessionRepository(Protocol):
         ...
 
     async def remove(self, session: CohortSession) -> None: ...
+    async def facilitators_of(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+        """For each of these people, the users who facilitated a session of a cohort they were enrolled in."""
+        ...
 
 
 class EnrollmentRepository(Protocol):

@@ -101,6 +101,20 @@ class SqlSessionRepository(TenantRepository):
     async def remove(self, session: CohortSession) -> None:
         await self._session.delete(session)
 
+    async def facilitators_of(self, participant_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+        if not participant_ids:
+            return {}
+        statement = (
+            select(_enrollments.participant_id, _sessions.facilitator_id)
+            .join(tables.cohort_sessions, _sessions.cohort_id == _enrollments.cohort_id)
+            .where(_enrollments.participant_id.in_(list(participant_ids)), _sessions.facilitator_id.is_not(None))
+            .distinct()
+        )
+        found: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for row in await self._session.execute(statement):
+            found.setdefault(row.participant_id, set()).add(row.facilitator_id)
+        return {person: frozenset(users) for person, users in found.items()}
+
 
 class SqlEnrollmentRepository(TenantRepository):
     def add(self, enrollment: Enrollment) -> None:

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
+from emprende.api.eligibility_rules import EligibilityRuleIn
 from emprende.api.schemas import RequestModel, ResponseModel
 from emprende.domain.identity.user import Language
-from emprende.domain.participants.details import PopulationGroup, Sex
 from emprende.domain.training.attendance import AttendanceStatus
 from emprende.domain.training.cohort import CohortStatus
 from emprende.domain.training.enrollment import EndReason, EnrollmentStatus
@@ -127,81 +127,6 @@ class ModuleListItemOut(_Hours):
 
 
 # -- eligibility and completion ------------------------------------------------------------------------------------
-
-
-class PopulationGroupsRule(RequestModel):
-    kind: Literal["population_groups"]
-    groups: list[PopulationGroup] = Field(min_length=1)
-
-
-class AgeRangeRule(RequestModel):
-    kind: Literal["age_range"]
-    min_age: int | None = Field(None, ge=0, le=120)
-    max_age: int | None = Field(None, ge=0, le=120)
-
-
-class SexesRule(RequestModel):
-    kind: Literal["sexes"]
-    sexes: list[Sex] = Field(min_length=1)
-
-
-class NationalitiesRule(RequestModel):
-    kind: Literal["nationalities"]
-    countries: list[Annotated[str, Field(min_length=3, max_length=3)]] = Field(
-        min_length=1, max_length=250, description="ISO 3166-1 alpha-3."
-    )
-
-
-class ProvincesRule(RequestModel):
-    kind: Literal["provinces"]
-    provinces: list[Annotated[str, Field(min_length=2, max_length=2)]] = Field(
-        min_length=1, max_length=30, description="INEC province codes."
-    )
-
-
-class RegisteredBeforeRule(RequestModel):
-    kind: Literal["registered_before"]
-    date: date
-
-
-class CompletedCohortRule(RequestModel):
-    kind: Literal["completed_cohort"]
-    cohort_id: uuid.UUID
-
-
-class CompletedModuleRule(RequestModel):
-    kind: Literal["completed_module"]
-    module_id: uuid.UUID
-
-
-class DisabilityRule(RequestModel):
-    kind: Literal["disability"]
-    has_disability: bool
-
-
-class CompletedTrainingRule(RequestModel):
-    kind: Literal["completed_training"]
-
-
-class MinAttendanceRule(RequestModel):
-    kind: Literal["min_attendance"]
-    percent: int = Field(ge=1, le=100, description="Of the sessions of a cohort the person completed.")
-
-
-EligibilityRuleIn = Annotated[
-    PopulationGroupsRule
-    | AgeRangeRule
-    | SexesRule
-    | NationalitiesRule
-    | ProvincesRule
-    | RegisteredBeforeRule
-    | CompletedCohortRule
-    | CompletedModuleRule
-    | DisabilityRule
-    | CompletedTrainingRule
-    | MinAttendanceRule,
-    Field(discriminator="kind"),
-]
 
 
 class CompletionCriteriaIn(RequestModel):

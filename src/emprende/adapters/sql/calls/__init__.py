@@ -1,0 +1,1 @@
+"""The calls area's database adapters: calls, committees, applications, assignments, reviews."""
