@@ -86,6 +86,7 @@ def env_for(database_url: str, workdir: Path, admin_password: str) -> dict[str, 
         "EMPRENDE_SECRET_KEY": BENCH_SIGNING_KEY,
         "EMPRENDE_LOG_LEVEL": "WARNING",
         "EMPRENDE_ACCESS_TOKEN_MINUTES": "1440",
+        "EMPRENDE_LOGIN_MAX_ATTEMPTS_PER_CLIENT": "1000",  # every evaluator signs in from 127.0.0.1
         "EMPRENDE_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
         "EMPRENDE_ADMIN_PASSWORD": admin_password,
     }

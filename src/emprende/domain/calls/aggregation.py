@@ -5,18 +5,34 @@ evaluators weigh alike. Only submitted reviews of evaluators not recused count, 
 
 from __future__ import annotations
 
-import statistics
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from emprende.domain.calls.terms import RankingMethod
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewTotal:
+# Plain float sums: a handful of totals on 0 to 100 per application, shown to four decimals.
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _spread(values: Sequence[float], mean: float, *, sample: bool) -> float:
+    """The standard deviation: of a sample (n - 1), or of the whole population (n); 0 for a single value."""
+    count = len(values) - (1 if sample else 0)
+    return math.sqrt(sum([(value - mean) ** 2 for value in values]) / count) if count > 0 else 0.0
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+class ReviewTotal(NamedTuple):
     """A submitted review's weighted total, by an evaluator not recused from the application."""
 
     application_id: uuid.UUID
@@ -24,8 +40,7 @@ class ReviewTotal:
     total: float
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """An application as the ranking sees it."""
 
     application_id: uuid.UUID
@@ -33,8 +48,7 @@ class Entry:
     recusals: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Figures:
+class Figures(NamedTuple):
     application_id: uuid.UUID
     reviews: int
     mean: float | None
@@ -56,8 +70,8 @@ def z_scores(totals: Iterable[ReviewTotal]) -> dict[tuple[uuid.UUID, uuid.UUID],
     found: dict[tuple[uuid.UUID, uuid.UUID], float] = {}
     for evaluator_id, reviews in by_evaluator.items():
         values = [review.total for review in reviews]
-        mean = statistics.fmean(values)
-        spread = statistics.pstdev(values, mean) if len(values) > 1 else 0.0
+        mean = _mean(values)
+        spread = _spread(values, mean, sample=False)
         for review in reviews:
             z = (review.total - mean) / spread if spread > 1e-9 else 0.0
             found[(review.application_id, evaluator_id)] = z
@@ -67,34 +81,32 @@ def z_scores(totals: Iterable[ReviewTotal]) -> dict[tuple[uuid.UUID, uuid.UUID],
 def figures(entries: Sequence[Entry], totals: Sequence[ReviewTotal], *, quorum: int, threshold: float) -> list[Figures]:
     """The figures of every entry (in the entries' order)."""
     z = z_scores(totals)
-    by_application: dict[uuid.UUID, list[ReviewTotal]] = defaultdict(list)
+    by_application: dict[uuid.UUID, list[tuple[float, float]]] = defaultdict(list)
     for review in totals:
-        by_application[review.application_id].append(review)
+        by_application[review.application_id].append((review.total, z[(review.application_id, review.evaluator_id)]))
     found = []
     for entry in entries:
-        reviews = by_application.get(entry.application_id, [])
-        values = [review.total for review in reviews]
-        stdev = statistics.stdev(values) if len(values) > 1 else (0.0 if values else None)
+        pairs = by_application.get(entry.application_id)
+        if not pairs:
+            found.append(Figures(entry.application_id, 0, None, None, None, None, False, quorum > 0, entry.recusals))
+            continue
+        values = [total for total, _ in pairs]
+        mean = _mean(values)
+        stdev = _spread(values, mean, sample=True)
         found.append(
             Figures(
-                application_id=entry.application_id,
-                reviews=len(values),
-                mean=_rounded(statistics.fmean(values)) if values else None,
-                median=_rounded(statistics.median(values)) if values else None,
-                stdev=_rounded(stdev),
-                z_score=_rounded(statistics.fmean(z[(r.application_id, r.evaluator_id)] for r in reviews))
-                if reviews
-                else None,
-                disagreement=stdev is not None and stdev > threshold,
-                below_quorum=len(values) < quorum,
-                recusals=entry.recusals,
+                entry.application_id,
+                len(values),
+                round(mean, 4),
+                round(_median(values), 4),
+                round(stdev, 4),
+                round(_mean([score for _, score in pairs]), 4),
+                stdev > threshold,
+                len(values) < quorum,
+                entry.recusals,
             )
         )
     return found
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
 
 
 def rank(entries: Sequence[Entry], found: Sequence[Figures], method: RankingMethod) -> list[Figures]:
@@ -102,10 +114,10 @@ def rank(entries: Sequence[Entry], found: Sequence[Figures], method: RankingMeth
     then to the earlier submission, then by id, so a ranking is reproducible."""
     submitted: Mapping[uuid.UUID, datetime] = {entry.application_id: entry.submitted_at for entry in entries}
 
+    field = {RankingMethod.MEAN: "mean", RankingMethod.MEDIAN: "median", RankingMethod.Z_SCORE: "z_score"}[method]
+
     def key(item: Figures) -> tuple[bool, float, float, datetime, uuid.UUID]:
-        value = {RankingMethod.MEAN: item.mean, RankingMethod.MEDIAN: item.median, RankingMethod.Z_SCORE: item.z_score}[
-            method
-        ]
+        value: float | None = getattr(item, field)
         return (
             value is None,
             -(value or 0.0),
@@ -115,4 +127,4 @@ def rank(entries: Sequence[Entry], found: Sequence[Figures], method: RankingMeth
         )
 
     ordered = sorted(found, key=key)
-    return [replace(item, rank=position) for position, item in enumerate(ordered, start=1)]
+    return [item._replace(rank=position) for position, item in enumerate(ordered, start=1)]

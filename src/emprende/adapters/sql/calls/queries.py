@@ -168,14 +168,15 @@ class SqlCallsQueries:
             rows = (await connection.execute(applications)).all()
             counted = {row.application_id: row.recusals for row in await connection.execute(recusals)}
             reviews = (await connection.execute(totals)).all()
-        live = {row.id for row in rows}
+        # Thousands of rows: read as plain tuples, not by column name.
+        entries, names, requested = [], {}, {}
+        for application_id, submitted_at, idea_name, amount in rows:
+            entries.append(Entry(application_id, submitted_at, counted.get(application_id, 0)))
+            names[application_id] = idea_name
+            requested[application_id] = amount
         return RankingInputs(
-            entries=[Entry(row.id, row.submitted_at, counted.get(row.id, 0)) for row in rows],
-            totals=[
-                ReviewTotal(row.application_id, row.evaluator_id, float(row.total))
-                for row in reviews
-                if row.application_id in live
-            ],
-            names={row.id: row.idea_name for row in rows},
-            requested={row.id: row.requested_amount for row in rows},
+            entries=entries,
+            totals=[ReviewTotal._make(row) for row in reviews if row[0] in names],
+            names=names,
+            requested=requested,
         )
