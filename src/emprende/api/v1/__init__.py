@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from emprende.api.area import ApiArea, openapi_tags
 from emprende.api.problem_catalogue import register_problems
-from emprende.api.v1 import audit, calls, health, ideas, identity, imports, participants, partners, training
+from emprende.api.v1 import audit, awards, calls, health, ideas, identity, imports, participants, partners, training
 
 # Every area, once. No route depends on the order (path parameters are typed, so `/participants/imports` is never a
 # participant id, and a test matches every operation through the reversed list); the order is the document's and puts
@@ -17,6 +17,7 @@ AREAS: tuple[ApiArea, ...] = (
     training.AREA,
     ideas.AREA,
     calls.AREA,
+    awards.AREA,
     health.AREA,
     identity.AREA,
     partners.AREA,
