@@ -326,21 +326,21 @@ async def test_odd_searches_never_fail_with_a_500(
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "field"),
     [
-        {"nationality": "\x00\u00a0\U000e47d3"},
-        {"name": "Mar\x00ía"},
-        {"document_type": "cedula", "document_number": "17\x0012"},
-        {"external_system": "siiu", "external_value": "\x00"},
-        {"canton_code": "17\x001"},
+        ({"nationality": "\x00\u00a0\U000e47d3"}, "nationality"),
+        ({"name": "Mar\x00ía"}, "name"),
+        ({"document_type": "cedula", "document_number": "17\x0012"}, "document_number"),
+        ({"external_system": "siiu", "external_value": "\x00"}, "external_value"),
+        ({"canton_code": "17\x001"}, "canton_code"),
     ],
     ids=["nationality", "name", "document_number", "external_value", "canton_code"],
 )
 async def test_a_nul_character_in_a_search_is_refused_not_a_server_error(
-    client: httpx.AsyncClient, world: World, params: dict[str, str]
+    client: httpx.AsyncClient, world: World, params: dict[str, str], field: str
 ) -> None:
     """PostgreSQL cannot compare text holding NUL: such a search is refused as invalid, on both databases alike."""
     response = await client.get(PARTICIPANTS, headers=world.a.manager_headers, params=params)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["errors"][0]["field"] == f"query.{next(iter(params.keys() - {'document_type'}))}"
+    assert [error["field"] for error in response.json()["errors"]] == [f"query.{field}"]
